@@ -1,0 +1,45 @@
+# gemini-sdk developer commands. Every target that needs the virtualenv depends on `install`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UPSTREAM ?= ../shared/upstream/generativelanguage.v1beta.openapi3.json
+
+.PHONY: install import generate check-generated lint typecheck test check bench demo clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+import: install
+	$(BIN)/python -m codegen import $(UPSTREAM)
+
+generate: install
+	$(BIN)/python -m codegen generate
+
+check-generated: install
+	$(BIN)/python -m codegen check
+
+lint: install
+	$(BIN)/ruff check runtime codegen tests bench
+	$(BIN)/ruff format --check runtime codegen tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+test: check-generated
+	$(BIN)/python -m pytest
+
+check: lint typecheck test
+
+bench: install
+	$(BIN)/python -m bench
+
+demo: install
+	$(BIN)/python -m gemini_sdk.testing.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Code generator for gemini-sdk: official OpenAPI -> spec/ (import), spec/ -> generated/ (generate)."""

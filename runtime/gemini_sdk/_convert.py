@@ -1,0 +1,274 @@
+"""The one cattrs converter between generated types and wire JSON.
+
+Hooks are compiled once per class with `make_dict_structure_fn` / `make_dict_unstructure_fn`,
+renamed from each field's `wire` metadata. Around them sits one wrapper per class that keeps
+unknown keys (and accepts snake_case keys) without slowing the common case, where every key
+is a known camelCase wire name.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import orjson
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from gemini_sdk import _wire
+from gemini_sdk._model import WireEnum, WireModel, decode_state
+
+T = TypeVar("T")
+
+loads = orjson.loads
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+class WireFormatError(ValueError):
+    """Wire JSON that does not fit its schema; the message names the field."""
+
+
+# -- scalar codecs ---------------------------------------------------------------------------
+
+
+def _expect(kind: str, value: Any) -> TypeError:
+    return TypeError(f"expected {kind}, got {type(value).__name__} {value!r:.60}")
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _expect("a string", value)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if value is True or value is False:
+        return value
+    raise _expect("a boolean", value)
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise _expect("an integer", value)
+
+
+_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float or type(value) is int:
+        return value  # type: ignore[no-any-return]
+    if type(value) is str and value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    raise _expect("a number", value)
+
+
+def _unstructure_float(value: float) -> Any:
+    if value - value == 0:  # finite
+        return value
+    return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _structure_int64(value: Any, _: Any) -> int:
+    if type(value) is str:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif type(value) is int:
+        return value
+    raise _expect("a 64-bit integer (a decimal string or a number)", value)
+
+
+def _structure_bytes(value: Any, _: Any) -> bytes:
+    if type(value) is not str:
+        raise _expect("base64 text", value)
+    text = value.strip()
+    padded = text + "=" * (-len(text) % 4)
+    try:
+        if "-" in text or "_" in text:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _expect("base64 text", value) from None
+
+
+def _unstructure_bytes(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _structure_timestamp(value: Any, _: Any) -> datetime.datetime:
+    if type(value) is str:
+        return _wire.parse_timestamp(value)
+    raise _expect("an RFC 3339 timestamp string", value)
+
+
+def _structure_duration(value: Any, _: Any) -> str:
+    if type(value) is str and _wire.DURATION.fullmatch(value):
+        return value
+    raise _expect('a duration string like "3.5s"', value)
+
+
+def _passthrough(value: Any, _: Any = None) -> Any:
+    return value
+
+
+def _structure_float_list(value: Any, _: Any) -> list[float]:
+    # Embeddings are long float lists: check element types without a call per element.
+    if type(value) is list and all(type(x) is float or type(x) is int for x in value):
+        return value
+    if type(value) is not list:
+        raise _expect("a list", value)
+    return [_structure_float(x, None) for x in value]
+
+
+# -- the converter ---------------------------------------------------------------------------
+
+
+def _build(detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_unstructure_hook(float, _unstructure_float)
+    conv.register_structure_hook(bytes, _structure_bytes)
+    conv.register_unstructure_hook(bytes, _unstructure_bytes)
+    conv.register_structure_hook(datetime.datetime, _structure_timestamp)
+    conv.register_unstructure_hook(datetime.datetime, _wire.format_timestamp)
+    conv.register_structure_hook_func(lambda t: t == list[float], _structure_float_list)
+    for alias, structure, unstructure in (
+        (_wire.Int64, _structure_int64, str),
+        (_wire.UInt64, _structure_int64, str),
+        (_wire.Duration, _structure_duration, _passthrough),
+    ):
+        conv.register_structure_hook_func(lambda t, a=alias: t == a, structure)
+        conv.register_unstructure_hook_func(lambda t, a=alias: t == a, unstructure)
+    conv.register_structure_hook_func(lambda t: t is Any, _passthrough)
+    conv.register_unstructure_hook_func(lambda t: t is Any, _passthrough)
+    # Enums are str subclasses: register by class so cattrs' str handling does not win.
+    conv.register_structure_hook(WireEnum, _structure_enum)
+    conv.register_unstructure_hook(WireEnum, _unstructure_enum)
+    conv.register_structure_hook_factory(_is_wire_model, lambda cls: _model_structure(conv, cls))
+    conv.register_unstructure_hook_factory(
+        _is_wire_model, lambda cls: _model_unstructure(conv, cls)
+    )
+    return conv
+
+
+def _is_wire_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, WireModel) and attrs.has(tp)
+
+
+def _structure_enum(value: Any, enum_cls: type[WireEnum]) -> WireEnum:
+    member = enum_cls._value2member_map_.get(value)
+    if member is not None:
+        return member  # type: ignore[return-value]
+    if type(value) is not str:
+        raise _expect(f"a {enum_cls.__name__} value", value)
+    return enum_cls(value)
+
+
+def _unstructure_enum(value: WireEnum) -> Any:
+    return value._value_
+
+
+def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+    return [f for f in attrs.fields(cls) if not f.metadata.get("unknown")]
+
+
+def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any, Any], Any]:
+    fields = _wire_fields(cls)
+    overrides = {f.name: override(rename=f.metadata["wire"]) for f in fields}
+    compiled = make_dict_structure_fn(
+        cls, conv, _cattrs_forbid_extra_keys=False, **overrides
+    )
+    known = frozenset(f.metadata["wire"] for f in fields)
+    # snake_case attribute names (and the wire names themselves) -> wire names
+    aliases = {f.name: f.metadata["wire"] for f in fields}
+    aliases.update({w: w for w in known})
+
+    def structure(data: Any, tp: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise _expect(f"a JSON object for {cls.__name__}", data)
+        if data.keys() <= known:
+            return compiled(data, tp)
+        wire: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        for key, value in data.items():
+            name = aliases.get(key)
+            if name is None:
+                unknown[key] = value
+            else:
+                wire[name] = value
+        obj = compiled(wire, tp)
+        if unknown:
+            obj.unknown_fields = unknown
+        return obj
+
+    return structure
+
+
+def _model_unstructure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any], Any]:
+    fields = _wire_fields(cls)
+    overrides = {f.name: override(rename=f.metadata["wire"], omit_if_default=True) for f in fields}
+    overrides["unknown_fields"] = override(omit=True)
+    compiled = make_dict_unstructure_fn(cls, conv, **overrides)
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = compiled(obj)
+        if obj.unknown_fields:
+            for key, value in obj.unknown_fields.items():
+                out.setdefault(key, value)
+        return out
+
+    return unstructure
+
+
+_converter = _build(detailed=False)
+_detailed: cattrs.Converter | None = None
+
+
+def converter() -> cattrs.Converter:
+    return _converter
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Wire JSON -> an instance of `cls`; a mismatch raises WireFormatError naming the field."""
+    previous = decode_state.trusted
+    decode_state.trusted = True
+    try:
+        return _converter.structure(data, cls)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise WireFormatError(_explain(data, cls, error)) from None
+    finally:
+        decode_state.trusted = previous
+
+
+def unstructure(obj: Any) -> Any:
+    return _converter.unstructure(obj)
+
+
+def _explain(data: Any, cls: type, error: Exception) -> str:
+    """Re-run with cattrs' detailed validation, only on failure, to find the field's path."""
+    global _detailed
+    if _detailed is None:
+        _detailed = _build(detailed=True)
+    try:
+        _detailed.structure(data, cls)
+    except cattrs.BaseValidationError as detailed:
+        return "; ".join(cattrs.transform_error(detailed, path=cls.__name__))
+    except Exception as other:  # noqa: BLE001 - the first failure's message still helps
+        return f"{cls.__name__}: {other}"
+    return f"{cls.__name__}: {error}"

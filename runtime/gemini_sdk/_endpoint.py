@@ -1,0 +1,205 @@
+"""What generated endpoint stubs stand on: operation descriptors and two thin base classes.
+
+A generated stub only names its operation and passes its arguments along; building the URL,
+checking the request and calling the transport happens here, once for every operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Union
+from urllib.parse import quote
+
+import attrs
+
+from gemini_sdk._model import WireModel, missing_required
+
+if TYPE_CHECKING:
+    from gemini_sdk._http import AsyncTransport, SyncTransport
+    from gemini_sdk._upload import UploadSource
+
+# Seconds, or an httpx.Timeout for separate connect/read/write/pool limits.
+Timeout = Union[float, Any]
+
+
+@attrs.frozen
+class Param:
+    py_name: str
+    wire_name: str
+
+
+@attrs.frozen
+class OperationSpec:
+    name: str
+    method: str
+    path: str
+    path_params: tuple[Param, ...]
+    query_params: tuple[Param, ...]
+    request: type[WireModel] | None
+    response: type[WireModel]
+    streaming: bool = False
+    long_running: bool = False
+    upload: bool = False
+    items_attr: str | None = None
+    path_bound_fields: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class PreparedRequest:
+    """A checked request, ready for the transport: nothing here touches the network."""
+
+    operation: OperationSpec
+    method: str
+    path: str
+    query: dict[str, str]
+    json: dict[str, Any] | None
+    headers: dict[str, str]
+    timeout: Timeout | None
+
+
+def prepare(
+    operation: OperationSpec,
+    path_values: Mapping[str, Any],
+    query: Mapping[str, Any],
+    body: WireModel | None,
+    *,
+    timeout: Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, Any] | None = None,
+    extra_body: Mapping[str, Any] | None = None,
+) -> PreparedRequest:
+    path_args = {}
+    for param in operation.path_params:
+        value = path_values.get(param.py_name)
+        if not isinstance(value, str) or not value:
+            raise ValueError(
+                f"{operation.name}: path parameter {param.py_name!r} must be a non-empty "
+                f"string, got {value!r}"
+            )
+        path_args[param.py_name] = quote(value, safe="/-_.~")
+    path = operation.path.format(**path_args)
+
+    params = {k: _query_value(v) for k, v in query.items() if v is not None}
+    if extra_query:
+        params.update({k: _query_value(v) for k, v in extra_query.items()})
+
+    json_body: dict[str, Any] | None = None
+    if operation.request is not None:
+        if not isinstance(body, operation.request):
+            raise TypeError(
+                f"{operation.name}: body must be {operation.request.__name__}, "
+                f"got {type(body).__name__}"
+            )
+        missing = missing_required(body, skip=operation.path_bound_fields)
+        if missing:
+            raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
+        json_body = body.to_dict()
+    if extra_body:
+        json_body = _deep_merge(json_body or {}, extra_body)
+    return PreparedRequest(
+        operation=operation,
+        method=operation.method,
+        path=path,
+        query=params,
+        json=json_body,
+        headers=dict(extra_headers or {}),
+        timeout=timeout,
+    )
+
+
+def _query_value(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class SyncEndpointsBase:
+    def __init__(self, transport: SyncTransport) -> None:
+        self._transport = transport
+
+    def _call(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        **options: Any,
+    ) -> Any:
+        request = prepare(operation, path_values, query, body, **options)
+        return self._transport.call(request)
+
+    def _stream(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        **options: Any,
+    ) -> Iterator[Any]:
+        request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
+        return self._transport.stream(request)
+
+    def _upload(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        *,
+        media: UploadSource,
+        mime_type: str | None,
+        **options: Any,
+    ) -> Any:
+        request = prepare(operation, path_values, query, body, **options)
+        return self._transport.upload(request, media, mime_type)
+
+
+class AsyncEndpointsBase:
+    def __init__(self, transport: AsyncTransport) -> None:
+        self._transport = transport
+
+    async def _call(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        **options: Any,
+    ) -> Any:
+        request = prepare(operation, path_values, query, body, **options)
+        return await self._transport.call(request)
+
+    async def _stream(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        **options: Any,
+    ) -> AsyncIterator[Any]:
+        request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
+        return await self._transport.stream(request)
+
+    async def _upload(
+        self,
+        operation: OperationSpec,
+        path_values: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: WireModel | None,
+        *,
+        media: UploadSource,
+        mime_type: str | None,
+        **options: Any,
+    ) -> Any:
+        request = prepare(operation, path_values, query, body, **options)
+        return await self._transport.upload(request, media, mime_type)

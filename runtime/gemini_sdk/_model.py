@@ -1,0 +1,354 @@
+"""Base classes of every generated type: `WireModel` for objects, `WireEnum` for enums.
+
+Generated classes are declarative attrs classes; all behaviour lives here, once:
+JSON and dict conversion (through the one converter in `_convert`), and the check that turns
+friendly input (dicts, enum strings, a model class where an instance is meant) into typed
+values or raises a TypeError naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import threading
+import types as _types
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar, Union
+
+import attrs
+from attrs import define, field
+
+from gemini_sdk import _wire
+
+M = TypeVar("M", bound="WireModel")
+
+
+class WireEnum(str, enum.Enum):
+    """A str-valued enum that never rejects a value it does not know.
+
+    Values are matched case-insensitively (`"low"` finds `LOW`); an unknown value becomes a
+    member of its own, so a response from a newer service decodes, compares equal to its
+    string and is sent back unchanged.
+    """
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        known = cls._value2member_map_.get(value.upper())
+        if known is not None:
+            return known
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        return self._name_ in type(self).__members__
+
+
+class _DecodeState(threading.local):
+    # The converter builds objects from values it has already checked; it switches the
+    # construction-time check off for its own thread while it does.
+    trusted = False
+
+
+decode_state = _DecodeState()
+
+
+@define(kw_only=True)
+class WireModel:
+    """Shared behaviour of every generated object type."""
+
+    # Fields the service sent that this version of the spec does not know; kept so that a
+    # response reused as history goes back to the service unchanged.
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if decode_state.trusted:
+            return
+        cls = type(self)
+        checks = _CHECKS.get(cls) or _build_checks(cls)
+        for name, check in checks:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                checked = check(value)
+            except _Mismatch as mismatch:
+                raise TypeError(
+                    f"{cls.__name__}.{name}{mismatch.where}: expected {mismatch.expected}, "
+                    f"got {_describe(mismatch.value)}"
+                ) from None
+            if checked is not value:
+                object.__setattr__(self, name, checked)
+
+    @classmethod
+    def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
+        """Build from wire JSON (camelCase keys) or from snake_case keys."""
+        from gemini_sdk._convert import structure
+
+        return structure(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire JSON object: camelCase keys, unset fields left out."""
+        from gemini_sdk._convert import unstructure
+
+        return unstructure(self)
+
+    @classmethod
+    def from_json(cls: type[M], text: str | bytes) -> M:
+        from gemini_sdk._convert import loads
+
+        return cls.from_dict(loads(text))
+
+    def to_json(self) -> str:
+        from gemini_sdk._convert import dumps
+
+        return dumps(self.to_dict()).decode()
+
+
+class _Mismatch(Exception):
+    def __init__(self, expected: str, value: object, where: str = "") -> None:
+        self.expected, self.value, self.where = expected, value, where
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
+
+
+Check = Callable[[Any], Any]
+_CHECKS: dict[type, list[tuple[str, Check]]] = {}
+
+
+def _build_checks(cls: type) -> list[tuple[str, Check]]:
+    attrs.resolve_types(cls)
+    checks = [
+        (f.name, checker(_strip_optional(f.type)))
+        for f in attrs.fields(cls)
+        if not f.metadata.get("unknown")
+    ]
+    _CHECKS[cls] = checks
+    return checks
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (Union, _types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def checker(tp: Any) -> Check:
+    """A function that returns the value (coerced where friendly input allows) or raises."""
+    if tp is Any:
+        return _identity
+    if tp == _wire.Int64:
+        return _int_check("int64", *_wire.INT64_RANGE)
+    if tp == _wire.UInt64:
+        return _int_check("uint64", *_wire.UINT64_RANGE)
+    if tp == _wire.Duration:
+        return _check_duration
+    simple = _SIMPLE_CHECKS.get(tp)
+    if simple is not None:
+        return simple
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return _list_check(checker(typing.get_args(tp)[0]))
+    if origin is dict:
+        return _map_check(checker(typing.get_args(tp)[1]))
+    if isinstance(tp, type) and issubclass(tp, WireEnum):
+        return _enum_check(tp)
+    if isinstance(tp, type) and issubclass(tp, WireModel):
+        return _model_check(tp)
+    raise TypeError(f"no check for {tp!r}")
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _check_str(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    raise _Mismatch("str", value)
+
+
+def _check_bool(value: Any) -> Any:
+    if value is True or value is False:
+        return value
+    raise _Mismatch("bool", value)
+
+
+def _check_int(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _Mismatch("int", value)
+
+
+def _check_float(value: Any) -> Any:
+    if isinstance(value, (float, int)) and not isinstance(value, bool):
+        return value
+    raise _Mismatch("float", value)
+
+
+def _check_bytes(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise _Mismatch("bytes", value)
+
+
+def _check_datetime(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _wire.parse_timestamp(value)
+        except ValueError:
+            pass
+    raise _Mismatch("datetime or an RFC 3339 timestamp string", value)
+
+
+def _check_duration(value: Any) -> Any:
+    if isinstance(value, str) and _wire.DURATION.fullmatch(value):
+        return value
+    if isinstance(value, datetime.timedelta):
+        return _wire.format_duration(value.total_seconds())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _wire.format_duration(value)
+    raise _Mismatch('a duration like "3600s", a timedelta or seconds', value)
+
+
+_SIMPLE_CHECKS: dict[Any, Check] = {
+    str: _check_str,
+    bool: _check_bool,
+    int: _check_int,
+    float: _check_float,
+    bytes: _check_bytes,
+    datetime.datetime: _check_datetime,
+}
+
+
+def _int_check(name: str, low: int, high: int) -> Check:
+    def check(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        raise _Mismatch(f"{name} ({low}..{high})", value)
+
+    return check
+
+
+def _list_check(item: Check) -> Check:
+    def check(value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise _Mismatch("a list", value)
+        out = None
+        for index, element in enumerate(value):
+            try:
+                checked = item(element)
+            except _Mismatch as mismatch:
+                raise _Mismatch(
+                    mismatch.expected, mismatch.value, f"[{index}]{mismatch.where}"
+                ) from None
+            if checked is not element and out is None:
+                out = list(value[:index])
+            if out is not None:
+                out.append(checked)
+        if out is not None:
+            return out
+        return value if type(value) is list else list(value)
+
+    return check
+
+
+def _map_check(item: Check) -> Check:
+    def check(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Mismatch("a dict", value)
+        out = {}
+        for key, element in value.items():
+            if not isinstance(key, str):
+                raise _Mismatch("str keys", key)
+            try:
+                out[key] = item(element)
+            except _Mismatch as mismatch:
+                raise _Mismatch(
+                    mismatch.expected, mismatch.value, f"[{key!r}]{mismatch.where}"
+                ) from None
+        return out
+
+    return check
+
+
+def _enum_check(enum_cls: type[WireEnum]) -> Check:
+    def check(value: Any) -> Any:
+        if isinstance(value, enum_cls):
+            return value
+        if isinstance(value, str):
+            return enum_cls(value)
+        raise _Mismatch(f"{enum_cls.__name__} or str", value)
+
+    return check
+
+
+def _model_check(model_cls: type[WireModel]) -> Check:
+    def check(value: Any) -> Any:
+        if isinstance(value, model_cls):
+            return value
+        if isinstance(value, dict):
+            try:
+                return model_cls.from_dict(value)
+            except (TypeError, ValueError) as error:
+                raise _Mismatch(f"{model_cls.__name__} ({error})", value) from None
+        # `Tool(code_execution=types.ToolCodeExecution)`: the class stands for an empty instance.
+        if isinstance(value, type) and issubclass(value, model_cls):
+            return value()
+        raise _Mismatch(f"{model_cls.__name__} or dict", value)
+
+    return check
+
+
+# Per class: (attribute, wire name) of its required fields, and all attribute names.
+_REQUIRED: dict[type, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
+
+
+def missing_required(obj: WireModel, skip: tuple[str, ...] = (), path: str = "") -> list[str]:
+    """Paths of required fields left unset anywhere in a request, e.g. `tools[0].name`.
+
+    `skip` names top-level wire fields that the service fills from the URL instead.
+    """
+    cls = type(obj)
+    plan = _REQUIRED.get(cls)
+    if plan is None:
+        fields = [f for f in attrs.fields(cls) if not f.metadata.get("unknown")]
+        required = tuple((f.name, f.metadata["wire"]) for f in fields if f.metadata.get("required"))
+        plan = _REQUIRED[cls] = (required, tuple(f.name for f in fields))
+    required, names = plan
+    prefix = f"{path}." if path else f"{cls.__name__}."
+    missing = [
+        prefix + name for name, wire in required if getattr(obj, name) is None and wire not in skip
+    ]
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, WireModel):
+            missing += missing_required(value, (), prefix + name)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, WireModel):
+                    missing += missing_required(item, (), f"{prefix}{name}[{index}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, WireModel):
+                    missing += missing_required(item, (), f"{prefix}{name}[{key!r}]")
+    return missing
