@@ -195,6 +195,8 @@ class _Importer:
         query_params: Json = {}
         for param in raw.get("parameters", []):
             expr = self.type_expr("parameter", param["name"], param["schema"])
+            if param.get("required") and param["in"] == "query":
+                expr["required"] = True
             if param["in"] == "path":
                 path_params[param["name"]] = expr
             elif param["in"] == "query":

@@ -7,6 +7,7 @@ computed here or in codegen.naming, never inside a template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Wire formats that need a codec beyond plain JSON; each maps to a runtime alias.
 SCALARS: dict[tuple[str, str | None], str] = {
@@ -32,16 +33,26 @@ SCALARS: dict[tuple[str, str | None], str] = {
 class TypeRef:
     """A field's type: a scalar, a reference to a model or enum, a list, or a string map."""
 
-    kind: str  # "scalar" | "model" | "enum" | "list" | "map"
+    kind: str  # "scalar" | "model" | "enum" | "list" | "map" | "transform"
     annotation: str  # the Python annotation, without `| None`
     wire_type: str = ""  # JSON type for scalars
     wire_format: str | None = None
-    target: str | None = None  # spec name of the referenced schema
-    item: TypeRef | None = None  # element type of a list or value type of a map
+    target: str | None = None  # spec name of the referenced schema, or the transform's name
+    item: TypeRef | None = None  # list element, map value, or what a transform gives
 
     @property
     def optional(self) -> str:
         return f"{self.annotation} | None"
+
+    def annotation_in(self, module: str) -> str:
+        """The annotation as seen from another module that imports the types as `module`."""
+        if self.kind in ("model", "enum"):
+            return f"{module}.{self.annotation}"
+        if self.kind == "list" and self.item is not None:
+            return f"list[{self.item.annotation_in(module)}]"
+        if self.kind == "map" and self.item is not None:
+            return f"dict[str, {self.item.annotation_in(module)}]"
+        return self.annotation
 
     @property
     def references(self) -> list[str]:
@@ -60,6 +71,12 @@ class Field:
     input_only: bool = False
     deprecated: bool = False
     immutable: bool = False
+    # SDK-only types: where the field lands in a request, and its friendly-input transform.
+    to: str | None = None
+
+    @property
+    def transform(self) -> str | None:
+        return self.type.target if self.type.kind == "transform" else None
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,12 @@ class Model:
     class_name: str
     fields: list[Field]
     deprecated: bool = False
+    sdk_only: bool = False
+    mixins: list[str] = field(default_factory=list)
+
+    @property
+    def bases(self) -> str:
+        return ", ".join([*self.mixins, "WireModel"])
 
     @property
     def required_fields(self) -> list[Field]:
@@ -93,6 +116,7 @@ class Param:
     wire_name: str
     py_name: str
     type: TypeRef
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +158,61 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Transform:
+    name: str
+    alias: str | None  # a type alias emitted into the types module
+    accepts: str  # the annotation users see
+    gives: TypeRef
+
+
+@dataclass(frozen=True)
+class MethodParam:
+    name: str
+    annotation: str
+    to: str | None  # placement; None for the config parameter
+    transform: str | None = None
+    optional: bool = False
+    aliases: list[str] = field(default_factory=list)
+    config: Model | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    constant: str
+    operation: Operation
+    params: list[MethodParam]
+    returns: str  # "response" | "stream" | "pager"
+    fan_out: dict[str, str] | None = None
+    moves_into: dict[str, Any] | None = None
+
+    @property
+    def config(self) -> Model | None:
+        return next((p.config for p in self.params if p.config is not None), None)
+
+    def result(self, is_async: bool) -> str:
+        item = f"t.{self.operation.response.class_name}"
+        if self.returns == "stream":
+            return f"{'AsyncIterator' if is_async else 'Iterator'}[{item}]"
+        if self.returns == "pager":
+            paging = self.operation.paging
+            assert paging is not None
+            pager = "AsyncPager" if is_async else "Pager"
+            return f"{pager}[{paging.item_type.annotation_in('t')}]"
+        if self.fan_out:
+            many = self.fan_out["response_class"]
+            return f"{item} | t.{many}"
+        return item
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    class_name: str
+    methods: list[Method]
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -143,6 +222,8 @@ class Api:
     enums: list[Enum]
     models: list[Model]
     operations: list[Operation]
+    transforms: list[Transform] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -150,4 +231,6 @@ class Api:
             "models": len(self.models),
             "operations": len(self.operations),
             "fields": sum(len(m.fields) for m in self.models),
+            "sdk_types": sum(1 for m in self.models if m.sdk_only),
+            "resource_methods": sum(len(r.methods) for r in self.resources),
         }

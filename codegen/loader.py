@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,22 @@ def load(spec_dir: Path) -> ir.Api:
     return _Loader(wire, sdk or {}, spec_hash(spec_dir)).api()
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BUILTIN_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any"})
+_RETURNS = ("response", "stream", "pager")
+
+
 class _Loader:
     def __init__(self, wire: Json, sdk: Json, digest: str) -> None:
         self.wire = wire
-        self.schemas: Json = wire["schemas"]
+        self.sdk = sdk
+        self.sdk_types: Json = sdk.get("types") or {}
+        overlap = set(self.sdk_types) & set(wire["schemas"])
+        if overlap:
+            raise SpecError(f"sdk.yaml types redefine wire schemas: {sorted(overlap)}")
+        self.schemas: Json = {**wire["schemas"], **self.sdk_types}
+        self.mixins: dict[str, str] = sdk.get("mixins") or {}
+        self.transform_specs: Json = sdk.get("transforms") or {}
         self.digest = digest
         self.class_names = {
             name: (sdk.get("type_names") or {}).get(name, naming.class_name(name))
@@ -46,8 +59,12 @@ class _Loader:
                 raise SpecError(f"schemas {seen[cls]} and {spec_name} both become class {cls}")
             seen[cls] = spec_name
         self.models: dict[str, ir.Model] = {}
+        self.transforms: dict[str, ir.Transform] = {}
 
     def api(self) -> ir.Api:
+        for name, spec in sorted(self.transform_specs.items()):
+            gives = self.type_ref(spec["gives"], f"transforms.{name}")
+            self.transforms[name] = ir.Transform(name, spec.get("alias"), spec["accepts"], gives)
         enums: list[ir.Enum] = []
         for name in sorted(self.schemas):
             schema = self.schemas[name]
@@ -56,8 +73,12 @@ class _Loader:
             else:
                 self.models[name] = self.model(name, schema)
         info = self.wire["info"]
-        operations = [
-            self.operation(op_id, op) for op_id, op in sorted(self.wire["operations"].items())
+        operations = {
+            op_id: self.operation(op_id, op) for op_id, op in sorted(self.wire["operations"].items())
+        }
+        resources = [
+            self.resource(name, methods, operations)
+            for name, methods in (self.sdk.get("resources") or {}).items()
         ]
         return ir.Api(
             title=info["title"],
@@ -67,7 +88,9 @@ class _Loader:
             spec_hash=self.digest,
             enums=sorted(enums, key=lambda e: e.class_name),
             models=sorted(self.models.values(), key=lambda m: m.class_name),
-            operations=operations,
+            operations=list(operations.values()),
+            transforms=list(self.transforms.values()),
+            resources=resources,
         )
 
     def enum(self, name: str, schema: Json) -> ir.Enum:
@@ -97,12 +120,30 @@ class _Loader:
                     input_only=bool(prop.get("input_only")),
                     deprecated=bool(prop.get("deprecated")),
                     immutable=bool(prop.get("immutable")),
+                    to=prop.get("to"),
                 )
             )
-        fields.sort(key=lambda f: f.wire_name)
-        return ir.Model(name, self.class_names[name], fields, bool(schema.get("deprecated")))
+        sdk_only = name in self.sdk_types
+        if not sdk_only:
+            fields.sort(key=lambda f: f.wire_name)
+        return ir.Model(
+            name,
+            self.class_names[name],
+            fields,
+            bool(schema.get("deprecated")),
+            sdk_only=sdk_only,
+            mixins=[self.mixins[name]] if name in self.mixins else [],
+        )
 
     def type_ref(self, expr: Json, where: str) -> ir.TypeRef:
+        if "transform" in expr:
+            transform = self.transforms.get(expr["transform"])
+            if transform is None:
+                raise SpecError(f"{where}: unknown transform {expr['transform']}")
+            annotation = transform.alias or transform.accepts
+            return ir.TypeRef(
+                "transform", annotation, target=transform.name, item=transform.gives
+            )
         if "ref" in expr:
             target = expr["ref"]
             if target not in self.schemas:
@@ -160,8 +201,114 @@ class _Loader:
             path_bound_fields=path_bound,
         )
 
+    # -- the SDK surface -------------------------------------------------------------------
+
+    def resource(self, name: str, methods: Json, operations: dict[str, ir.Operation]) -> ir.Resource:
+        return ir.Resource(
+            name=name,
+            class_name=naming.pascal_case(name),
+            methods=[
+                self.method(name, method_name, spec, operations)
+                for method_name, spec in methods.items()
+            ],
+        )
+
+    def method(
+        self, resource: str, name: str, spec: Json, operations: dict[str, ir.Operation]
+    ) -> ir.Method:
+        where = f"resources.{resource}.{name}"
+        operation = operations.get(spec["operation"])
+        if operation is None:
+            raise SpecError(f"{where}: unknown operation {spec['operation']}")
+        returns = spec.get("returns", "response")
+        if returns not in _RETURNS:
+            raise SpecError(f"{where}: returns must be one of {_RETURNS}")
+        if returns == "pager" and operation.paging is None:
+            raise SpecError(f"{where}: {operation.operation_id} does not page")
+        if (returns == "stream") != operation.streaming:
+            raise SpecError(f"{where}: returns stream exactly when the operation streams")
+        params = [self.method_param(f"{where}.{p}", p, e) for p, e in spec["params"].items()]
+        for param in params:
+            self.check_placement(where, operation, param.to)
+            config = param.config
+            if config is not None:
+                for f in config.fields:
+                    if f.to is None:
+                        raise SpecError(f"{where}: config field {f.wire_name} has no `to`")
+                    self.check_placement(where, operation, f.to)
+        fan_out = spec.get("fan_out")
+        if fan_out is not None:
+            many = operations[fan_out["operation"]]
+            fan_out = {
+                **fan_out,
+                "constant": many.constant,
+                "response_class": many.response.class_name,
+            }
+        return ir.Method(
+            name=name,
+            constant=naming.constant_name(f"{resource}_{name}"),
+            operation=operation,
+            params=params,
+            returns=returns,
+            fan_out=fan_out,
+            moves_into=spec.get("moves_into"),
+        )
+
+    def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
+        type_ref = self.type_ref(expr, where)
+        config = self.models.get(expr["ref"]) if "ref" in expr else None
+        annotation = self.qualified(type_ref.annotation)
+        if config is not None:
+            annotation = f"{annotation} | dict[str, Any]"
+        return ir.MethodParam(
+            name=naming.parameter_name(name),
+            annotation=annotation,
+            to=expr.get("to"),
+            transform=type_ref.target if type_ref.kind == "transform" else None,
+            optional=bool(expr.get("optional")),
+            aliases=list(expr.get("aliases", [])),
+            config=config,
+        )
+
+    def qualified(self, annotation: str) -> str:
+        """`ContentUnion | str` -> `t.ContentUnion | str`, for modules importing types as t."""
+        generated = set(self.class_names.values()) | {
+            tr.alias for tr in self.transforms.values() if tr.alias
+        }
+        return _IDENTIFIER.sub(
+            lambda m: f"t.{m[0]}" if m[0] in generated and m[0] not in _BUILTIN_NAMES else m[0],
+            annotation,
+        )
+
+    def check_placement(self, where: str, operation: ir.Operation, to: str | None) -> None:
+        """A placement must name a real path parameter, query parameter or body field."""
+        if to is None or to == "options":
+            return
+        kind, _, rest = to.partition(".")
+        if kind == "path" and rest in {p.wire_name for p in operation.path_params}:
+            return
+        if kind == "query" and rest in {p.wire_name for p in operation.query_params}:
+            return
+        if kind == "body" and operation.request is not None:
+            model: ir.Model | None = operation.request
+            for step in rest.split("."):
+                if model is None:
+                    break
+                found = next((f for f in model.fields if f.wire_name == step), None)
+                if found is None:
+                    raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
+                target = found.type.target
+                model = self.models.get(target) if target and found.type.kind == "model" else None
+            return
+        raise SpecError(f"{where}: {to} is not a place in {operation.operation_id}")
+
     def param(self, wire_name: str, expr: Json, op_id: str) -> ir.Param:
-        return ir.Param(wire_name, naming.parameter_name(wire_name), self.type_ref(expr, op_id))
+        return ir.Param(
+            wire_name,
+            naming.parameter_name(wire_name),
+            self.type_ref(expr, op_id),
+            required=bool(expr.get("required")),
+        )
 
     def paging(self, query_params: list[ir.Param], response: ir.Model) -> ir.Paging | None:
         if "pageToken" not in {p.wire_name for p in query_params}:

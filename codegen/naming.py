@@ -11,6 +11,10 @@ import re
 
 # Names that would shadow builtins or typing helpers used inside generated modules.
 _SHADOWED = frozenset({"type", "format", "id", "filter", "list", "dict", "object", "property"})
+# Arguments every generated stub takes for itself; a wire parameter must not reuse them.
+_STUB_ARGUMENTS = frozenset(
+    {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "media", "mime_type"}
+)
 # Attributes that the shared model base class defines for itself.
 _BASE_ATTRIBUTES = frozenset({"unknown_fields", "from_dict", "to_dict", "from_json", "to_json"})
 
@@ -50,7 +54,7 @@ def attribute_name(wire_name: str, taken: set[str] | None = None) -> str:
 def parameter_name(wire_name: str) -> str:
     """A function parameter: like an attribute, and also never shadowing a builtin."""
     name = attribute_name(wire_name)
-    return f"{name}_" if name in _SHADOWED else name
+    return f"{name}_" if name in _SHADOWED or name in _STUB_ARGUMENTS else name
 
 
 def method_name(operation_id: str) -> str:

@@ -23,6 +23,7 @@ MODULES = {
     "types.py": "types.py.jinja",
     "operations.py": "operations.py.jinja",
     "endpoints.py": "endpoints.py.jinja",
+    "resources.py": "resources.py.jinja",
     "__init__.py": "package_init.py.jinja",
 }
 
@@ -46,18 +47,28 @@ def field_metadata(f: ir.Field) -> str:
     for flag in ("required", "output_only", "deprecated"):
         if getattr(f, flag):
             meta[flag] = True
+    if f.transform:
+        meta["transform"] = f.transform
+    if f.to:
+        meta["to"] = f.to
     return repr(meta)
 
 
 def render(api: ir.Api, templates: Path = TEMPLATES) -> dict[str, str]:
     env = environment(templates)
-    exported = sorted([e.class_name for e in api.enums] + [m.class_name for m in api.models])
+    exported = sorted(
+        [e.class_name for e in api.enums]
+        + [m.class_name for m in api.models]
+        + [t.alias for t in api.transforms if t.alias]
+    )
+    mixins = sorted({mixin for m in api.models for mixin in m.mixins})
     files = {
-        name: env.get_template(template).render(api=api, exported=exported)
+        name: env.get_template(template).render(api=api, exported=exported, mixins=mixins)
         for name, template in MODULES.items()
         if (templates / template).exists()
     }
     files = format_python(files)
+    files["py.typed"] = ""  # the package ships inline types
     files["manifest.json"] = (
         json.dumps(
             {

@@ -68,7 +68,7 @@ _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf
 
 def _structure_float(value: Any, _: Any) -> float:
     if type(value) is float or type(value) is int:
-        return value  # type: ignore[no-any-return]
+        return value
     if type(value) is str and value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
     raise _expect("a number", value)
@@ -148,13 +148,14 @@ def _build(detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(datetime.datetime, _structure_timestamp)
     conv.register_unstructure_hook(datetime.datetime, _wire.format_timestamp)
     conv.register_structure_hook_func(lambda t: t == list[float], _structure_float_list)
-    for alias, structure, unstructure in (
+    codecs: list[tuple[Any, Callable[[Any, Any], Any], Callable[[Any], Any]]] = [
         (_wire.Int64, _structure_int64, str),
         (_wire.UInt64, _structure_int64, str),
         (_wire.Duration, _structure_duration, _passthrough),
-    ):
-        conv.register_structure_hook_func(lambda t, a=alias: t == a, structure)
-        conv.register_unstructure_hook_func(lambda t, a=alias: t == a, unstructure)
+    ]
+    for alias, structure_hook, unstructure_hook in codecs:
+        conv.register_structure_hook_func(_equals(alias), structure_hook)
+        conv.register_unstructure_hook_func(_equals(alias), unstructure_hook)
     conv.register_structure_hook_func(lambda t: t is Any, _passthrough)
     conv.register_unstructure_hook_func(lambda t: t is Any, _passthrough)
     # Enums are str subclasses: register by class so cattrs' str handling does not win.
@@ -165,6 +166,10 @@ def _build(detailed: bool) -> cattrs.Converter:
         _is_wire_model, lambda cls: _model_unstructure(conv, cls)
     )
     return conv
+
+
+def _equals(alias: Any) -> Callable[[Any], bool]:
+    return lambda tp: bool(tp == alias)
 
 
 def _is_wire_model(tp: Any) -> bool:
@@ -190,10 +195,11 @@ def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
 
 def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any, Any], Any]:
     fields = _wire_fields(cls)
-    overrides = {f.name: override(rename=f.metadata["wire"]) for f in fields}
-    compiled = make_dict_structure_fn(
-        cls, conv, _cattrs_forbid_extra_keys=False, **overrides
-    )
+    overrides: dict[str, Any] = {
+        f.name: override(rename=f.metadata["wire"], struct_hook=_transform_hook(f))
+        for f in fields
+    }
+    compiled = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False, **overrides)
     known = frozenset(f.metadata["wire"] for f in fields)
     # snake_case attribute names (and the wire names themselves) -> wire names
     aliases = {f.name: f.metadata["wire"] for f in fields}
@@ -220,9 +226,27 @@ def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[
     return structure
 
 
+def _transform_hook(f: attrs.Attribute) -> Callable[[Any, Any], Any] | None:  # type: ignore[type-arg]
+    name = f.metadata.get("transform")
+    if name is None:
+        return None
+    from gemini_sdk._transform import TRANSFORMS
+
+    transform = TRANSFORMS[name]
+    return lambda value, _: None if value is None else transform(value)
+
+
 def _model_unstructure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any], Any]:
     fields = _wire_fields(cls)
-    overrides = {f.name: override(rename=f.metadata["wire"], omit_if_default=True) for f in fields}
+    overrides: dict[str, Any] = {
+        f.name: override(
+            rename=f.metadata["wire"],
+            omit_if_default=True,
+            # friendly-input fields hold wire types already: dispatch on the value's class
+            unstruct_hook=conv.unstructure if "transform" in f.metadata else None,
+        )
+        for f in fields
+    }
     overrides["unknown_fields"] = override(omit=True)
     compiled = make_dict_unstructure_fn(cls, conv, **overrides)
 

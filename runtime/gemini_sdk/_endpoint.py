@@ -7,7 +7,7 @@ checking the request and calling the transport happens here, once for every oper
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 from urllib.parse import quote
 
 import attrs
@@ -17,6 +17,8 @@ from gemini_sdk._model import WireModel, missing_required
 if TYPE_CHECKING:
     from gemini_sdk._http import AsyncTransport, SyncTransport
     from gemini_sdk._upload import UploadSource
+
+R = TypeVar("R", bound=WireModel)
 
 # Seconds, or an httpx.Timeout for separate connect/read/write/pool limits.
 Timeout = Union[float, Any]
@@ -29,14 +31,14 @@ class Param:
 
 
 @attrs.frozen
-class OperationSpec:
+class OperationSpec(Generic[R]):
     name: str
     method: str
     path: str
     path_params: tuple[Param, ...]
     query_params: tuple[Param, ...]
     request: type[WireModel] | None
-    response: type[WireModel]
+    response: type[R]
     streaming: bool = False
     long_running: bool = False
     upload: bool = False
@@ -48,7 +50,7 @@ class OperationSpec:
 class PreparedRequest:
     """A checked request, ready for the transport: nothing here touches the network."""
 
-    operation: OperationSpec
+    operation: OperationSpec[Any]
     method: str
     path: str
     query: dict[str, str]
@@ -58,7 +60,7 @@ class PreparedRequest:
 
 
 def prepare(
-    operation: OperationSpec,
+    operation: OperationSpec[Any],
     path_values: Mapping[str, Any],
     query: Mapping[str, Any],
     body: WireModel | None,
@@ -129,29 +131,30 @@ class SyncEndpointsBase:
 
     def _call(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
         **options: Any,
-    ) -> Any:
+    ) -> R:
         request = prepare(operation, path_values, query, body, **options)
-        return self._transport.call(request)
+        result: R = self._transport.call(request)
+        return result
 
     def _stream(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
         **options: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[R]:
         request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
         return self._transport.stream(request)
 
     def _upload(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
@@ -159,9 +162,10 @@ class SyncEndpointsBase:
         media: UploadSource,
         mime_type: str | None,
         **options: Any,
-    ) -> Any:
+    ) -> R:
         request = prepare(operation, path_values, query, body, **options)
-        return self._transport.upload(request, media, mime_type)
+        result: R = self._transport.upload(request, media, mime_type)
+        return result
 
 
 class AsyncEndpointsBase:
@@ -170,29 +174,30 @@ class AsyncEndpointsBase:
 
     async def _call(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
         **options: Any,
-    ) -> Any:
+    ) -> R:
         request = prepare(operation, path_values, query, body, **options)
-        return await self._transport.call(request)
+        result: R = await self._transport.call(request)
+        return result
 
     async def _stream(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
         **options: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[R]:
         request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
         return await self._transport.stream(request)
 
     async def _upload(
         self,
-        operation: OperationSpec,
+        operation: OperationSpec[R],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
@@ -200,6 +205,7 @@ class AsyncEndpointsBase:
         media: UploadSource,
         mime_type: str | None,
         **options: Any,
-    ) -> Any:
+    ) -> R:
         request = prepare(operation, path_values, query, body, **options)
-        return await self._transport.upload(request, media, mime_type)
+        result: R = await self._transport.upload(request, media, mime_type)
+        return result

@@ -71,6 +71,15 @@ class WireModel:
         default=None, repr=False, metadata={"unknown": True}
     )
 
+    def __repr__(self) -> str:
+        # Only the fields that are set: a Part shows its text, not thirteen Nones.
+        shown = [
+            f"{f.name}={value!r}"
+            for f in attrs.fields(type(self))
+            if (value := getattr(self, f.name)) is not None
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
     def __attrs_post_init__(self) -> None:
         if decode_state.trusted:
             return
@@ -101,7 +110,8 @@ class WireModel:
         """The wire JSON object: camelCase keys, unset fields left out."""
         from gemini_sdk._convert import unstructure
 
-        return unstructure(self)
+        wire: dict[str, Any] = unstructure(self)
+        return wire
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes) -> M:
@@ -132,7 +142,12 @@ _CHECKS: dict[type, list[tuple[str, Check]]] = {}
 def _build_checks(cls: type) -> list[tuple[str, Check]]:
     attrs.resolve_types(cls)
     checks = [
-        (f.name, checker(_strip_optional(f.type)))
+        (
+            f.name,
+            _transform_check(f.metadata["transform"])
+            if "transform" in f.metadata
+            else checker(_strip_optional(f.type)),
+        )
         for f in attrs.fields(cls)
         if not f.metadata.get("unknown")
     ]
@@ -171,6 +186,20 @@ def checker(tp: Any) -> Check:
     if isinstance(tp, type) and issubclass(tp, WireModel):
         return _model_check(tp)
     raise TypeError(f"no check for {tp!r}")
+
+
+def _transform_check(name: str) -> Check:
+    from gemini_sdk._transform import TRANSFORMS
+
+    transform = TRANSFORMS[name]
+
+    def check(value: Any) -> Any:
+        try:
+            return transform(value)
+        except (TypeError, ValueError) as error:
+            raise _Mismatch(str(error).removeprefix("expected "), value) from None
+
+    return check
 
 
 def _identity(value: Any) -> Any:

@@ -1,0 +1,35 @@
+"""gemini-sdk: a Python client for the Gemini API, generated from its spec.
+
+Importing the package is cheap: the generated types and the HTTP machinery load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gemini_sdk._version import __version__
+
+if TYPE_CHECKING:
+    from gemini_sdk import errors, types
+    from gemini_sdk._client import AsyncClient, Client
+
+__all__ = ["AsyncClient", "Client", "__version__", "errors", "types"]
+
+_LAZY = {
+    "Client": "gemini_sdk._client",
+    "AsyncClient": "gemini_sdk._client",
+    "types": "gemini_sdk.types",
+    "errors": "gemini_sdk.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gemini_sdk' has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module.endswith(name) else getattr(loaded, name)
+    globals()[name] = value
+    return value

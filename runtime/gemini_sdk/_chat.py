@@ -1,0 +1,154 @@
+"""Multi-turn chat over `models.generate_content`: the history is kept and sent back.
+
+The model's turns are kept exactly as they arrived (thought signatures and fields this
+version does not know included), because the service checks them when they come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from gemini_sdk._transform import content, contents
+
+if TYPE_CHECKING:
+    from _gemini_sdk_gen.resources import AsyncModels, Models
+    from _gemini_sdk_gen.types import Content, GenerateContentResponse
+
+
+def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
+    """The model's turn from one response or from every chunk of a stream, parts in order."""
+    from _gemini_sdk_gen.types import Content
+
+    parts: list[Any] = []
+    role = "model"
+    unknown: dict[str, Any] = {}
+    for response in responses:
+        if not response.candidates or response.candidates[0].content is None:
+            continue
+        turn = response.candidates[0].content
+        parts.extend(turn.parts or [])
+        role = turn.role or role
+        unknown.update(turn.unknown_fields or {})
+        if len(responses) == 1:
+            return turn
+    if not parts:
+        return None
+    return Content(role=role, parts=parts, unknown_fields=unknown or None)
+
+
+class _ChatBase:
+    def __init__(self, model: str, config: Any, history: list[Any] | None) -> None:
+        self.model = model
+        self.config = config
+        self._history: list[Content] = contents(history) if history else []
+
+    def get_history(self, curated: bool = False) -> list[Content]:
+        """Every turn so far; with `curated`, only exchanges the model answered validly."""
+        if not curated:
+            return list(self._history)
+        curated_turns: list[Content] = []
+        pending: list[Content] = []
+        for turn in self._history:
+            if turn.role == "model":
+                if turn.parts:
+                    curated_turns += [*pending, turn]
+                pending = []
+            else:
+                pending.append(turn)
+        return curated_turns
+
+    @property
+    def history(self) -> list[Content]:
+        return self.get_history()
+
+    def _record(self, user_turn: Content, responses: list[GenerateContentResponse]) -> None:
+        model_turn = _model_turn(responses)
+        self._history.append(user_turn)
+        if model_turn is not None:
+            self._history.append(model_turn)
+
+
+class Chat(_ChatBase):
+    def __init__(self, models: Models, model: str, config: Any, history: list[Any] | None):
+        super().__init__(model, config, history)
+        self._models = models
+
+    def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
+        user_turn = content(message)
+        response = self._models.generate_content(
+            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+        )
+        self._record(user_turn, [response])
+        return response
+
+    def send_message_stream(
+        self, message: Any, config: Any = None
+    ) -> Iterator[GenerateContentResponse]:
+        user_turn = content(message)
+        stream = self._models.generate_content_stream(
+            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+        )
+        return self._recording(user_turn, stream)
+
+    def _recording(
+        self, user_turn: Content, stream: Iterator[GenerateContentResponse]
+    ) -> Iterator[GenerateContentResponse]:
+        chunks: list[GenerateContentResponse] = []
+        for chunk in stream:
+            chunks.append(chunk)
+            yield chunk
+        # only a stream read to its end becomes history
+        self._record(user_turn, chunks)
+
+
+class AsyncChat(_ChatBase):
+    def __init__(
+        self, models: AsyncModels, model: str, config: Any, history: list[Any] | None
+    ):
+        super().__init__(model, config, history)
+        self._models = models
+
+    async def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
+        user_turn = content(message)
+        response = await self._models.generate_content(
+            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+        )
+        self._record(user_turn, [response])
+        return response
+
+    async def send_message_stream(
+        self, message: Any, config: Any = None
+    ) -> AsyncIterator[GenerateContentResponse]:
+        user_turn = content(message)
+        stream = await self._models.generate_content_stream(
+            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+        )
+        return self._recording(user_turn, stream)
+
+    async def _recording(
+        self, user_turn: Content, stream: AsyncIterator[GenerateContentResponse]
+    ) -> AsyncIterator[GenerateContentResponse]:
+        chunks: list[GenerateContentResponse] = []
+        async for chunk in stream:
+            chunks.append(chunk)
+            yield chunk
+        self._record(user_turn, chunks)
+
+
+class Chats:
+    def __init__(self, models: Models) -> None:
+        self._models = models
+
+    def create(self, *, model: str, config: Any = None, history: list[Any] | None = None) -> Chat:
+        return Chat(self._models, model, config, history)
+
+
+class AsyncChats:
+    def __init__(self, models: AsyncModels) -> None:
+        self._models = models
+
+    def create(
+        self, *, model: str, config: Any = None, history: list[Any] | None = None
+    ) -> AsyncChat:
+        return AsyncChat(self._models, model, config, history)

@@ -1,0 +1,140 @@
+"""Mixins that give generated classes their convenience helpers (named in spec/sdk.yaml).
+
+They import nothing generated at module level: the generated types module imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from gemini_sdk._convert import loads
+
+if TYPE_CHECKING:
+    from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, Part
+# Class-level annotations in these mixins must use names that resolve at run time here
+# (attrs and cattrs resolve annotations across the whole MRO), hence `Any` below.
+
+logger = logging.getLogger("gemini_sdk")
+
+_NOT_PARSED = object()
+
+
+class GenerateContentResponseHelpers:
+    """`.text`, `.function_calls` and `.parsed` over the first candidate.
+
+    No `__slots__` here on purpose: responses get a `__dict__` to remember whether their
+    request asked for JSON (a slot would clash with the attrs base's layout).
+    """
+
+    candidates: Any  # the generated class's own annotation is the precise one
+
+    def _first_parts(self) -> list[Any]:
+        if not self.candidates:
+            return []
+        content = self.candidates[0].content
+        return list(content.parts or []) if content is not None else []
+
+    @property
+    def text(self) -> str | None:
+        """The text parts of the first candidate joined, thoughts left out; None if none."""
+        texts = [p.text for p in self._first_parts() if p.text is not None and not p.thought]
+        return "".join(texts) if texts else None
+
+    @property
+    def function_calls(self) -> list[FunctionCall] | None:
+        calls = [p.function_call for p in self._first_parts() if p.function_call is not None]
+        return calls or None
+
+    @property
+    def parsed(self) -> Any:
+        """The JSON answer decoded, when the request asked for JSON (a response schema or a
+        JSON MIME type); otherwise None."""
+        value = getattr(self, "_parsed", _NOT_PARSED)
+        if value is _NOT_PARSED:
+            return None
+        if value is None:
+            text = self.text
+            try:
+                value = loads(text) if text else None
+            except ValueError:
+                logger.warning("the response asked for JSON but its text is not JSON")
+                value = None
+            self._parsed = value
+        return value
+
+    def expect_json(self) -> None:
+        """Mark that the request asked for JSON, so `.parsed` decodes the text on first use."""
+        self._parsed = None
+
+
+class TokenCountHelpers:
+    """`int(response)` and `f"{response}"` give the total token count."""
+
+    __slots__ = ()
+
+    total_tokens: int | None
+
+    def __int__(self) -> int:
+        return self.total_tokens or 0
+
+    def __index__(self) -> int:
+        return self.total_tokens or 0
+
+    def __str__(self) -> str:
+        return str(self.total_tokens or 0)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.total_tokens or 0, spec)
+
+
+class SingleEmbeddingHelpers:
+    """`.embeddings` on a single-content answer, so one and many read alike."""
+
+    __slots__ = ()
+
+    embedding: Any  # the generated class's own annotation is the precise one
+
+    @property
+    def embeddings(self) -> list[ContentEmbedding]:
+        return [self.embedding] if self.embedding is not None else []
+
+
+class PartFactories:
+    """`Part.from_text(...)`, `Part.from_bytes(...)` and friends."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_text(cls, *, text: str) -> Part:
+        return cls(text=text)  # type: ignore[call-arg, return-value]
+
+    @classmethod
+    def from_bytes(cls, *, data: bytes, mime_type: str) -> Part:
+        from _gemini_sdk_gen.types import Blob
+
+        return cls(inline_data=Blob(data=data, mime_type=mime_type))  # type: ignore[call-arg, return-value]
+
+    @classmethod
+    def from_uri(cls, *, file_uri: str, mime_type: str | None = None) -> Part:
+        from _gemini_sdk_gen.types import FileData
+
+        return cls(file_data=FileData(file_uri=file_uri, mime_type=mime_type))  # type: ignore[call-arg, return-value]
+
+    @classmethod
+    def from_function_call(cls, *, name: str, args: dict[str, Any]) -> Part:
+        from _gemini_sdk_gen.types import FunctionCall
+
+        return cls(function_call=FunctionCall(name=name, args=args))  # type: ignore[call-arg, return-value]
+
+    @classmethod
+    def from_function_response(cls, *, name: str, response: dict[str, Any]) -> Part:
+        from _gemini_sdk_gen.types import FunctionResponse
+
+        return cls(function_response=FunctionResponse(name=name, response=response))  # type: ignore[call-arg, return-value]
+
+    @classmethod
+    def from_executable_code(cls, *, code: str, language: str = "PYTHON") -> Part:
+        from _gemini_sdk_gen.types import ExecutableCode
+
+        return cls(executable_code=ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value, arg-type]

@@ -1,0 +1,308 @@
+"""The mechanism behind every high-level method: arguments -> a checked, typed request.
+
+A generated method only names its `MethodSpec` (from spec/sdk.yaml) and passes its arguments.
+Here each argument goes through its transform and lands where the spec says (path, query or
+a dotted body path); each set config field does the same; the body is assembled as the
+operation's typed request; the result comes back as a response, a stream or a pager.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import httpx
+
+from gemini_sdk._endpoint import OperationSpec, PreparedRequest, prepare
+from gemini_sdk._model import WireModel, _strip_optional
+from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._transform import TRANSFORMS
+
+if TYPE_CHECKING:
+    from gemini_sdk._http import AsyncTransport, SyncTransport
+
+
+_PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
+
+
+@attrs.frozen
+class Placement:
+    param: str
+    to: str  # "path.NAME" | "query.NAME" | "body.wire.path" | "options"
+    transform: str | None = None
+
+
+@attrs.frozen
+class MethodSpec:
+    name: str
+    operation: OperationSpec[Any]
+    placements: tuple[Placement, ...]
+    returns: str = "response"
+    config: type[WireModel] | None = None
+    aliases: Mapping[str, str] = attrs.field(factory=dict)
+    # (param, operation, list field): several items go to `operation`, one request each.
+    fan_out: tuple[str, OperationSpec[Any], str] | None = None
+    # (body path, fields, model field): with a config, these body fields move into the
+    # nested request at `body path`, which also gets the full model name.
+    moves_into: tuple[str, tuple[str, ...], str] | None = None
+
+
+@attrs.define
+class _Call:
+    """Everything one call gathered before it is sent."""
+
+    path: dict[str, Any] = attrs.field(factory=dict)
+    query: dict[str, Any] = attrs.field(factory=dict)
+    body: dict[tuple[str, ...], Any] = attrs.field(factory=dict)
+    options: dict[str, Any] = attrs.field(factory=dict)
+    expects_json: bool = False
+
+
+def _place(call: _Call, to: str, value: Any) -> None:
+    kind, _, rest = to.partition(".")
+    if kind == "path":
+        call.path[rest] = value
+    elif kind == "query":
+        call.query[rest] = value
+    elif kind == "body":
+        call.body[tuple(rest.split("."))] = value
+    elif kind == "options":
+        call.options.update(_http_options(value))
+    else:
+        raise ValueError(f"unknown placement {to!r}")
+
+
+def _http_options(options: Any) -> dict[str, Any]:
+    """Per-call HttpOptions -> the transport's per-request options."""
+    out: dict[str, Any] = {}
+    if options.headers:
+        out["extra_headers"] = dict(options.headers)
+    if options.timeout is not None:
+        out["timeout"] = httpx.Timeout(options.timeout / 1000)
+    return out
+
+
+def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
+    for alias, target in spec.aliases.items():
+        value = args.pop(alias, None)
+        if value is not None:
+            if args.get(target) is not None:
+                raise TypeError(f"{spec.name}: pass {target!r} or {alias!r}, not both")
+            args[target] = value
+    call = _Call()
+    for placement in spec.placements:
+        value = args.get(placement.param)
+        if value is None:
+            raise TypeError(f"{spec.name}: missing required argument {placement.param!r}")
+        if placement.transform is not None:
+            try:
+                value = TRANSFORMS[placement.transform](value)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{spec.name}: {placement.param}: {error}") from None
+        _place(call, placement.to, value)
+    config = args.get("config")
+    if config is not None and spec.config is not None:
+        if isinstance(config, dict):
+            try:
+                config = spec.config.from_dict(config)
+            except (TypeError, ValueError) as error:
+                raise TypeError(f"{spec.name}: config: {error}") from None
+        elif not isinstance(config, spec.config):
+            raise TypeError(
+                f"{spec.name}: config must be {spec.config.__name__} or dict, "
+                f"got {type(config).__name__}"
+            )
+        for f in attrs.fields(type(config)):
+            value = getattr(config, f.name)
+            if value is not None and "to" in f.metadata:
+                _place(call, f.metadata["to"], value)
+        call.expects_json = _asks_for_json(config)
+    return call
+
+
+def _asks_for_json(config: Any) -> bool:
+    mime = getattr(config, "response_mime_type", None)
+    return bool(
+        getattr(config, "response_schema", None) is not None
+        or getattr(config, "response_json_schema", None) is not None
+        or (mime and "json" in mime)
+    )
+
+
+def assemble(cls: type[WireModel], values: Mapping[tuple[str, ...], Any]) -> WireModel:
+    """Build `cls` from (wire path -> typed value) pairs, creating nested objects on the way."""
+    plan = _assembly_plan(cls)
+    kwargs: dict[str, Any] = {}
+    nested: dict[str, dict[tuple[str, ...], Any]] = {}
+    for path, value in values.items():
+        attr, nested_cls = plan[path[0]]
+        if len(path) == 1:
+            kwargs[attr] = value
+        else:
+            nested.setdefault(path[0], {})[path[1:]] = value
+    for wire, sub in nested.items():
+        attr, nested_cls = plan[wire]
+        assert nested_cls is not None, f"{cls.__name__}.{wire} is not an object"
+        kwargs[attr] = assemble(nested_cls, sub)
+    return cls(**kwargs)
+
+
+_PLANS: dict[type, dict[str, tuple[str, type[WireModel] | None]]] = {}
+
+
+def _assembly_plan(cls: type[WireModel]) -> dict[str, tuple[str, type[WireModel] | None]]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        attrs.resolve_types(cls)
+        plan = {}
+        for f in attrs.fields(cls):
+            if "wire" not in f.metadata:
+                continue
+            tp = _strip_optional(f.type)
+            is_model = isinstance(tp, type) and issubclass(tp, WireModel)
+            plan[f.metadata["wire"]] = (f.name, tp if is_model else None)
+        _PLANS[cls] = plan
+    return plan
+
+
+def _move_into(spec: MethodSpec, call: _Call) -> None:
+    """Fields that must travel inside a nested request once a config put anything there."""
+    assert spec.moves_into is not None
+    target, fields, model_field = spec.moves_into
+    prefix = tuple(target.removeprefix("body.").split("."))
+    if not any(path[: len(prefix)] == prefix for path in call.body):
+        return
+    for name in fields:
+        if (name,) in call.body:
+            call.body[(*prefix, name)] = call.body.pop((name,))
+    call.body[(*prefix, model_field)] = _resource_name(spec.operation, call.path)
+
+
+def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
+    """`/v1beta/models/{model}:x` with model=m -> `models/m`: the name a nested request needs."""
+    template = operation.path.split("/", 2)[2].split(":")[0]
+    return template.format(**{p.py_name: path_values[p.wire_name] for p in operation.path_params})
+
+
+def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRequest:
+    if spec.moves_into is not None:
+        _move_into(spec, call)
+    options = {**call.options, **extra}
+    path_values = {
+        p.py_name: call.path[p.wire_name] for p in spec.operation.path_params if p.wire_name in call.path
+    }
+    if spec.fan_out is not None:
+        param, many_op, list_field = spec.fan_out
+        placement = next(p for p in spec.placements if p.param == param)
+        key = tuple(placement.to.removeprefix("body.").split("."))
+        items = call.body.pop(key)
+        if len(items) != 1:
+            return _fan_out(spec, call, key, items, many_op, list_field, path_values, options)
+        call.body[key] = items[0]
+    body = assemble(spec.operation.request, call.body) if spec.operation.request else None
+    query = {**call.query, "alt": "sse"} if spec.returns == "stream" else call.query
+    return prepare(spec.operation, path_values, query, body, **options)
+
+
+def _fan_out(
+    spec: MethodSpec,
+    call: _Call,
+    key: tuple[str, ...],
+    items: list[Any],
+    many_op: OperationSpec[Any],
+    list_field: str,
+    path_values: dict[str, Any],
+    options: dict[str, Any],
+) -> PreparedRequest:
+    assert spec.operation.request is not None and many_op.request is not None
+    model_name = _resource_name(spec.operation, call.path)
+    requests = []
+    for item in items:
+        values = {**call.body, key: item}
+        for bound in spec.operation.path_bound_fields:
+            values[(bound,)] = model_name
+        requests.append(assemble(spec.operation.request, values))
+    body = assemble(many_op.request, {(list_field,): requests})
+    return prepare(many_op, path_values, call.query, body, **options)
+
+
+def _per_call(args: dict[str, Any]) -> dict[str, Any]:
+    """The per-call transport options the caller actually set."""
+    popped = {name: args.pop(name, None) for name in _PER_CALL}
+    return {name: value for name, value in popped.items() if value is not None}
+
+
+def _finish(call: _Call, response: Any) -> Any:
+    if call.expects_json and hasattr(response, "expect_json"):
+        response.expect_json()
+    return response
+
+
+class SyncResource:
+    def __init__(self, transport: SyncTransport) -> None:
+        self._transport = transport
+
+    def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
+        extra = _per_call(args)
+        call = _gather(spec, args)
+        request = _request(spec, call, extra)
+        if spec.returns == "stream":
+            return _finish_sync(call, self._transport.stream(request))
+        if spec.returns == "pager":
+            return Pager(lambda token: self._page(request, token), request.operation.items_attr)
+        return _finish(call, self._transport.call(request))
+
+    def _page(self, request: PreparedRequest, token: str | None) -> Any:
+        return self._transport.call(_with_page_token(request, token))
+
+
+class AsyncResource:
+    def __init__(self, transport: AsyncTransport) -> None:
+        self._transport = transport
+
+    async def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
+        extra = _per_call(args)
+        call = _gather(spec, args)
+        request = _request(spec, call, extra)
+        if spec.returns == "stream":
+            stream = await self._transport.stream(request)
+            return _finish_async(call, stream)
+        if spec.returns == "pager":
+            pager = AsyncPager(lambda token: self._page(request, token), request.operation.items_attr)
+            await pager.first()
+            return pager
+        return _finish(call, await self._transport.call(request))
+
+    async def _page(self, request: PreparedRequest, token: str | None) -> Any:
+        return await self._transport.call(_with_page_token(request, token))
+
+
+def _finish_sync(call: _Call, stream: typing.Iterator[Any]) -> typing.Iterator[Any]:
+    try:
+        for item in stream:
+            yield _finish(call, item)
+    finally:
+        # stopping early (break, close(), garbage collection) releases the connection now
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+
+async def _finish_async(call: _Call, stream: typing.AsyncIterator[Any]) -> typing.AsyncIterator[Any]:
+    try:
+        async for item in stream:
+            yield _finish(call, item)
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
+    if token is None:
+        return request
+    return attrs.evolve(request, query={**request.query, "pageToken": token})
+
+

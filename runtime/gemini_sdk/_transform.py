@@ -1,0 +1,143 @@
+"""Friendly input -> wire types, one function per transform named in spec/sdk.yaml.
+
+Contents follow the rules Google's SDKs use: a string becomes one `user` Content with one
+text part; a list of strings and Parts becomes one `user` Content with several parts;
+Content objects pass through; a File becomes a file-data part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _gemini_sdk_gen.types import Content, Part, Schema, Tool
+
+
+def _types() -> Any:
+    from _gemini_sdk_gen import types
+
+    return types
+
+
+def _fail(what: str, value: Any) -> TypeError:
+    return TypeError(f"expected {what}, got {type(value).__name__} {value!r:.60}")
+
+
+def model_name(value: Any) -> str:
+    """`gemini-2.5-flash` or `models/gemini-2.5-flash` -> the id in the `models/{model}` path."""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail("a model name like 'gemini-2.5-flash'", value)
+    return value[len("models/") :] if value.startswith("models/") else value
+
+
+def cached_content_name(value: Any) -> str:
+    name = getattr(value, "name", value)  # a CachedContent object stands for its name
+    if not isinstance(name, str) or not name:
+        raise _fail("a cached content name like 'cachedContents/abc'", value)
+    return name if name.startswith("cachedContents/") else f"cachedContents/{name}"
+
+
+def _is_part_like(value: Any) -> bool:
+    t = _types()
+    return isinstance(value, (str, t.Part, t.File)) or (
+        isinstance(value, dict) and "parts" not in value and "role" not in value
+    )
+
+
+def part(value: Any) -> Part:
+    t = _types()
+    if isinstance(value, t.Part):
+        return value
+    if isinstance(value, str):
+        return t.Part(text=value)
+    if isinstance(value, t.File):
+        if not value.uri:
+            raise ValueError(f"file {value.name!r} has no uri yet; wait until it is ACTIVE")
+        return t.Part(file_data=t.FileData(file_uri=value.uri, mime_type=value.mime_type))
+    if isinstance(value, dict):
+        result: Part = t.Part.from_dict(value)
+        return result
+    raise _fail("a Part, str, File or dict", value)
+
+
+def content(value: Any) -> Content:
+    t = _types()
+    if isinstance(value, t.Content):
+        return value
+    if isinstance(value, dict) and ("parts" in value or "role" in value):
+        result: Content = t.Content.from_dict(value)
+        return result
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError("contents must not be empty")
+        return t.Content(role="user", parts=[part(v) for v in value])
+    return t.Content(role="user", parts=[part(value)])
+
+
+def contents(value: Any) -> list[Content]:
+    """A list mixing Contents and parts: runs of parts become one user Content each."""
+    t = _types()
+    if not isinstance(value, (list, tuple)):
+        return [content(value)]
+    if not value:
+        raise ValueError("contents must not be empty")
+    out: list[Content] = []
+    run: list[Part] = []
+    for item in value:
+        if _is_part_like(item):
+            run.append(part(item))
+            continue
+        if run:
+            out.append(t.Content(role="user", parts=run))
+            run = []
+        out.append(content(item))
+    if run:
+        out.append(t.Content(role="user", parts=run))
+    return out
+
+
+def contents_each(value: Any) -> list[Content]:
+    """For embeddings: every item of a list is a content of its own."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError("contents must not be empty")
+        return [content(v) for v in value]
+    return [content(value)]
+
+
+def schema(value: Any) -> Schema:
+    t = _types()
+    if isinstance(value, t.Schema):
+        return value
+    if isinstance(value, dict):
+        result: Schema = t.Schema.from_dict(value)
+        return result
+    raise _fail("a Schema or a dict (for a JSON Schema, use response_json_schema)", value)
+
+
+def tools(value: Any) -> list[Tool]:
+    t = _types()
+    if isinstance(value, (t.Tool, dict)):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise _fail("a list of Tool", value)
+    out: list[Tool] = []
+    for item in value:
+        if isinstance(item, dict):
+            item = t.Tool.from_dict(item)
+        if not isinstance(item, t.Tool):
+            raise _fail("a Tool or dict", item)
+        out.append(item)
+    return out
+
+
+TRANSFORMS: dict[str, Callable[[Any], Any]] = {
+    "model_name": model_name,
+    "cached_content_name": cached_content_name,
+    "content": content,
+    "contents": contents,
+    "contents_each": contents_each,
+    "schema": schema,
+    "tools": tools,
+}

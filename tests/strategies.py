@@ -1,0 +1,282 @@
+"""Hypothesis strategies for every schema, derived from the spec IR.
+
+Two views of each model:
+
+* `wire_json(spec_name)`: a JSON object as the service would send it (camelCase keys, 64-bit
+  integers as decimal strings, bytes as padded standard base64, RFC 3339 text, ...), in the one
+  spelling that the SDK emits, so that `from_dict(j).to_dict() == j` can be asserted exactly.
+* `instances(spec_name)`: an instance built through the generated class's keyword constructor.
+
+Values stay small: text is short, lists hold at most three items, and nesting is bounded by a
+depth budget. Optional fields are only drawn while budget remains; required fields are always
+drawn (no schema reaches itself through required fields only, so this terminates). Every
+model level may carry keys the spec does not know (`x_unknown...`), which must survive.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import string
+from pathlib import Path
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from _gemini_sdk_gen import types as gen_types
+from codegen import ir
+from codegen.loader import load
+
+SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
+API = load(SPEC_DIR)
+MODELS: dict[str, ir.Model] = {m.spec_name: m for m in API.models}
+ENUMS: dict[str, ir.Enum] = {e.spec_name: e for e in API.enums}
+
+# Levels of nested models below the top one that may carry optional fields.
+DEPTH = 2
+MAX_ITEMS = 3
+UNKNOWN_PREFIX = "x_unknown"
+UNKNOWN_ENUM_PREFIX = "X_UNKNOWN_VALUE"
+
+INT32 = (-(2**31), 2**31 - 1)
+UINT32 = (0, 2**32 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+UINT64 = (0, 2**64 - 1)
+JSON_SAFE_INT = (-(2**53), 2**53)
+
+
+def model_class(spec_name: str) -> type[Any]:
+    cls: type[Any] = getattr(gen_types, MODELS[spec_name].class_name)
+    return cls
+
+
+def enum_class(spec_name: str) -> type[Any]:
+    cls: type[Any] = getattr(gen_types, ENUMS[spec_name].class_name)
+    return cls
+
+
+# -- scalars ---------------------------------------------------------------------------------
+
+TEXT = st.text(max_size=8)
+FINITE_DOUBLE = st.floats(allow_nan=False, allow_infinity=False)
+FINITE_FLOAT32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+JSON_VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(*JSON_SAFE_INT)
+    | FINITE_DOUBLE
+    | TEXT,
+    lambda children: st.lists(children, max_size=MAX_ITEMS)
+    | st.dictionaries(TEXT, children, max_size=MAX_ITEMS),
+    max_leaves=4,
+)
+# A top-level `any` field set to JSON null reads back as "unset" and is then left out, the
+# proto3 JSON reading of null; inside lists and maps null is an ordinary value.
+JSON_VALUE_NOT_NULL = JSON_VALUE.filter(lambda v: v is not None)
+
+_DIGITS = st.text(alphabet=string.digits, min_size=1, max_size=4)
+DURATION = st.builds(
+    lambda sign, whole, fraction: f"{sign}{int(whole)}{'.' + fraction if fraction else ''}s",
+    st.sampled_from(["", "-"]),
+    _DIGITS,
+    st.one_of(st.just(""), st.text(alphabet=string.digits, min_size=1, max_size=9)),
+)
+
+_UTC = datetime.timezone.utc
+
+
+@st.composite
+def timestamp_text(draw: st.DrawFn) -> str:
+    """RFC 3339 in UTC, with 0, 3, 6 or 9 fractional digits, ending in Z."""
+    moment = draw(st.datetimes(min_value=datetime.datetime(1, 1, 1)))
+    digits = draw(st.sampled_from([0, 3, 6, 9]))
+    text = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}"
+    if digits:
+        fraction = f"{moment.microsecond:06d}" + draw(st.text(string.digits, min_size=3, max_size=3))
+        text += "." + fraction[:digits]
+    return text + "Z"
+
+
+# Aware datetimes: UTC, or a whole-minute offset (kept away from the ends of the datetime range,
+# where converting to UTC would leave it).
+_OFFSETS = st.integers(-14 * 60, 14 * 60).map(
+    lambda minutes: datetime.timezone(datetime.timedelta(minutes=minutes))
+)
+DATETIME = st.one_of(
+    st.datetimes(timezones=st.just(_UTC)),
+    st.datetimes(
+        min_value=datetime.datetime(2, 1, 1),
+        max_value=datetime.datetime(9998, 12, 31),
+        timezones=_OFFSETS,
+    ),
+)
+
+
+def _scalar(tref: ir.TypeRef, wire: bool, top: bool) -> st.SearchStrategy[Any]:
+    kind, fmt = tref.wire_type, tref.wire_format
+    if kind == "any":
+        return JSON_VALUE_NOT_NULL if top else JSON_VALUE
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "integer":
+        return st.integers(*(UINT32 if fmt == "uint32" else INT32))
+    if kind == "number":
+        return FINITE_FLOAT32 if fmt == "float" else FINITE_DOUBLE
+    if kind == "string":
+        if fmt in ("int64", "uint64"):
+            ints = st.integers(*(INT64 if fmt == "int64" else UINT64))
+            return ints.map(str) if wire else ints
+        if fmt == "byte":
+            data = st.binary(max_size=8)
+            return data.map(lambda b: base64.b64encode(b).decode("ascii")) if wire else data
+        if fmt == "date-time":
+            return timestamp_text() if wire else DATETIME
+        if fmt == "google-duration":
+            return DURATION
+        return TEXT
+    raise NotImplementedError(f"no strategy for scalar {kind}/{fmt}")
+
+
+# -- enums -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def enum_values(spec_name: str, unknown: bool = True) -> st.SearchStrategy[str]:
+    """Known values; with `unknown`, sometimes a value the spec does not list."""
+    known = st.sampled_from([m.value for m in ENUMS[spec_name].members])
+    if not unknown:
+        return known
+    novel = st.text(string.ascii_uppercase + string.digits + "_", max_size=6).map(
+        lambda s: f"{UNKNOWN_ENUM_PREFIX}_{s}"
+    )
+    return st.one_of(known, known, novel)
+
+
+# -- unknown keys ----------------------------------------------------------------------------
+
+UNKNOWN_KEYS = st.text(string.ascii_letters + string.digits + "_", max_size=6).map(
+    lambda s: UNKNOWN_PREFIX + s
+)
+UNKNOWN_FIELDS = st.dictionaries(UNKNOWN_KEYS, JSON_VALUE, min_size=1, max_size=2)
+MAYBE_UNKNOWN = st.one_of(st.just({}), UNKNOWN_FIELDS)
+
+
+def _check_unknown_prefix() -> None:
+    for model in API.models:
+        for f in model.fields:
+            assert not f.wire_name.startswith(UNKNOWN_PREFIX), (model.spec_name, f.wire_name)
+            assert not f.attr_name.startswith(UNKNOWN_PREFIX), (model.spec_name, f.attr_name)
+    for enum in API.enums:
+        for m in enum.members:
+            assert not m.value.startswith(UNKNOWN_ENUM_PREFIX), (enum.spec_name, m.value)
+
+
+_check_unknown_prefix()
+
+
+# -- friendly-input transforms (SDK-only config types) ---------------------------------------
+#
+# A transform field accepts several spellings and normalises them; the strategies draw values
+# in the normal form, which the transform leaves unchanged.
+
+
+def _content_normal(value: Any, wire: bool) -> Any:
+    # A dict without `parts` or `role` would be read as a Part, not a Content.
+    if wire:
+        return value if ("parts" in value or "role" in value) else {**value, "role": "user"}
+    if value.parts is None and value.role is None:
+        return attrs.evolve(value, role="user")
+    return value
+
+
+def _transform(tref: ir.TypeRef, depth: int, wire: bool, unknown: bool) -> st.SearchStrategy[Any]:
+    name, gives = tref.target, tref.item
+    assert gives is not None
+    if name == "model_name":
+        return TEXT.filter(lambda s: s.strip() != "" and not s.startswith("models/"))
+    if name == "cached_content_name":
+        return TEXT.map(lambda s: "cachedContents/" + s)
+    if name == "content":
+        return value_strategy(gives, depth, wire, unknown).map(lambda v: _content_normal(v, wire))
+    if name in ("contents", "contents_each"):
+        assert gives.item is not None
+        one = value_strategy(gives.item, depth - 1, wire, unknown)
+        return st.lists(one.map(lambda v: _content_normal(v, wire)), min_size=1, max_size=MAX_ITEMS)
+    if name in ("schema", "tools"):
+        return value_strategy(gives, depth, wire, unknown)
+    raise NotImplementedError(f"no strategy for transform {name}: add its normal form here")
+
+
+# -- values and models -----------------------------------------------------------------------
+
+
+def value_strategy(
+    tref: ir.TypeRef, depth: int, wire: bool, unknown: bool = True, top: bool = False
+) -> st.SearchStrategy[Any]:
+    """Values of a field's type; nested models get `depth` (their own budget)."""
+    if tref.kind == "scalar":
+        return _scalar(tref, wire, top)
+    if tref.kind == "enum":
+        assert tref.target is not None
+        values = enum_values(tref.target, unknown)
+        if wire:
+            return values
+        cls = enum_class(tref.target)
+        # Users pass members or plain strings; both must end up as the same member.
+        return st.one_of(values.map(cls), values)
+    if tref.kind == "model":
+        assert tref.target is not None
+        return _model(tref.target, depth, wire, unknown)
+    if tref.kind == "list":
+        assert tref.item is not None
+        size = MAX_ITEMS if depth >= 0 else 0
+        return st.lists(value_strategy(tref.item, depth, wire, unknown), max_size=size)
+    if tref.kind == "map":
+        assert tref.item is not None
+        size = MAX_ITEMS if depth >= 0 else 0
+        return st.dictionaries(TEXT, value_strategy(tref.item, depth, wire, unknown), max_size=size)
+    if tref.kind == "transform":
+        return _transform(tref, depth, wire, unknown)
+    raise NotImplementedError(f"no strategy for {tref.kind}")
+
+
+@functools.cache
+def _model(spec_name: str, depth: int, wire: bool, unknown: bool) -> st.SearchStrategy[Any]:
+    model = MODELS[spec_name]
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for f in model.fields:
+        key = f.wire_name if wire else f.attr_name
+        values = value_strategy(f.type, depth - 1, wire, unknown, top=True)
+        if f.required:
+            required[key] = values
+        elif depth >= 0:
+            optional[key] = values
+    fields = st.fixed_dictionaries(required, optional=optional)
+    if wire:
+        if not unknown:
+            return fields
+        return st.builds(lambda known, extra: {**extra, **known}, fields, MAYBE_UNKNOWN)
+    cls = model_class(spec_name)
+    if not unknown:
+        return fields.map(lambda kw: cls(**kw))
+    return st.builds(
+        lambda kw, extra: cls(**kw, unknown_fields=extra or None), fields, MAYBE_UNKNOWN
+    )
+
+
+def wire_json(spec_name: str, unknown: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+    """Wire JSON objects of a model, in the spelling the SDK itself emits."""
+    return _model(spec_name, DEPTH, True, unknown)
+
+
+def instances(spec_name: str, unknown: bool = True) -> st.SearchStrategy[Any]:
+    """Instances of a model's generated class.
+
+    With `unknown=False`, enums hold only known values and no object carries unknown fields:
+    what a schema that lists the known values (such as the JSON Schema export) describes.
+    """
+    return _model(spec_name, DEPTH, False, unknown)
