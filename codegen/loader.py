@@ -33,7 +33,9 @@ def load(spec_dir: Path) -> ir.Api:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BUILTIN_NAMES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any"})
+_BUILTIN_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
+)
 _RETURNS = ("response", "stream", "pager")
 
 
@@ -74,7 +76,8 @@ class _Loader:
                 self.models[name] = self.model(name, schema)
         info = self.wire["info"]
         operations = {
-            op_id: self.operation(op_id, op) for op_id, op in sorted(self.wire["operations"].items())
+            op_id: self.operation(op_id, op)
+            for op_id, op in sorted(self.wire["operations"].items())
         }
         resources = [
             self.resource(name, methods, operations)
@@ -141,9 +144,7 @@ class _Loader:
             if transform is None:
                 raise SpecError(f"{where}: unknown transform {expr['transform']}")
             annotation = transform.alias or transform.accepts
-            return ir.TypeRef(
-                "transform", annotation, target=transform.name, item=transform.gives
-            )
+            return ir.TypeRef("transform", annotation, target=transform.name, item=transform.gives)
         if "ref" in expr:
             target = expr["ref"]
             if target not in self.schemas:
@@ -203,7 +204,9 @@ class _Loader:
 
     # -- the SDK surface -------------------------------------------------------------------
 
-    def resource(self, name: str, methods: Json, operations: dict[str, ir.Operation]) -> ir.Resource:
+    def resource(
+        self, name: str, methods: Json, operations: dict[str, ir.Operation]
+    ) -> ir.Resource:
         return ir.Resource(
             name=name,
             class_name=naming.pascal_case(name),

@@ -64,13 +64,10 @@ FINITE_DOUBLE = st.floats(allow_nan=False, allow_infinity=False)
 FINITE_FLOAT32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
 
 JSON_VALUE = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(*JSON_SAFE_INT)
-    | FINITE_DOUBLE
-    | TEXT,
-    lambda children: st.lists(children, max_size=MAX_ITEMS)
-    | st.dictionaries(TEXT, children, max_size=MAX_ITEMS),
+    st.none() | st.booleans() | st.integers(*JSON_SAFE_INT) | FINITE_DOUBLE | TEXT,
+    lambda children: (
+        st.lists(children, max_size=MAX_ITEMS) | st.dictionaries(TEXT, children, max_size=MAX_ITEMS)
+    ),
     max_leaves=4,
 )
 # A top-level `any` field set to JSON null reads back as "unset" and is then left out, the
@@ -95,7 +92,9 @@ def timestamp_text(draw: st.DrawFn) -> str:
     digits = draw(st.sampled_from([0, 3, 6, 9]))
     text = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}"
     if digits:
-        fraction = f"{moment.microsecond:06d}" + draw(st.text(string.digits, min_size=3, max_size=3))
+        fraction = f"{moment.microsecond:06d}" + draw(
+            st.text(string.digits, min_size=3, max_size=3)
+        )
         text += "." + fraction[:digits]
     return text + "Z"
 

@@ -216,7 +216,7 @@ def _expected_params(raw: Json, where: str) -> tuple[Json, Json]:
     for param in raw.get("parameters", []):
         assert "$ref" not in param, f"{where}: operation-level $ref parameter {param}"
         bucket = {"path": path_params, "query": query_params}[param["in"]]
-        bucket[param["name"]] = param["schema"]
+        bucket[param["name"]] = (param["schema"], bool(param.get("required")))
     return path_params, query_params
 
 
@@ -239,8 +239,13 @@ def test_operation_matches_upstream(op_id: str) -> None:
         if list(have) != list(want):
             problems.append(f"{key} {list(have)} != upstream {list(want)}")
             continue
-        for name, schema in want.items():
-            problems += _compare_type(have[name], schema, f"{key}.{name}")
+        for name, (schema, required) in want.items():
+            expr = dict(have[name])
+            # path parameters are always required; the spec marks only required query ones
+            marked = bool(expr.pop("required", False))
+            if key == "query_params" and marked != required:
+                problems.append(f"{key}.{name}: required {marked} != upstream {required}")
+            problems += _compare_type(expr, schema, f"{key}.{name}")
 
     body = raw.get("requestBody", {}).get("content", {}).get("application/json")
     want_request = _ref_name(body["schema"]["$ref"]) if body is not None else None

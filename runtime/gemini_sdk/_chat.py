@@ -103,9 +103,7 @@ class Chat(_ChatBase):
 
 
 class AsyncChat(_ChatBase):
-    def __init__(
-        self, models: AsyncModels, model: str, config: Any, history: list[Any] | None
-    ):
+    def __init__(self, models: AsyncModels, model: str, config: Any, history: list[Any] | None):
         super().__init__(model, config, history)
         self._models = models
 

@@ -196,8 +196,7 @@ def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
 def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any, Any], Any]:
     fields = _wire_fields(cls)
     overrides: dict[str, Any] = {
-        f.name: override(rename=f.metadata["wire"], struct_hook=_transform_hook(f))
-        for f in fields
+        f.name: override(rename=f.metadata["wire"], struct_hook=_transform_hook(f)) for f in fields
     }
     compiled = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False, **overrides)
     known = frozenset(f.metadata["wire"] for f in fields)

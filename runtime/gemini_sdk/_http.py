@@ -72,8 +72,9 @@ def _timeout(config: TransportConfig, request: PreparedRequest) -> Timeout:
     return config.timeout if request.timeout is None else request.timeout
 
 
-def _build(client: httpx.Client | httpx.AsyncClient, config: TransportConfig,
-           request: PreparedRequest) -> httpx.Request:
+def _build(
+    client: httpx.Client | httpx.AsyncClient, config: TransportConfig, request: PreparedRequest
+) -> httpx.Request:
     return client.build_request(
         request.method,
         _url(config, request.path),
@@ -149,8 +150,9 @@ class SyncTransport:
         if self.owns_client:
             self.http.close()
 
-    def _send(self, build: Callable[[], httpx.Request], request: PreparedRequest,
-              stream: bool = False) -> httpx.Response:
+    def _send(
+        self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
+    ) -> httpx.Response:
         """Send with retries; return a successful response or raise the typed error."""
         loop = _RetryLoop(self.config.retry, self.rand)
         while True:
@@ -178,9 +180,7 @@ class SyncTransport:
         return _decode(request, response)
 
     def stream(self, request: PreparedRequest) -> Iterator[Any]:
-        response = self._send(
-            lambda: _build(self.http, self.config, request), request, stream=True
-        )
+        response = self._send(lambda: _build(self.http, self.config, request), request, stream=True)
         return self._events(request, response)
 
     def _events(self, request: PreparedRequest, response: httpx.Response) -> Iterator[Any]:
@@ -237,8 +237,9 @@ class AsyncTransport:
         if self.owns_client:
             await self.http.aclose()
 
-    async def _send(self, build: Callable[[], httpx.Request], request: PreparedRequest,
-                    stream: bool = False) -> httpx.Response:
+    async def _send(
+        self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
+    ) -> httpx.Response:
         loop = _RetryLoop(self.config.retry, self.rand)
         while True:
             loop.attempt += 1
@@ -270,7 +271,9 @@ class AsyncTransport:
         )
         return self._events(request, response)
 
-    async def _events(self, request: PreparedRequest, response: httpx.Response) -> AsyncIterator[Any]:
+    async def _events(
+        self, request: PreparedRequest, response: httpx.Response
+    ) -> AsyncIterator[Any]:
         decoder = SSEDecoder()
         try:
             try:
@@ -339,9 +342,7 @@ def _guess_mime(path: str) -> str:
 
     guessed, _ = mimetypes.guess_type(path)
     if guessed is None:
-        raise ValueError(
-            f"cannot tell the MIME type of {os.path.basename(path)!r}; pass mime_type"
-        )
+        raise ValueError(f"cannot tell the MIME type of {os.path.basename(path)!r}; pass mime_type")
     return guessed
 
 
@@ -412,8 +413,9 @@ def _same_host(config: TransportConfig, url: str) -> bool:
     return urlsplit(url).netloc == urlsplit(config.base_url).netloc
 
 
-def _upload_start_headers(config: TransportConfig, request: PreparedRequest, size: int,
-                          mime: str) -> dict[str, str]:
+def _upload_start_headers(
+    config: TransportConfig, request: PreparedRequest, size: int, mime: str
+) -> dict[str, str]:
     return {
         **_headers(config, request),
         "content-type": "application/json",
@@ -429,8 +431,9 @@ def _session_headers(config: TransportConfig, upload_url: str) -> dict[str, str]
     return _headers(config, None) if _same_host(config, upload_url) else {}
 
 
-def _chunk_headers(config: TransportConfig, upload_url: str, offset: int,
-                   final: bool) -> dict[str, str]:
+def _chunk_headers(
+    config: TransportConfig, upload_url: str, offset: int, final: bool
+) -> dict[str, str]:
     return {
         **_session_headers(config, upload_url),
         "x-goog-upload-command": "upload, finalize" if final else "upload",

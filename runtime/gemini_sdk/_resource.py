@@ -176,8 +176,8 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
         return
     for name in fields:
         if (name,) in call.body:
-            call.body[(*prefix, name)] = call.body.pop((name,))
-    call.body[(*prefix, model_field)] = _resource_name(spec.operation, call.path)
+            call.body[prefix + (name,)] = call.body.pop((name,))
+    call.body[prefix + (model_field,)] = _resource_name(spec.operation, call.path)
 
 
 def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
@@ -191,7 +191,9 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         _move_into(spec, call)
     options = {**call.options, **extra}
     path_values = {
-        p.py_name: call.path[p.wire_name] for p in spec.operation.path_params if p.wire_name in call.path
+        p.py_name: call.path[p.wire_name]
+        for p in spec.operation.path_params
+        if p.wire_name in call.path
     }
     if spec.fan_out is not None:
         param, many_op, list_field = spec.fan_out
@@ -270,7 +272,9 @@ class AsyncResource:
             stream = await self._transport.stream(request)
             return _finish_async(call, stream)
         if spec.returns == "pager":
-            pager = AsyncPager(lambda token: self._page(request, token), request.operation.items_attr)
+            pager: AsyncPager[Any] = AsyncPager(
+                lambda token: self._page(request, token), request.operation.items_attr
+            )
             await pager.first()
             return pager
         return _finish(call, await self._transport.call(request))
@@ -290,7 +294,9 @@ def _finish_sync(call: _Call, stream: typing.Iterator[Any]) -> typing.Iterator[A
             close()
 
 
-async def _finish_async(call: _Call, stream: typing.AsyncIterator[Any]) -> typing.AsyncIterator[Any]:
+async def _finish_async(
+    call: _Call, stream: typing.AsyncIterator[Any]
+) -> typing.AsyncIterator[Any]:
     try:
         async for item in stream:
             yield _finish(call, item)
@@ -304,5 +310,3 @@ def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedReq
     if token is None:
         return request
     return attrs.evolve(request, query={**request.query, "pageToken": token})
-
-

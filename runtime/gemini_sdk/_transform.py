@@ -3,6 +3,9 @@
 Contents follow the rules Google's SDKs use: a string becomes one `user` Content with one
 text part; a list of strings and Parts becomes one `user` Content with several parts;
 Content objects pass through; a File becomes a file-data part.
+
+Generated types are imported inside the functions: the runtime never imports generated
+modules while it is itself being imported.
 """
 
 from __future__ import annotations
@@ -12,12 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import Content, Part, Schema, Tool
-
-
-def _types() -> Any:
-    from _gemini_sdk_gen import types
-
-    return types
 
 
 def _fail(what: str, value: Any) -> TypeError:
@@ -39,14 +36,16 @@ def cached_content_name(value: Any) -> str:
 
 
 def _is_part_like(value: Any) -> bool:
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     return isinstance(value, (str, t.Part, t.File)) or (
         isinstance(value, dict) and "parts" not in value and "role" not in value
     )
 
 
 def part(value: Any) -> Part:
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     if isinstance(value, t.Part):
         return value
     if isinstance(value, str):
@@ -56,18 +55,17 @@ def part(value: Any) -> Part:
             raise ValueError(f"file {value.name!r} has no uri yet; wait until it is ACTIVE")
         return t.Part(file_data=t.FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, dict):
-        result: Part = t.Part.from_dict(value)
-        return result
+        return t.Part.from_dict(value)
     raise _fail("a Part, str, File or dict", value)
 
 
 def content(value: Any) -> Content:
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     if isinstance(value, t.Content):
         return value
     if isinstance(value, dict) and ("parts" in value or "role" in value):
-        result: Content = t.Content.from_dict(value)
-        return result
+        return t.Content.from_dict(value)
     if isinstance(value, (list, tuple)):
         if not value:
             raise ValueError("contents must not be empty")
@@ -77,7 +75,8 @@ def content(value: Any) -> Content:
 
 def contents(value: Any) -> list[Content]:
     """A list mixing Contents and parts: runs of parts become one user Content each."""
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     if not isinstance(value, (list, tuple)):
         return [content(value)]
     if not value:
@@ -107,17 +106,18 @@ def contents_each(value: Any) -> list[Content]:
 
 
 def schema(value: Any) -> Schema:
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     if isinstance(value, t.Schema):
         return value
     if isinstance(value, dict):
-        result: Schema = t.Schema.from_dict(value)
-        return result
+        return t.Schema.from_dict(value)
     raise _fail("a Schema or a dict (for a JSON Schema, use response_json_schema)", value)
 
 
 def tools(value: Any) -> list[Tool]:
-    t = _types()
+    from _gemini_sdk_gen import types as t
+
     if isinstance(value, (t.Tool, dict)):
         value = [value]
     if not isinstance(value, (list, tuple)):
