@@ -1,0 +1,183 @@
+"""Seed calls written once and run through two SDKs: ours, and Google's for the recording.
+
+Each case takes `(client, types)` and makes calls; the requests they send are compared.
+Both SDKs expose the same surface, which is the point of the comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Case = Callable[[Any, Any], None]
+FLASH = "gemini-2.5-flash"
+
+
+def basic(client: Any, types: Any) -> None:
+    client.models.generate_content(model=FLASH, contents="Explain quantum computing")
+
+
+def advanced_config(client: Any, types: Any) -> None:
+    client.models.generate_content(
+        model=FLASH,
+        contents="Your prompt here",
+        config=types.GenerateContentConfig(
+            system_instruction="You are a helpful assistant.",
+            temperature=0.7,
+            max_output_tokens=1000,
+            top_p=0.95,
+            top_k=40,
+            safety_settings=[
+                types.SafetySetting(
+                    category=types.HarmCategory.HARM_CATEGORY_HATE_SPEECH,
+                    threshold=types.HarmBlockThreshold.BLOCK_MEDIUM_AND_ABOVE,
+                )
+            ],
+        ),
+    )
+
+
+def tools(client: Any, types: Any) -> None:
+    client.models.generate_content(
+        model=FLASH,
+        contents="What happened at CES 2025?",
+        config=types.GenerateContentConfig(
+            tools=[
+                types.Tool(google_search=types.GoogleSearch()),
+                types.Tool(url_context={}),
+                types.Tool(
+                    computer_use=types.ComputerUse(
+                        environment=types.Environment.ENVIRONMENT_BROWSER
+                    )
+                ),
+                types.Tool(file_search=types.FileSearch(file_search_store_names=["fileSearchStores/s"])),
+            ],
+            thinking_config=types.ThinkingConfig(include_thoughts=True, thinking_budget=1024),
+            cached_content="cachedContents/xyz789",
+            response_mime_type="application/json",
+            response_json_schema={"type": "object", "properties": {"a": {"type": "string"}}},
+            stop_sequences=["END"],
+            seed=42,
+            candidate_count=1,
+        ),
+    )
+
+
+def mixed_contents(client: Any, types: Any) -> None:
+    client.models.generate_content(
+        model=FLASH,
+        contents=[
+            "Describe",
+            types.Part.from_text(text="this image"),
+            types.Part.from_bytes(data=b"\x89PNG fake", mime_type="image/png"),
+            types.Part.from_uri(file_uri="https://example.com/v.mp4", mime_type="video/mp4"),
+        ],
+    )
+
+
+def list_of_contents(client: Any, types: Any) -> None:
+    client.models.generate_content(
+        model=FLASH,
+        contents=[
+            types.Content(role="user", parts=[types.Part(text="Hi")]),
+            types.Content(role="model", parts=[types.Part(text="Hello")]),
+            types.Content(role="user", parts=[types.Part(text="How are you?")]),
+        ],
+    )
+
+
+def stream(client: Any, types: Any) -> None:
+    for _ in client.models.generate_content_stream(model=FLASH, contents="Write a long story"):
+        pass
+
+
+def count_tokens(client: Any, types: Any) -> None:
+    client.models.count_tokens(model=FLASH, contents="How many tokens is this?")
+
+
+def get_model(client: Any, types: Any) -> None:
+    client.models.get(model="gemini-2.5-flash")
+
+
+def list_models(client: Any, types: Any) -> None:
+    for _ in client.models.list(config={"page_size": 2}):
+        pass
+
+
+def embed_many(client: Any, types: Any) -> None:
+    client.models.embed_content(
+        model="gemini-embedding-001",
+        contents=["First text to embed", "Second text to embed", "Third text to embed"],
+        config=types.EmbedContentConfig(task_type="RETRIEVAL_DOCUMENT", output_dimensionality=768),
+    )
+
+
+def chat(client: Any, types: Any) -> None:
+    session = client.chats.create(
+        model=FLASH,
+        config=types.GenerateContentConfig(
+            system_instruction="You are a helpful coding assistant.", temperature=0.7
+        ),
+    )
+    session.send_message("What is Python?")
+    session.send_message("What are its key features?")
+
+
+CASES: dict[str, Case] = {
+    case.__name__: case
+    for case in (
+        basic,
+        advanced_config,
+        tools,
+        mixed_contents,
+        list_of_contents,
+        stream,
+        count_tokens,
+        get_model,
+        list_models,
+        embed_many,
+        chat,
+    )
+}
+
+
+def canned_response(method: str, path: str, query: dict[str, str], body: Any) -> tuple[str, bytes]:
+    """What the recording server and our mock transport both answer: (content type, bytes)."""
+    import json
+
+    if path.endswith(":generateContent"):
+        return "application/json", json.dumps(_ANSWER).encode()
+    if path.endswith(":streamGenerateContent"):
+        events = [_chunk("Hel", None), _chunk("lo", "STOP")]
+        return "text/event-stream", "".join(f"data: {json.dumps(e)}\r\n\r\n" for e in events).encode()
+    if path.endswith(":countTokens"):
+        return "application/json", b'{"totalTokens": 7}'
+    if path.endswith(":batchEmbedContents"):
+        n = len((body or {}).get("requests", []))
+        return "application/json", json.dumps({"embeddings": [{"values": [0.5]}] * n}).encode()
+    if path.endswith(":embedContent"):
+        return "application/json", b'{"embedding": {"values": [0.5]}}'
+    if path.endswith("/models") and method == "GET":
+        if "pageToken" not in query:
+            page = {"models": [{"name": "models/m1"}, {"name": "models/m2"}], "nextPageToken": "t2"}
+        else:
+            page = {"models": [{"name": "models/m3"}]}
+        return "application/json", json.dumps(page).encode()
+    if "/models/" in path and method == "GET":
+        return "application/json", json.dumps({"name": "models/gemini-2.5-flash"}).encode()
+    return "application/json", b"{}"
+
+
+_ANSWER = {
+    "candidates": [
+        {"content": {"role": "model", "parts": [{"text": "hi"}]}, "finishReason": "STOP"}
+    ],
+    "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 1, "totalTokenCount": 4},
+}
+
+
+def _chunk(text: str, finish: str | None) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"text": text}]}}
+    if finish:
+        candidate["finishReason"] = finish
+    return {"candidates": [candidate]}

@@ -1,0 +1,88 @@
+"""Our requests for the seed calls, compared with what Google's own SDK sends.
+
+The recording (google_genai_requests.json, made by record.py) is data: method, path, query
+and body of every request google-genai 3.4.0 made for the cases in cases.py. The
+comparison folds only spellings the service treats as the same (snake_case keys that
+google-genai leaves in nested objects, `40.0` for an int32 40, an empty `generationConfig`).
+
+Deliberate differences are left out of the cases: one content to embed calls embedContent
+(google-genai always batches), and count_tokens with a config counts a whole
+generateContentRequest (google-genai refuses the config for this API).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import gemini_sdk as genai
+from gemini_sdk import types
+
+from .cases import CASES, canned_response
+
+RECORDING = json.loads((Path(__file__).parent / "google_genai_requests.json").read_text())
+
+
+def _camel(key: str) -> str:
+    return re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), key)
+
+
+# Keys whose values are free-form JSON (schemas the user wrote): their keys stay as written.
+_OPAQUE = {"responseJsonSchema", "parametersJsonSchema", "args", "response"}
+
+
+def _fold(value: Any, key: str = "") -> Any:
+    """Proto-JSON spellings the service reads alike: snake_case keys and 40.0 for 40."""
+    if isinstance(value, dict):
+        if key in _OPAQUE:
+            return value
+        return {_camel(k): _fold(v, _camel(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fold(v, key) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _without_empty_generation_config(body: Any) -> Any:
+    # google-genai always sends `generationConfig: {}` once a config object is given.
+    if isinstance(body, dict) and body.get("generationConfig") == {}:
+        body = {k: v for k, v in body.items() if k != "generationConfig"}
+    return body
+
+
+def _record_ours(name: str) -> list[dict[str, Any]]:
+    log: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        query = dict(request.url.params)
+        log.append({"method": request.method, "path": request.url.path, "query": query, "body": body})
+        ctype, data = canned_response(request.method, request.url.path, query, body)
+        return httpx.Response(200, content=data, headers={"content-type": ctype})
+
+    client = genai.Client(
+        api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    CASES[name](client, types)
+    return log
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_requests_as_google_genai(name: str) -> None:
+    theirs = [
+        {**r, "body": _without_empty_generation_config(_fold(r["body"]))}
+        for r in RECORDING["cases"][name]
+    ]
+    ours = [{**r, "body": _fold(r["body"])} for r in _record_ours(name)]
+    assert ours == theirs
+
+
+def test_recording_covers_every_case() -> None:
+    assert sorted(RECORDING["cases"]) == sorted(CASES)
+    assert RECORDING["sdk"].startswith("google-genai ")
