@@ -38,6 +38,14 @@ check: lint typecheck test
 bench: install
 	$(BIN)/python -m bench
 
+# The same report with google-genai measured too, from a separate venv: the project itself
+# never depends on google-genai.
+bench-full:
+	test -d .venv-bench || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --upgrade pip
+	.venv-bench/bin/python -m pip install --quiet -e . google-genai
+	.venv-bench/bin/python -m bench
+
 demo: install
 	$(BIN)/python -m gemini_sdk.testing.demo
 

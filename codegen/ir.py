@@ -224,6 +224,7 @@ class Api:
     operations: list[Operation]
     transforms: list[Transform] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> class name
 
     def counts(self) -> dict[str, int]:
         return {

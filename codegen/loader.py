@@ -94,6 +94,7 @@ class _Loader:
             operations=list(operations.values()),
             transforms=list(self.transforms.values()),
             resources=resources,
+            aliases=self.aliases(),
         )
 
     def enum(self, name: str, schema: Json) -> ir.Enum:
@@ -201,6 +202,16 @@ class _Loader:
             paging=self.paging(query_params, response),
             path_bound_fields=path_bound,
         )
+
+    def aliases(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for alias, target in sorted((self.sdk.get("aliases") or {}).items()):
+            if target not in self.class_names:
+                raise SpecError(f"aliases.{alias}: unknown schema {target}")
+            if alias in self.class_names.values():
+                raise SpecError(f"aliases.{alias}: a class of that name exists")
+            out[alias] = self.class_names[target]
+        return out
 
     # -- the SDK surface -------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ def render(api: ir.Api, templates: Path = TEMPLATES) -> dict[str, str]:
         [e.class_name for e in api.enums]
         + [m.class_name for m in api.models]
         + [t.alias for t in api.transforms if t.alias]
+        + list(api.aliases)
     )
     mixins = sorted({mixin for m in api.models for mixin in m.mixins})
     files = {

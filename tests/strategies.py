@@ -34,8 +34,9 @@ API = load(SPEC_DIR)
 MODELS: dict[str, ir.Model] = {m.spec_name: m for m in API.models}
 ENUMS: dict[str, ir.Enum] = {e.spec_name: e for e in API.enums}
 
-# Levels of nested models below the top one that may carry optional fields.
-DEPTH = 2
+# Levels of nested objects below the top one that may carry optional fields; deeper objects
+# get their required fields only.
+DEPTH = 1
 MAX_ITEMS = 3
 UNKNOWN_PREFIX = "x_unknown"
 UNKNOWN_ENUM_PREFIX = "X_UNKNOWN_VALUE"
@@ -231,12 +232,15 @@ def value_strategy(
         return _model(tref.target, depth, wire, unknown)
     if tref.kind == "list":
         assert tref.item is not None
-        size = MAX_ITEMS if depth >= 0 else 0
-        return st.lists(value_strategy(tref.item, depth, wire, unknown), max_size=size)
+        if depth < 0:  # out of budget: a required list stays empty
+            return st.just([])
+        return st.lists(value_strategy(tref.item, depth, wire, unknown), max_size=MAX_ITEMS)
     if tref.kind == "map":
         assert tref.item is not None
-        size = MAX_ITEMS if depth >= 0 else 0
-        return st.dictionaries(TEXT, value_strategy(tref.item, depth, wire, unknown), max_size=size)
+        if depth < 0:
+            return st.just({})
+        values = value_strategy(tref.item, depth, wire, unknown)
+        return st.dictionaries(TEXT, values, max_size=MAX_ITEMS)
     if tref.kind == "transform":
         return _transform(tref, depth, wire, unknown)
     raise NotImplementedError(f"no strategy for {tref.kind}")
@@ -249,11 +253,10 @@ def _model(spec_name: str, depth: int, wire: bool, unknown: bool) -> st.SearchSt
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for f in model.fields:
         key = f.wire_name if wire else f.attr_name
-        values = value_strategy(f.type, depth - 1, wire, unknown, top=True)
         if f.required:
-            required[key] = values
+            required[key] = value_strategy(f.type, depth - 1, wire, unknown, top=True)
         elif depth >= 0:
-            optional[key] = values
+            optional[key] = value_strategy(f.type, depth - 1, wire, unknown, top=True)
     fields = st.fixed_dictionaries(required, optional=optional)
     if wire:
         if not unknown:

@@ -37,26 +37,39 @@ def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
     return Content(role=role, parts=parts, unknown_fields=unknown or None)
 
 
+def _curate(history: list[Content]) -> list[Content]:
+    """The valid part of a given history: user turns, and runs of model turns that all have
+    parts; an invalid run is dropped with the user turn before it."""
+    out: list[Content] = []
+    i = 0
+    while i < len(history):
+        if history[i].role != "model":
+            out.append(history[i])
+            i += 1
+            continue
+        run: list[Content] = []
+        while i < len(history) and history[i].role == "model":
+            run.append(history[i])
+            i += 1
+        if all(turn.parts for turn in run):
+            out += run
+        elif out:
+            out.pop()
+    return out
+
+
 class _ChatBase:
     def __init__(self, model: str, config: Any, history: list[Any] | None) -> None:
         self.model = model
         self.config = config
         self._history: list[Content] = contents(history) if history else []
+        # What is sent back: the service rejects a model turn without parts, so an exchange
+        # the model did not answer validly stays out (as in Google's SDK).
+        self._curated: list[Content] = _curate(self._history)
 
     def get_history(self, curated: bool = False) -> list[Content]:
         """Every turn so far; with `curated`, only exchanges the model answered validly."""
-        if not curated:
-            return list(self._history)
-        curated_turns: list[Content] = []
-        pending: list[Content] = []
-        for turn in self._history:
-            if turn.role == "model":
-                if turn.parts:
-                    curated_turns += [*pending, turn]
-                pending = []
-            else:
-                pending.append(turn)
-        return curated_turns
+        return list(self._curated if curated else self._history)
 
     @property
     def history(self) -> list[Content]:
@@ -67,6 +80,8 @@ class _ChatBase:
         self._history.append(user_turn)
         if model_turn is not None:
             self._history.append(model_turn)
+            if model_turn.parts:
+                self._curated += [user_turn, model_turn]
 
 
 class Chat(_ChatBase):
@@ -77,7 +92,7 @@ class Chat(_ChatBase):
     def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
         user_turn = content(message)
         response = self._models.generate_content(
-            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
         self._record(user_turn, [response])
         return response
@@ -87,7 +102,7 @@ class Chat(_ChatBase):
     ) -> Iterator[GenerateContentResponse]:
         user_turn = content(message)
         stream = self._models.generate_content_stream(
-            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
         return self._recording(user_turn, stream)
 
@@ -110,7 +125,7 @@ class AsyncChat(_ChatBase):
     async def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
         user_turn = content(message)
         response = await self._models.generate_content(
-            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
         self._record(user_turn, [response])
         return response
@@ -120,7 +135,7 @@ class AsyncChat(_ChatBase):
     ) -> AsyncIterator[GenerateContentResponse]:
         user_turn = content(message)
         stream = await self._models.generate_content_stream(
-            model=self.model, contents=[*self._history, user_turn], config=config or self.config
+            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
         return self._recording(user_turn, stream)
 

@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from gemini_sdk import _wire
 from gemini_sdk._model import WireEnum, WireModel, decode_state
+from gemini_sdk._model import _strip_optional as _model_strip_optional
 
 T = TypeVar("T")
 
@@ -91,15 +93,22 @@ def _structure_int64(value: Any, _: Any) -> int:
     raise _expect("a 64-bit integer (a decimal string or a number)", value)
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_BASE64_LENIENT = re.compile(r"[A-Za-z0-9+/_-]*={0,2}")
+
+
 def _structure_bytes(value: Any, _: Any) -> bytes:
     if type(value) is not str:
         raise _expect("base64 text", value)
-    text = value.strip()
-    padded = text + "=" * (-len(text) % 4)
     try:
-        if "-" in text or "_" in text:
-            return base64.urlsafe_b64decode(padded)
-        return base64.b64decode(padded, validate=True)
+        if len(value) % 4 == 0 and _BASE64.fullmatch(value):
+            return binascii.a2b_base64(value)
+        # URL-safe and unpadded spellings are accepted on input too
+        text = value.strip()
+        if not _BASE64_LENIENT.fullmatch(text) or len(text.rstrip("=")) % 4 == 1:
+            raise ValueError("not base64")
+        text = text.rstrip("=").replace("+", "-").replace("/", "_")
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise _expect("base64 text", value) from None
 
@@ -161,7 +170,9 @@ def _build(detailed: bool) -> cattrs.Converter:
     # Enums are str subclasses: register by class so cattrs' str handling does not win.
     conv.register_structure_hook(WireEnum, _structure_enum)
     conv.register_unstructure_hook(WireEnum, _unstructure_enum)
-    conv.register_structure_hook_factory(_is_wire_model, lambda cls: _model_structure(conv, cls))
+    conv.register_structure_hook_factory(
+        _is_wire_model, lambda cls: _model_structure(conv, cls, lazy=not detailed)
+    )
     conv.register_unstructure_hook_factory(
         _is_wire_model, lambda cls: _model_unstructure(conv, cls)
     )
@@ -190,25 +201,45 @@ def _unstructure_enum(value: WireEnum) -> Any:
 
 
 def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
-    return [f for f in attrs.fields(cls) if not f.metadata.get("unknown")]
+    return [f for f in attrs.fields(cls) if "wire" in f.metadata]
 
 
-def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any, Any], Any]:
+# Per class: one level of wire JSON -> constructor arguments (nested objects lazy).
+_LEVEL: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in _wire_fields(cls))
+    return names
+
+
+def _model_structure(
+    conv: cattrs.Converter, cls: type[WireModel], lazy: bool
+) -> Callable[[Any, Any], Any]:
     fields = _wire_fields(cls)
+    attrs.resolve_types(cls)
     overrides: dict[str, Any] = {
-        f.name: override(rename=f.metadata["wire"], struct_hook=_transform_hook(f)) for f in fields
+        f.name: override(
+            rename=f.metadata["wire"],
+            struct_hook=_transform_hook(f) or _field_structure_hook(conv, f.type),
+        )
+        for f in fields
     }
+    overrides["unknown_fields"] = override(omit=True)
     compiled = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False, **overrides)
     known = frozenset(f.metadata["wire"] for f in fields)
     # snake_case attribute names (and the wire names themselves) -> wire names
     aliases = {f.name: f.metadata["wire"] for f in fields}
     aliases.update({w: w for w in known})
 
-    def structure(data: Any, tp: Any) -> Any:
-        if not isinstance(data, Mapping):
-            raise _expect(f"a JSON object for {cls.__name__}", data)
+    def level(data: Any) -> dict[str, Any]:
+        """One level of wire JSON -> the constructor's keyword arguments."""
         if data.keys() <= known:
-            return compiled(data, tp)
+            kwargs: dict[str, Any] = compiled(data, cls, __cl=_keywords)
+            return kwargs
         wire: dict[str, Any] = {}
         unknown: dict[str, Any] = {}
         for key, value in data.items():
@@ -217,10 +248,171 @@ def _model_structure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[
                 unknown[key] = value
             else:
                 wire[name] = value
-        obj = compiled(wire, tp)
+        kwargs = compiled(wire, cls, __cl=_keywords)
         if unknown:
-            obj.unknown_fields = unknown
+            kwargs["unknown_fields"] = unknown
+        return kwargs
+
+    if not lazy:
+
+        def structure(data: Any, _: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise _expect(f"a JSON object for {cls.__name__}", data)
+            return cls(**level(data))
+
+        return structure
+
+    _LEVEL[cls] = level
+    pending_cls = _pending_class(cls)
+    new = object.__new__
+    set_slot = object.__setattr__
+
+    def shell(data: Any, _: Any) -> Any:
+        # An empty object that fills itself from `data` on first use.
+        if type(data) is not dict and not isinstance(data, Mapping):
+            raise _expect(f"a JSON object for {cls.__name__}", data)
+        obj = new(pending_cls)
+        set_slot(obj, "_pending", data)
         return obj
+
+    return shell
+
+
+# Lazily decoded objects are instances of a field-less subclass of their class whose only
+# job is to notice the first use (read, write, compare), fill the fields from the pending
+# wire JSON, and then turn the object into a plain instance of its class: from then on
+# nothing here costs anything. Same slots, so the class switch is allowed.
+
+
+def _pending_getattr(self: Any, name: str) -> Any:
+    # reached only for a field slot not filled yet
+    if name.startswith("__") or name == "_pending":
+        raise AttributeError(name)
+    materialize(self)
+    return getattr(self, name)
+
+
+def _pending_setattr(self: Any, name: str, value: Any) -> None:
+    materialize(self)
+    setattr(self, name, value)
+
+
+def _pending_eq(self: Any, other: Any) -> Any:
+    materialize(self)
+    if isinstance(other, WireModel) and other._pending is not None:
+        materialize(other)
+    return self == other
+
+
+def _pending_ne(self: Any, other: Any) -> Any:
+    return not _pending_eq(self, other)
+
+
+def _pending_repr(self: Any) -> str:
+    materialize(self)
+    return repr(self)
+
+
+_PENDING: dict[type, type] = {}
+
+
+def _pending_class(cls: type) -> type:
+    _PENDING[cls] = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__slots__": (),
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__getattr__": _pending_getattr,
+            "__setattr__": _pending_setattr,
+            "__eq__": _pending_eq,
+            "__ne__": _pending_ne,
+            "__repr__": _pending_repr,
+            "__hash__": None,
+        },
+    )
+    return _PENDING[cls]
+
+
+def _keywords(**kwargs: Any) -> dict[str, Any]:
+    # stands in for the class in cattrs' compiled function: keep the arguments, build nothing
+    return kwargs
+
+
+def materialize(obj: WireModel) -> None:
+    """Fill a lazily decoded object's fields from its pending wire JSON (one level)."""
+    pending = object.__getattribute__(obj, "_pending")
+    if pending is None:
+        return
+    cls = type(obj).__mro__[1]
+    previous = decode_state.trusted
+    decode_state.trusted = True
+    try:
+        kwargs = _LEVEL[cls](pending)
+        # a plain instance again, then its own __init__ fills every field (and clears _pending)
+        object.__setattr__(obj, "__class__", cls)
+        cls.__init__(obj, **kwargs)
+    except (TypeError, ValueError, KeyError) as error:
+        object.__setattr__(obj, "__class__", _PENDING[cls])
+        raise WireFormatError(_explain(pending, cls, error)) from None
+    finally:
+        decode_state.trusted = previous
+
+
+def _materialize_all(value: Any) -> None:
+    if isinstance(value, WireModel):
+        materialize(value)
+        for name in _field_names(type(value)):
+            inner = getattr(value, name)
+            if inner is not None and not isinstance(inner, (str, int, float, bytes)):
+                _materialize_all(inner)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (WireModel, list, dict)):
+                _materialize_all(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            if isinstance(item, (WireModel, list, dict)):
+                _materialize_all(item)
+
+
+def _optional_scalar(kind: type, what: str) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if type(value) is kind or value is None:
+            return value
+        return _SCALAR_HOOKS[kind](value, None)
+
+    return structure
+
+
+_SCALAR_HOOKS: dict[type, Callable[[Any, Any], Any]] = {
+    str: _structure_str,
+    bool: _structure_bool,
+    int: _structure_int,
+    float: _structure_float,
+}
+_OPTIONAL_SCALARS = {kind: _optional_scalar(kind, kind.__name__) for kind in _SCALAR_HOOKS}
+
+
+def _field_structure_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
+    """One call per field: None handled here, the inner hook found once, on first use.
+
+    (cattrs' generic path goes through its Optional handler and a dispatch per value; and
+    resolving the inner hook lazily keeps self-referencing types from recursing.)
+    """
+    inner = _model_strip_optional(tp)
+    if inner in _OPTIONAL_SCALARS:
+        return _OPTIONAL_SCALARS[inner]
+    hook: Callable[[Any, Any], Any] | None = None
+
+    def structure(value: Any, _: Any) -> Any:
+        nonlocal hook
+        if value is None:
+            return None
+        if hook is None:
+            hook = conv.get_structure_hook(inner)
+        return hook(value, inner)
 
     return structure
 
@@ -247,9 +439,11 @@ def _model_unstructure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable
         for f in fields
     }
     overrides["unknown_fields"] = override(omit=True)
+    overrides["_pending"] = override(omit=True)
     compiled = make_dict_unstructure_fn(cls, conv, **overrides)
 
     def unstructure(obj: Any) -> dict[str, Any]:
+        materialize(obj)
         out: dict[str, Any] = compiled(obj)
         if obj.unknown_fields:
             for key, value in obj.unknown_fields.items():
@@ -267,12 +461,19 @@ def converter() -> cattrs.Converter:
     return _converter
 
 
-def structure(data: Any, cls: type[T]) -> T:
-    """Wire JSON -> an instance of `cls`; a mismatch raises WireFormatError naming the field."""
+def structure(data: Any, cls: type[T], lazy: bool = False) -> T:
+    """Wire JSON -> an instance of `cls`; a mismatch raises WireFormatError naming the field.
+
+    With `lazy`, nested objects are decoded on first use (and a mismatch inside one raises
+    then); otherwise everything is decoded and checked now.
+    """
     previous = decode_state.trusted
     decode_state.trusted = True
     try:
-        return _converter.structure(data, cls)
+        obj = _converter.structure(data, cls)
+        if not lazy:
+            _materialize_all(obj)
+        return obj
     except (TypeError, ValueError, KeyError, AttributeError) as error:
         raise WireFormatError(_explain(data, cls, error)) from None
     finally:

@@ -70,13 +70,15 @@ class WireModel:
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
+    # On an object decoded lazily: the wire JSON not yet turned into fields (see _convert).
+    _pending: Any = field(default=None, init=False, eq=False, repr=False, metadata={"internal": True})
 
     def __repr__(self) -> str:
         # Only the fields that are set: a Part shows its text, not thirteen Nones.
         shown = [
             f"{f.name}={value!r}"
             for f in attrs.fields(type(self))
-            if (value := getattr(self, f.name)) is not None
+            if not f.metadata.get("internal") and (value := getattr(self, f.name)) is not None
         ]
         return f"{type(self).__name__}({', '.join(shown)})"
 
@@ -100,11 +102,16 @@ class WireModel:
                 object.__setattr__(self, name, checked)
 
     @classmethod
-    def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
-        """Build from wire JSON (camelCase keys) or from snake_case keys."""
+    def from_dict(cls: type[M], data: typing.Mapping[str, Any], *, lazy: bool = False) -> M:
+        """Build from wire JSON (camelCase keys) or from snake_case keys.
+
+        Checked in full at once, so a bad value raises here, naming its path. With `lazy`,
+        each nested object is decoded when first touched instead: how the client decodes
+        responses, since most programs read a small part of a large one.
+        """
         from gemini_sdk._convert import structure
 
-        return structure(data, cls)
+        return structure(data, cls, lazy=lazy)
 
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON object: camelCase keys, unset fields left out."""
@@ -114,10 +121,10 @@ class WireModel:
         return wire
 
     @classmethod
-    def from_json(cls: type[M], text: str | bytes) -> M:
+    def from_json(cls: type[M], text: str | bytes, *, lazy: bool = False) -> M:
         from gemini_sdk._convert import loads
 
-        return cls.from_dict(loads(text))
+        return cls.from_dict(loads(text), lazy=lazy)
 
     def to_json(self) -> str:
         from gemini_sdk._convert import dumps
@@ -149,7 +156,7 @@ def _build_checks(cls: type) -> list[tuple[str, Check]]:
             else checker(_strip_optional(f.type)),
         )
         for f in attrs.fields(cls)
-        if not f.metadata.get("unknown")
+        if "wire" in f.metadata
     ]
     _CHECKS[cls] = checks
     return checks
@@ -360,7 +367,7 @@ def missing_required(obj: WireModel, skip: tuple[str, ...] = (), path: str = "")
     cls = type(obj)
     plan = _REQUIRED.get(cls)
     if plan is None:
-        fields = [f for f in attrs.fields(cls) if not f.metadata.get("unknown")]
+        fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
         required = tuple((f.name, f.metadata["wire"]) for f in fields if f.metadata.get("required"))
         plan = _REQUIRED[cls] = (required, tuple(f.name for f in fields))
     required, names = plan

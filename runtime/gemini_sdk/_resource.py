@@ -109,6 +109,12 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                 config = spec.config.from_dict(config)
             except (TypeError, ValueError) as error:
                 raise TypeError(f"{spec.name}: config: {error}") from None
+            if config.unknown_fields:
+                # A config key lands nowhere unless the spec knows it: a typo would be ignored.
+                raise TypeError(
+                    f"{spec.name}: config: unknown field(s) of {spec.config.__name__}: "
+                    f"{', '.join(sorted(config.unknown_fields))}"
+                )
         elif not isinstance(config, spec.config):
             raise TypeError(
                 f"{spec.name}: config must be {spec.config.__name__} or dict, "

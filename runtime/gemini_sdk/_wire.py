@@ -68,7 +68,11 @@ def format_timestamp(value: datetime.datetime) -> str:
         value = value.replace(tzinfo=datetime.timezone.utc)
     value = value.astimezone(datetime.timezone.utc)
     fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
-    return value.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+    # not strftime: it does not zero-pad years before 1000 on every platform
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}{fraction}Z"
+    )
 
 
 def format_duration(seconds: float) -> str:

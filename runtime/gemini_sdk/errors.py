@@ -23,6 +23,7 @@ __all__ = [
     "APITimeoutError",
     "Aborted",
     "AlreadyExists",
+    "InvalidAPIKey",
     "BadGateway",
     "BadRequest",
     "Cancelled",
@@ -270,6 +271,15 @@ class StreamInterruptedError(APIConnectionError):
     """
 
 
+class InvalidAPIKey(Unauthenticated, InvalidArgument):
+    """The API key was rejected.
+
+    The service answers 400 INVALID_ARGUMENT with an ErrorInfo reason `API_KEY_INVALID`;
+    this class is both, so `except errors.Unauthenticated` catches a bad key as users expect
+    and `except errors.InvalidArgument` still does too.
+    """
+
+
 # Parents precede their children, so that an HTTP code alone maps to its most general class.
 _STATUS_CLASSES: tuple[type[APIError], ...] = (
     BadRequest,
@@ -352,11 +362,15 @@ def _build(
     details: Any,
     response: httpx.Response | None,
 ) -> APIError:
-    return _class_for(code, status)(
+    details = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    cls = _class_for(code, status)
+    if any(d.get("reason") == "API_KEY_INVALID" for d in details):
+        cls = InvalidAPIKey
+    return cls(
         message,
         code=code,
         status=status,
-        details=[d for d in details if isinstance(d, dict)] if isinstance(details, list) else [],
+        details=details,
         response=response,
     )
 

@@ -64,7 +64,7 @@ class Widgets(SyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.Widget:
-        return self._invoke(
+        result: t.Widget = self._invoke(
             WIDGETS_CREATE,
             shelf=shelf,
             name=name,
@@ -75,6 +75,7 @@ class Widgets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     def list(
         self,
@@ -87,7 +88,7 @@ class Widgets(SyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> Pager[t.Widget]:
-        return self._invoke(
+        result: Pager[t.Widget] = self._invoke(
             WIDGETS_LIST,
             shelf=shelf,
             parent=parent,
@@ -97,6 +98,7 @@ class Widgets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     def stream_events(
         self,
@@ -108,7 +110,7 @@ class Widgets(SyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> Iterator[t.WidgetChange]:
-        return self._invoke(
+        result: Iterator[t.WidgetChange] = self._invoke(
             WIDGETS_STREAM_EVENTS,
             shelf=shelf,
             name=name,
@@ -117,6 +119,7 @@ class Widgets(SyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
 
 class AsyncWidgets(AsyncResource):
@@ -132,7 +135,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.Widget:
-        return await self._invoke(
+        result: t.Widget = await self._invoke(
             WIDGETS_CREATE,
             shelf=shelf,
             name=name,
@@ -143,6 +146,7 @@ class AsyncWidgets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     async def list(
         self,
@@ -155,7 +159,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> AsyncPager[t.Widget]:
-        return await self._invoke(
+        result: AsyncPager[t.Widget] = await self._invoke(
             WIDGETS_LIST,
             shelf=shelf,
             parent=parent,
@@ -165,6 +169,7 @@ class AsyncWidgets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     async def stream_events(
         self,
@@ -176,7 +181,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> AsyncIterator[t.WidgetChange]:
-        return await self._invoke(
+        result: AsyncIterator[t.WidgetChange] = await self._invoke(
             WIDGETS_STREAM_EVENTS,
             shelf=shelf,
             name=name,
@@ -185,6 +190,7 @@ class AsyncWidgets(AsyncResource):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
 
 class Resources:

@@ -7,6 +7,7 @@ import datetime
 from typing import Any, TypeAlias
 
 from attrs import define, field
+
 from gemini_sdk._helpers import WidgetHelpers
 from gemini_sdk._model import WireEnum, WireModel
 from gemini_sdk._wire import Int64

@@ -1,0 +1,336 @@
+"""Runs the scenarios and prints the report."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import importlib
+import os
+import platform
+import pstats
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from bench import imports, timing
+from bench.scenarios import BUILDERS, Env, Scenario
+
+MARK_OVER = 1.5  # ratios above this are marked
+
+
+@dataclass
+class Row:
+    title: str
+    raw: float | None
+    ours: float | None
+    genai: float | None
+    kind: str = "time"  # or "rss" (KiB)
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _load_genai() -> tuple[Any, Any, str]:
+    """google-genai's `genai` and `types` modules, or Nones and the reason."""
+    # Measure google-genai on the same HTTP stack as the others (httpx); newer releases
+    # default to httpx2 when it is installed. An explicit setting by the caller wins.
+    os.environ.setdefault("GOOGLE_GENAI_HTTP_CLIENT", "httpx")
+    try:
+        genai = importlib.import_module("google.genai")
+        types = importlib.import_module("google.genai.types")
+    except Exception as error:  # noqa: BLE001 - any failure means "not measured"
+        return None, None, f"{type(error).__name__}: {error}"
+    return genai, types, ""
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "n/a"
+
+
+def _fmt(value: float | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "rss":
+        return f"{value / 1024:.1f} MiB"
+    return timing.format_ns(value)
+
+
+def _ratio(top: float | None, bottom: float | None, mark: bool = True) -> str:
+    if top is None or bottom is None or bottom <= 0:
+        return "—"
+    ratio = top / bottom
+    text = f"{ratio:.2f}x"
+    return f"**{text}**" if mark and ratio > MARK_OVER else text
+
+
+def _speedup(genai: float | None, ours: float | None) -> str:
+    if genai is None or ours is None or ours <= 0:
+        return "—"
+    ratio = genai / ours
+    text = f"{ratio:.2f}x"
+    return f"**{text}**" if ratio < 1 else text
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| scenario | raw | gemini-sdk | ratio | google-genai | ratio | genai/ours |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        cells = [
+            row.title,
+            _fmt(row.raw, row.kind),
+            _fmt(row.ours, row.kind),
+            _ratio(row.ours, row.raw),
+            _fmt(row.genai, row.kind),
+            _ratio(row.genai, row.raw),
+            _speedup(row.genai, row.ours),
+        ]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    print(
+        f"ratio = contender / raw floor; **bold** ratio = more than {MARK_OVER}x the floor. "
+        "genai/ours = google-genai time / gemini-sdk time (>1: gemini-sdk is faster; "
+        "**bold** when it is slower)."
+    )
+
+
+def import_rows(runs: int, genai_ok: bool, base_url: str, notes: list[str]) -> list[Row]:
+    raw_first, ours_first, genai_first = imports.first_call(base_url)
+    statements = [imports.BASELINE, imports.RAW, raw_first]
+    statements += [imports.OURS_ALONE, imports.OURS, imports.OURS_CLIENT, ours_first]
+    if genai_ok:
+        statements += [imports.GENAI_ALONE, imports.GENAI, imports.GENAI_CLIENT, genai_first]
+    costs = imports.measure_imports(statements, runs)
+
+    def cost(statement: str, attr: str) -> float | None:
+        found = costs.get(statement)
+        return None if found is None else float(getattr(found, attr))
+
+    base = costs[imports.BASELINE]
+    notes.append(
+        f"import rows: median of {runs} fresh `{sys.executable} -c` children each, timed "
+        f"inside the child from cached bytecode; interpreter start-up alone (`pass`) peaks at "
+        f"{base.rss_kib / 1024:.1f} MiB RSS. raw = `{imports.RAW}`; for the first call, raw = "
+        "import + httpx.Client().post + json.loads."
+    )
+    pairs = [
+        ("import package only", imports.RAW, imports.OURS_ALONE, imports.GENAI_ALONE),
+        ("import package + types", imports.RAW, imports.OURS, imports.GENAI),
+        ("import package + types + Client", imports.RAW, imports.OURS_CLIENT, imports.GENAI_CLIENT),
+        ("first call in a fresh process", raw_first, ours_first, genai_first),
+    ]
+    rows = [
+        Row(name, cost(raw, "ns"), cost(ours, "ns"), cost(genai, "ns"))
+        for name, raw, ours, genai in pairs
+    ]
+    rows += [
+        Row(
+            f"peak RSS, {name.removeprefix('import ')}",
+            cost(raw, "rss_kib"),
+            cost(ours, "rss_kib"),
+            cost(genai, "rss_kib"),
+            kind="rss",
+        )
+        for name, raw, ours, genai in pairs
+    ]
+    return rows
+
+
+def _make_env(server: Any, genai: Any, genai_types: Any) -> Env:
+    import httpx
+
+    import gemini_sdk
+    from gemini_sdk import types
+
+    ours_client = gemini_sdk.Client(
+        api_key="k",
+        http_options={"base_url": server.base_url, "retry_options": {"attempts": 1}},
+    )
+    env = Env(server, httpx.Client(), types, ours_client)
+    if genai is not None:
+        env.genai, env.genai_types = genai, genai_types
+        env.genai_client = genai.Client(
+            api_key="k", http_options=genai_types.HttpOptions(base_url=server.base_url)
+        )
+    return env
+
+
+def _contenders(scenario: Scenario) -> dict[str, Any]:
+    found = {"raw": scenario.raw, "ours": scenario.ours}
+    if scenario.genai is not None:
+        found["genai"] = scenario.genai
+    return found
+
+
+def verify(scenario: Scenario, env: Env, who: str, op: Any) -> None:
+    """One call of `op`, outside timing: its result and the requests it made are checked."""
+    hits = env.server.routes.hits
+    hits.clear()
+    result = op()
+    scenario.check(who, result)
+    made = {route: count for route, count in hits.items() if count}
+    assert made == scenario.hits, f"expected requests {scenario.hits}, made {made}"
+
+
+def run_scenarios(
+    env: Env, keys: list[str] | None, repeats: int, target_ns: int, notes: list[str]
+) -> list[Row]:
+    rows = []
+    for build in BUILDERS:
+        try:
+            scenario = build(env)
+        except Exception:  # noqa: BLE001 - report and go on
+            notes.append(f"could not set up {build.__name__}:\n{traceback.format_exc()}")
+            continue
+        if keys and not any(scenario.key.startswith(k) for k in keys):
+            continue
+        contenders = _contenders(scenario)
+        for who, op in list(contenders.items()):
+            try:
+                verify(scenario, env, who, op)
+            except Exception as error:  # noqa: BLE001 - a wrong contender is not timed
+                notes.append(f"{scenario.key}: {who} failed its check, not timed: {error!r}")
+                traceback.print_exc()
+                del contenders[who]
+        started = time.perf_counter()
+        try:
+            medians = timing.measure(contenders, repeats=repeats, target_ns=target_ns)
+        except Exception:  # noqa: BLE001
+            notes.append(f"{scenario.key}: failed while timing:\n{traceback.format_exc()}")
+            continue
+        row = Row(scenario.title, medians.get("raw"), medians.get("ours"), medians.get("genai"))
+        rows.append(row)
+        if scenario.note:
+            notes.append(f"{scenario.title}: {scenario.note}.")
+        print(
+            f"  {scenario.key:<18} raw {_fmt(row.raw, 'time'):>10}  ours {_fmt(row.ours, 'time'):>10}"
+            f"  genai {_fmt(row.genai, 'time'):>10}   ({time.perf_counter() - started:.1f}s)",
+            file=sys.stderr,
+        )
+    return rows
+
+
+def orjson_floor(env: Env, repeats: int, target_ns: int, notes: list[str]) -> None:
+    """How much of a decode is parsing: gemini-sdk parses with orjson, the raw floor with json."""
+    import orjson
+
+    from bench import payloads
+
+    bodies = {
+        "1,000-part response": payloads.large_response(),
+        "grounded response": payloads.grounded_response(),
+        "embeddings": payloads.embeddings_response(),
+    }
+    for name, body in bodies.items():
+        medians = timing.measure(
+            {"orjson": functools.partial(orjson.loads, body)}, repeats=repeats, target_ns=target_ns
+        )
+        notes.append(
+            f"parse-only floor of gemini-sdk for the {name}: orjson.loads = "
+            f"{timing.format_ns(medians['orjson'])}."
+        )
+
+
+def profile(env: Env, key: str, seconds: float) -> None:
+    scenario = next((s for s in (b(env) for b in BUILDERS) if s.key == key), None)
+    if scenario is None:
+        print(f"no scenario {key!r}; keys: {[b(env).key for b in BUILDERS]}")
+        return
+    verify(scenario, env, "ours", scenario.ours)
+    number = max(1, round(seconds * 1e9 / timing.run_batch(scenario.ours, 1)))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(number):
+        scenario.ours()
+    profiler.disable()
+    print(f"## cProfile of gemini-sdk in `{key}` ({number} calls)\n")
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(25)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    parser.add_argument("--only", help="comma-separated scenario keys (prefixes), or 'import'")
+    parser.add_argument("--profile", metavar="KEY", help="cProfile gemini-sdk in one scenario")
+    args = parser.parse_args(argv)
+    repeats, import_runs, target_ns = (3, 3, 10_000_000) if args.quick else (7, 7, 25_000_000)
+    keys = args.only.split(",") if args.only else None
+
+    started = time.perf_counter()
+    load_before = _load_average()
+    genai, genai_types, genai_missing = _load_genai()
+    print("# gemini-sdk benchmark\n")
+    print(
+        f"Python {platform.python_version()} ({sys.executable}) on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; gemini-sdk {_version('gemini-sdk')}, "
+        f"httpx {_version('httpx')}, orjson {_version('orjson')}, "
+        f"google-genai {_version('google-genai') if genai else 'not importable'}.\n"
+    )
+    notes: list[str] = []
+    if genai is None:
+        notes.append(
+            f"google-genai columns are empty: `import google.genai` failed here "
+            f"({genai_missing}); `make bench-full` measures them."
+        )
+
+    from bench.server import LoopbackServer
+
+    with LoopbackServer() as server:
+        env = _make_env(server, genai, genai_types)
+        if args.profile:
+            profile(env, args.profile, seconds=3.0)
+            return
+        rows: list[Row] = []
+        if keys is None or "import" in keys:
+            print("measuring imports...", file=sys.stderr)
+            try:
+                rows += import_rows(import_runs, genai is not None, server.base_url, notes)
+            except Exception:  # noqa: BLE001
+                notes.append(f"import timing failed:\n{traceback.format_exc()}")
+        print("measuring scenarios...", file=sys.stderr)
+        rows += run_scenarios(env, keys, repeats, target_ns, notes)
+        if keys is None:
+            orjson_floor(env, repeats, target_ns, notes)
+        if env.genai_client is not None:
+            http = getattr(env.genai_client._api_client, "_httpx_client", None)
+            notes.append(
+                f"google-genai's HTTP client: {type(http).__mro__[1].__module__}."
+                f"{type(http).__mro__[1].__name__} (GOOGLE_GENAI_HTTP_CLIENT="
+                f"{os.environ.get('GOOGLE_GENAI_HTTP_CLIENT')}); its decodes use "
+                f"{env.genai_decode_path or 'n/a'}."
+            )
+        env.ours_client.close()
+        env.raw_http.close()
+        if env.genai_client is not None:
+            getattr(env.genai_client, "close", lambda: None)()
+
+    print_table(rows)
+    notes.append(
+        f"calls: median of {repeats} interleaved batches of at least {target_ns / 1e6:.0f} ms "
+        "after a warm-up call; gc enabled (collected before each batch); loopback scenarios "
+        "share one asyncio server thread in this process; raw = httpx + stdlib json."
+    )
+    notes.append(
+        "gemini-sdk's client decodes responses lazily, so every loopback scenario reads what "
+        "a program would (the text, the embedding values, the model names) inside the timing; "
+        "the decode rows use `from_json`, which decodes and checks everything at once."
+    )
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(
+        f"\ntotal run time: {time.perf_counter() - started:.0f} s; 1-minute load average "
+        f"{load_before} before, {_load_average()} after (other work on the machine adds noise)."
+    )

@@ -1,0 +1,239 @@
+"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table.
+
+Per request: record it, route it (method + path template -> operation), fire matching faults,
+authenticate the API key, check query names, parse and validate the body against the
+operation's request class, count it against the key's rate limits, then call the operation's
+handler. Every failure answers in the Google error envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any
+
+import attrs
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from _gemini_sdk_gen import operations as ops
+from gemini_sdk._endpoint import OperationSpec
+from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
+from gemini_sdk.testing._faults import Fault
+from gemini_sdk.testing._handlers import HANDLERS
+from gemini_sdk.testing._reply import Call, Reply
+from gemini_sdk.testing._state import SECRET_HEADERS, EmulatorState, RecordedRequest
+from gemini_sdk.testing._validate import parse_body, snake, validate
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+# Standard Google API query parameters, accepted on every operation.
+SYSTEM_QUERY = frozenset(
+    {"key", "alt", "$alt", "prettyPrint", "fields", "$fields", "quotaUser", "$.xgafv"}
+    | {"callback", "access_token", "upload_protocol", "uploadType"}
+)
+
+
+def _key_invalid() -> ApiError:
+    return ApiError(
+        400,
+        "API key not valid. Please pass a valid API key.",
+        details=[
+            {
+                "@type": ERROR_INFO_TYPE,
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "generativelanguage.googleapis.com"},
+            }
+        ],
+    )
+
+
+def _unregistered() -> ApiError:
+    return ApiError(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). "
+        "Please use API Key or other form of API consumer identity to call this API.",
+    )
+
+
+def _bad_token() -> ApiError:
+    return ApiError(
+        401,
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+        "cookie or other valid authentication credential. See "
+        "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+    )
+
+
+@attrs.frozen
+class Routed:
+    operation: OperationSpec[Any]
+    params: dict[str, str]
+
+
+class OperationRouter:
+    """Matches a method and path against every operation's path template."""
+
+    def __init__(self, operations: Iterable[OperationSpec[Any]]) -> None:
+        self._routes = [(op, _template_pattern(op.path)) for op in operations]
+
+    def match(self, method: str, path: str) -> Routed:
+        allowed = []
+        for operation, pattern in self._routes:
+            found = pattern.fullmatch(path)
+            if found is None:
+                continue
+            if operation.method == method:
+                return Routed(operation, found.groupdict())
+            allowed.append(operation.method)
+        if allowed:
+            raise ApiError(
+                405,
+                f"Method {method} is not allowed on {path}; it takes {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        raise ApiError(404, f"The requested URL {path} was not found on this server.")
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    pieces = re.split(r"\{(\w+)\}", template)
+    # re.split alternates literal text and placeholder names.
+    regex = "".join(
+        re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>[^/:]+)" for i, piece in enumerate(pieces)
+    )
+    return re.compile(regex)
+
+
+def build_app(state: EmulatorState) -> Starlette:
+    router = OperationRouter(ops.ALL)
+
+    async def endpoint(request: Request) -> Response:
+        return await _dispatch(state, router, request)
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+
+
+async def _dispatch(state: EmulatorState, router: OperationRouter, request: Request) -> Response:
+    raw = await request.body()
+    method, path = request.method, request.url.path
+    query = dict(request.query_params)
+    routed: Routed | ApiError
+    try:
+        routed = router.match(method, path)
+    except ApiError as error:
+        routed = error
+    operation = routed.operation.name if isinstance(routed, Routed) else None
+    state.record(_recorded(request, query, raw, operation))
+
+    faults = state.faults.take(method, path, operation)
+    for fault in faults:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+    if any(fault.kind == "drop" for fault in faults):
+        raise DropConnection
+    try:
+        status = next((f for f in faults if f.kind == "status"), None)
+        if status is not None:
+            raise status.error()
+        if isinstance(routed, ApiError):
+            raise routed
+        reply = _serve(state, routed, request, query, raw)
+    except ApiError as error:
+        reply = Reply(status=error.code, body=error.body(), headers=error.headers)
+    cut = next((f for f in faults if f.kind == "cut_stream"), None)
+    return _response(reply, cut)
+
+
+def _serve(
+    state: EmulatorState, routed: Routed, request: Request, query: dict[str, str], raw: bytes
+) -> Reply:
+    api_key, tier = _authenticate(state, request, query)
+    operation = routed.operation
+    handler = HANDLERS.get(operation.name)
+    if handler is None:
+        raise ApiError(501, f"The emulator does not implement {operation.name} yet.")
+    _check_query(operation, query)
+    body: dict[str, Any] = {}
+    if operation.request is not None:
+        body = validate(parse_body(raw), operation.request, path_bound=operation.path_bound_fields)
+    model = routed.params.get("model")
+    if model is not None:
+        state.quota.admit(api_key, tier, model, operation.name)
+    return handler(Call(state, operation, routed.params, query, body, api_key))
+
+
+def _authenticate(
+    state: EmulatorState, request: Request, query: Mapping[str, str]
+) -> tuple[str, str]:
+    """The API key and its tier."""
+    key = request.headers.get("x-goog-api-key") or query.get("key")
+    if not key:
+        if request.headers.get("authorization", "").lower().startswith("bearer "):
+            raise _bad_token()
+        raise _unregistered()
+    tier = state.tier_of(key)
+    if tier is None:
+        raise _key_invalid()
+    return key, tier
+
+
+def _check_query(operation: OperationSpec[Any], query: Mapping[str, str]) -> None:
+    known = {p.wire_name for p in operation.query_params}
+    known |= {snake(name) for name in known}
+    unknown = [name for name in query if name not in known and name not in SYSTEM_QUERY]
+    if unknown:
+        descriptions = [
+            f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query '
+            f"parameter. Field '{name}' could not be found in request message."
+            for name in unknown
+        ]
+        violations = [{"field": "", "description": text} for text in descriptions]
+        raise ApiError(
+            400,
+            "\n".join(descriptions),
+            details=[{"@type": BAD_REQUEST_TYPE, "fieldViolations": violations}],
+        )
+
+
+def _recorded(
+    request: Request, query: Mapping[str, str], raw: bytes, operation: str | None
+) -> RecordedRequest:
+    body: Any = None
+    if raw:
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            body = raw
+    return RecordedRequest(
+        method=request.method,
+        path=request.url.path,
+        query={k: v for k, v in query.items() if k != "key"},
+        headers={k: v for k, v in request.headers.items() if k not in SECRET_HEADERS},
+        body=body,
+        operation=operation,
+    )
+
+
+def _response(reply: Reply, cut: Fault | None) -> Response:
+    if reply.stream is None and cut is None:
+        return Response(
+            reply.body,
+            status_code=reply.status,
+            headers=dict(reply.headers),
+            media_type=reply.media_type,
+        )
+    chunks = reply.stream() if reply.stream is not None else _once(reply.body)
+    if cut is not None:
+        chunks = cut.cut(chunks)
+    return StreamingResponse(
+        chunks, status_code=reply.status, headers=dict(reply.headers), media_type=reply.media_type
+    )
+
+
+async def _once(body: bytes) -> AsyncIterator[bytes]:
+    yield body

@@ -1,0 +1,110 @@
+"""`Emulator`: the public face of the local Gemini API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import httpx
+from starlette.applications import Starlette
+
+from gemini_sdk.testing._app import build_app
+from gemini_sdk.testing._faults import Faults
+from gemini_sdk.testing._generate import Scripted
+from gemini_sdk.testing._model_zoo import Catalogue
+from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
+from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
+
+if TYPE_CHECKING:
+    from gemini_sdk._client import Client
+
+
+class Emulator:
+    """A local, stateful Gemini API: a Starlette app (`.app`) and in-process transports.
+
+    `api_keys` maps the keys it accepts to their tier ("free", "tier1", "tier2", "tier3",
+    "unlimited"); without it every non-empty key except "invalid_key" is accepted, in
+    `default_tier` ("unlimited": no rate limits). `extra_models` adds that many plain text
+    models to the catalogue; `clock` (seconds, monotonic) drives the rate-limit windows.
+    """
+
+    BASE_URL = "http://emulator.local"
+
+    def __init__(
+        self,
+        api_keys: Mapping[str, str] | None = None,
+        *,
+        default_tier: str = "unlimited",
+        extra_models: int = 0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._state = EmulatorState(
+            api_keys=api_keys, default_tier=default_tier, extra_models=extra_models, clock=clock
+        )
+        self.app: Starlette = build_app(self._state)
+
+    @property
+    def faults(self) -> Faults:
+        """Faults to inject: `emulator.faults.add("status", operation=..., status=503)`."""
+        return self._state.faults
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far (API keys left out), oldest first."""
+        return self._state.requests
+
+    @property
+    def models(self) -> Catalogue:
+        """The model catalogue; `emulator.models.add(ModelCard(...))` extends it."""
+        return self._state.catalogue
+
+    @property
+    def stream_hook(self) -> StreamHook | None:
+        """Called (and awaited, if it returns an awaitable) before each streamed chunk after
+        the first, with the chunk's index."""
+        return self._state.stream_hook
+
+    @stream_hook.setter
+    def stream_hook(self, hook: StreamHook | None) -> None:
+        self._state.stream_hook = hook
+
+    def script(self, answers: Iterable[Scripted], *, model: str | None = None) -> None:
+        """Queue answers that replace the stand-in model's next generations, in order.
+
+        An answer is a str (one text part), a Part or part dict, a list of those (one
+        candidate with those parts), a Content or content dict, a GenerateContentResponse or
+        response dict (sent as given, usage and ids filled in where missing), or a callable
+        taking the request's wire JSON and returning one of those. `model` limits the answers
+        to one model ("gemini-2.5-flash" or "models/gemini-2.5-flash").
+        """
+        self._state.script(answers, model)
+
+    def reset(self) -> None:
+        """Forget recorded requests, scripted answers, faults and rate-limit windows."""
+        self._state.reset()
+
+    def sync_transport(self) -> httpx.BaseTransport:
+        return SyncAppTransport(self.app)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        return AsyncAppTransport(self.app)
+
+    def client(self, api_key: str = "test-key", **kwargs: Any) -> Client:
+        """A `gemini_sdk.Client` wired to this emulator (sync and `.aio`), no network."""
+        from gemini_sdk._client import Client
+
+        options = kwargs.pop("http_options", None)
+        if options is None or isinstance(options, dict):
+            options = {"base_url": self.BASE_URL, **(options or {})}
+        else:
+            options = attrs.evolve(options, base_url=options.base_url or self.BASE_URL)
+        return Client(
+            api_key=api_key,
+            http_options=options,
+            http_client=httpx.Client(transport=self.sync_transport(), base_url=self.BASE_URL),
+            async_http_client=httpx.AsyncClient(
+                transport=self.async_transport(), base_url=self.BASE_URL
+            ),
+            **kwargs,
+        )

@@ -1,0 +1,164 @@
+"""Fault injection: make chosen requests fail the ways real networks and servers fail.
+
+    emulator.faults.add("status", operation="GenerateContent", status=503)
+    emulator.faults.add("status", status=429, retry_delay="2s", retry_after="2")
+    emulator.faults.add("delay", path=r":countTokens$", seconds=0.05)
+    emulator.faults.add("drop", operation="GetModel")
+    emulator.faults.add("cut_stream", operation="StreamGenerateContent", after_events=2)
+
+A fault matches by operation name (from the spec's operation table) and/or a regular
+expression searched in the URL path, and/or the HTTP method; with none it matches every
+request. It fires on `times` matching requests (None: on all of them) and is then gone. A
+request takes every matching fault at arrival, before authentication: delays first, then a
+drop or a status answer; `cut_stream` applies to the response body.
+
+- status: answer `status` in the Google envelope; `retry_delay` adds google.rpc.RetryInfo,
+  `retry_after` a Retry-After header;
+- delay: wait `seconds`, then serve the request normally;
+- drop: the connection closes without a response: through the emulator's transports httpx
+  raises RemoteProtocolError, as for a real drop. (Served by uvicorn, which answers any app
+  failure before the response with a 500, a drop arrives as that 500.)
+- cut_stream: send `after_events` body chunks (SSE events; a plain JSON body is one chunk),
+  then half of the next one, then end the body cleanly or, with `abort`, close the connection.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+import attrs
+
+from gemini_sdk import _wire
+from gemini_sdk.testing._errors import ApiError, DropConnection, retry_info
+
+KINDS = ("status", "delay", "drop", "cut_stream")
+
+_DEFAULT_MESSAGES = {
+    429: "Resource has been exhausted (e.g. check quota).",
+    500: "An internal error has occurred. Please retry or report in "
+    "https://developers.generativeai.google/guide/troubleshooting",
+    503: "The model is overloaded. Please try again later.",
+    504: "Deadline expired before operation could complete.",
+}
+
+
+@attrs.define(kw_only=True)
+class Fault:
+    kind: str
+    operation: str | None = None
+    path: re.Pattern[str] | None = None
+    method: str | None = None
+    times: int | None = 1
+    status: int = 503
+    message: str | None = None
+    retry_delay: str | None = None
+    retry_after: str | None = None
+    seconds: float = 0.0
+    after_events: int = 1
+    abort: bool = False
+    fired: int = 0
+
+    def matches(self, method: str, path: str, operation: str | None) -> bool:
+        return (
+            (self.operation is None or self.operation == operation)
+            and (self.path is None or self.path.search(path) is not None)
+            and (self.method is None or self.method.upper() == method)
+        )
+
+    def error(self) -> ApiError:
+        message = self.message or _DEFAULT_MESSAGES.get(self.status, f"Injected HTTP {self.status}")
+        details = [retry_info(self.retry_delay)] if self.retry_delay else []
+        headers = {"Retry-After": self.retry_after} if self.retry_after else {}
+        return ApiError(self.status, message, details=details, headers=headers)
+
+    async def cut(self, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        sent = 0
+        async for chunk in body:
+            if sent == self.after_events:
+                yield chunk[: max(1, len(chunk) // 2)]
+                if self.abort:
+                    raise DropConnection
+                return
+            yield chunk
+            sent += 1
+
+
+class Faults:
+    """The faults waiting to fire; thread-safe (sync and async clients may share them)."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        kind: str,
+        *,
+        operation: str | None = None,
+        path: str | None = None,
+        method: str | None = None,
+        times: int | None = 1,
+        status: int = 503,
+        message: str | None = None,
+        retry_delay: str | float | None = None,
+        retry_after: str | float | None = None,
+        seconds: float = 0.0,
+        after_events: int = 1,
+        abort: bool = False,
+    ) -> Fault:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind == "status" and not 400 <= status <= 599:
+            raise ValueError(f"a status fault needs an error status (400-599), got {status}")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1, or None for every matching request")
+        fault = Fault(
+            kind=kind,
+            operation=operation,
+            path=re.compile(path) if path is not None else None,
+            method=method,
+            times=times,
+            status=status,
+            message=message,
+            retry_delay=_duration(retry_delay),
+            retry_after=None if retry_after is None else _header_seconds(retry_after),
+            seconds=seconds,
+            after_events=after_events,
+            abort=abort,
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def pending(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def take(self, method: str, path: str, operation: str | None) -> list[Fault]:
+        """The faults that fire for this request, counted as fired."""
+        with self._lock:
+            fired = [f for f in self._faults if f.matches(method, path, operation)]
+            for fault in fired:
+                fault.fired += 1
+                if fault.times is not None:
+                    fault.times -= 1
+            self._faults = [f for f in self._faults if f.times is None or f.times > 0]
+        return fired
+
+
+def _duration(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return _wire.format_duration(float(value))
+
+
+def _header_seconds(value: str | float) -> str:
+    return value if isinstance(value, str) else str(max(0, round(value)))
