@@ -47,7 +47,7 @@ bench-full:
 	.venv-bench/bin/python -m bench
 
 demo: install
-	$(BIN)/python -m gemini_sdk.testing.demo
+	$(BIN)/python tests/seed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

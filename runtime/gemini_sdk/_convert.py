@@ -14,7 +14,7 @@ import datetime
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
@@ -229,7 +229,11 @@ def _model_structure(
         for f in fields
     }
     overrides["unknown_fields"] = override(omit=True)
-    compiled = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False, **overrides)
+    # cattrs' compiled function takes the class as a defaulted `__cl` argument; passing
+    # `_keywords` instead makes it return the constructor's arguments rather than an object.
+    compiled: Callable[..., dict[str, Any]] = make_dict_structure_fn(
+        cast(Any, cls), conv, _cattrs_forbid_extra_keys=False, **overrides
+    )
     known = frozenset(f.metadata["wire"] for f in fields)
     # snake_case attribute names (and the wire names themselves) -> wire names
     aliases = {f.name: f.metadata["wire"] for f in fields}
@@ -238,8 +242,7 @@ def _model_structure(
     def level(data: Any) -> dict[str, Any]:
         """One level of wire JSON -> the constructor's keyword arguments."""
         if data.keys() <= known:
-            kwargs: dict[str, Any] = compiled(data, cls, __cl=_keywords)
-            return kwargs
+            return compiled(data, cls, __cl=_keywords)
         wire: dict[str, Any] = {}
         unknown: dict[str, Any] = {}
         for key, value in data.items():
@@ -271,7 +274,7 @@ def _model_structure(
         # An empty object that fills itself from `data` on first use.
         if type(data) is not dict and not isinstance(data, Mapping):
             raise _expect(f"a JSON object for {cls.__name__}", data)
-        obj = new(pending_cls)
+        obj: Any = new(pending_cls)
         set_slot(obj, "_pending", data)
         return obj
 
@@ -345,7 +348,7 @@ def materialize(obj: WireModel) -> None:
     pending = object.__getattribute__(obj, "_pending")
     if pending is None:
         return
-    cls = type(obj).__mro__[1]
+    cls: Any = type(obj).__mro__[1]
     previous = decode_state.trusted
     decode_state.trusted = True
     try:

@@ -45,6 +45,7 @@ class Draft:
 
     parts: list[Wire]
     finish_reason: str = "STOP"
+    grounding: Wire | None = None
 
 
 @attrs.define
@@ -101,9 +102,39 @@ def draft(request: Mapping[str, Any], card: ModelCard) -> Answer:
     else:
         text = answer_text(request, turn)
         candidates = [_text_draft(text, i, config) for i in range(count)]
+        if _searches(request):
+            for candidate in candidates:
+                candidate.grounding = _grounding(user_text, candidate.parts)
     answer = Answer(candidates)
     _think(answer, request, card, turn_text(turn))
     return answer
+
+
+def _searches(request: Mapping[str, Any]) -> bool:
+    tools = request.get("tools") or []
+    return any("googleSearch" in tool or "googleSearchRetrieval" in tool for tool in tools)
+
+
+def _grounding(query: str, parts: list[Wire]) -> Wire:
+    """Search grounding as the service shapes it: the query it ran, two web sources, and
+    which source supports the answer's text."""
+    slug = re.sub(r"[^a-z0-9]+", "-", query.lower()).strip("-")[:40] or "query"
+    sources = [
+        {"web": {"uri": f"https://example.com/{slug}/{n}", "title": f"Source {n} for {query}"}}
+        for n in (1, 2)
+    ]
+    text = "".join(p.get("text", "") for p in parts if not p.get("thought"))
+    return {
+        "webSearchQueries": [query],
+        "groundingChunks": sources,
+        "groundingSupports": [
+            {
+                "segment": {"startIndex": 0, "endIndex": len(text.encode()), "text": text},
+                "groundingChunkIndices": [0, 1],
+            }
+        ],
+        "searchEntryPoint": {"renderedContent": f"<div>Search: {query}</div>"},
+    }
 
 
 def answer_text(request: Mapping[str, Any], turn: Mapping[str, Any]) -> str:
@@ -267,14 +298,16 @@ def usage(envelope: Envelope, answer: Answer | None) -> Wire:
 def response(answer: Answer, envelope: Envelope) -> Wire:
     if answer.verbatim is not None:
         return _complete(answer.verbatim, envelope, answer)
-    candidates = [
-        {
+    candidates = []
+    for index, candidate in enumerate(answer.candidates):
+        entry: Wire = {
             "content": {"parts": candidate.parts, "role": "model"},
             "finishReason": candidate.finish_reason,
             "index": index,
         }
-        for index, candidate in enumerate(answer.candidates)
-    ]
+        if candidate.grounding is not None:
+            entry["groundingMetadata"] = candidate.grounding
+        candidates.append(entry)
     return _complete({"candidates": candidates}, envelope, answer)
 
 
@@ -303,6 +336,8 @@ def chunks(answer: Answer, envelope: Envelope) -> Iterator[Wire]:
                 entry: Wire = {"content": {"parts": [part], "role": "model"}, "index": index}
                 if last:
                     entry["finishReason"] = candidate.finish_reason
+                    if candidate.grounding is not None:
+                        entry["groundingMetadata"] = candidate.grounding
                 candidates.append(entry)
         chunk: Wire = {"candidates": candidates}
         yield _complete(chunk, envelope, answer if last else None)
