@@ -182,15 +182,28 @@ class Method:
     constant: str
     operation: Operation
     params: list[MethodParam]
-    returns: str  # "response" | "stream" | "pager"
+    returns: str  # "response" | "stream" | "pager" | "nothing" | "media"
     fan_out: dict[str, str] | None = None
     moves_into: dict[str, Any] | None = None
+    # What the caller gets instead of the response itself: one of its fields, or the result
+    # of a named runtime transform (with the annotation of what it returns).
+    result_field: Field | None = None
+    result_transform: str | None = None
+    result_class: str | None = None
 
     @property
     def config(self) -> Model | None:
         return next((p.config for p in self.params if p.config is not None), None)
 
     def result(self, is_async: bool) -> str:
+        if self.returns == "nothing":
+            return "None"
+        if self.returns == "media":
+            return "bytes"
+        if self.result_field is not None:
+            return self.result_field.type.annotation_in("t") + " | None"
+        if self.result_class is not None:
+            return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
             return f"{'AsyncIterator' if is_async else 'Iterator'}[{item}]"

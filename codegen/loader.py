@@ -36,7 +36,9 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BUILTIN_NAMES = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
 )
-_RETURNS = ("response", "stream", "pager")
+_RETURNS = ("response", "stream", "pager", "nothing", "media")
+_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to")
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class _Loader:
@@ -250,6 +252,16 @@ class _Loader:
                     if f.to is None:
                         raise SpecError(f"{where}: config field {f.wire_name} has no `to`")
                     self.check_placement(where, operation, f.to)
+        result = spec.get("result") or {}
+        result_field = None
+        if "field" in result:
+            result_field = next(
+                (f for f in operation.response.fields if f.wire_name == result["field"]), None
+            )
+            if result_field is None:
+                raise SpecError(f"{where}: {operation.response.spec_name} has no {result['field']}")
+        if "type" in result and result["type"] not in self.class_names:
+            raise SpecError(f"{where}: unknown result type {result['type']}")
         fan_out = spec.get("fan_out")
         if fan_out is not None:
             many = operations[fan_out["operation"]]
@@ -266,6 +278,9 @@ class _Loader:
             returns=returns,
             fan_out=fan_out,
             moves_into=spec.get("moves_into"),
+            result_field=result_field,
+            result_transform=result.get("transform"),
+            result_class=self.class_names[result["type"]] if "type" in result else None,
         )
 
     def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
@@ -296,7 +311,7 @@ class _Loader:
 
     def check_placement(self, where: str, operation: ir.Operation, to: str | None) -> None:
         """A placement must name a real path parameter, query parameter or body field."""
-        if to is None or to == "options":
+        if to is None or to in _PLACES_OUTSIDE_REQUEST:
             return
         kind, _, rest = to.partition(".")
         if kind == "path" and rest in {p.wire_name for p in operation.path_params}:
@@ -305,9 +320,9 @@ class _Loader:
             return
         if kind == "body" and operation.request is not None:
             model: ir.Model | None = operation.request
-            for step in rest.split("."):
+            for step in _INDEX.sub("", rest).split("."):
                 if model is None:
-                    break
+                    break  # inside a free-form JSON field: any path is fine
                 found = next((f for f in model.fields if f.wire_name == step), None)
                 if found is None:
                     raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")

@@ -163,8 +163,10 @@ def seed_environment(base_url: str) -> Iterator[Path]:
     os.environ["GOOGLE_GEMINI_BASE_URL"] = base_url
     cwd = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
-        # a 1x1 JPEG header is enough for the image examples
-        Path(tmp, "image.jpg").write_bytes(_TINY_JPEG)
+        # small stand-ins for the files the examples open and upload
+        for name, data in _FILES.items():
+            Path(tmp, name).parent.mkdir(parents=True, exist_ok=True)
+            Path(tmp, name).write_bytes(data)
         os.chdir(tmp)
         try:
             yield Path(tmp)
@@ -193,6 +195,17 @@ def _indent(printed: str, width: int = 160) -> str:
 _TINY_JPEG = bytes.fromhex(
     "ffd8ffe000104a46494600010100000100010000ffc00011080001000103012200021101031101ffd9"
 )
+
+
+_FILES = {
+    "image.jpg": _TINY_JPEG,
+    "path/to/image.jpg": _TINY_JPEG,
+    "document.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
+    "doc1.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
+    "doc2.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type /Page >>\n%%EOF\n",
+    "document.txt": b"Gemini is a family of multimodal models.\n",
+    "video.mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
+}
 
 
 def main() -> int:

@@ -177,6 +177,15 @@ def _check_unknown_prefix() -> None:
 _check_unknown_prefix()
 
 
+@attrs.frozen
+class Mode:
+    """What to draw: wire JSON or instances, and whether to include what the spec lacks."""
+
+    wire: bool
+    unknown_fields: bool = True
+    unknown_enums: bool = True
+
+
 # -- friendly-input transforms (SDK-only config types) ---------------------------------------
 #
 # A transform field accepts several spellings and normalises them; the strategies draw values
@@ -192,7 +201,7 @@ def _content_normal(value: Any, wire: bool) -> Any:
     return value
 
 
-def _transform(tref: ir.TypeRef, depth: int, wire: bool, unknown: bool) -> st.SearchStrategy[Any]:
+def _transform(tref: ir.TypeRef, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
     name, gives = tref.target, tref.item
     assert gives is not None
     if name == "model_name":
@@ -200,13 +209,15 @@ def _transform(tref: ir.TypeRef, depth: int, wire: bool, unknown: bool) -> st.Se
     if name == "cached_content_name":
         return TEXT.map(lambda s: "cachedContents/" + s)
     if name == "content":
-        return value_strategy(gives, depth, wire, unknown).map(lambda v: _content_normal(v, wire))
+        one = value_strategy(gives, depth, mode)
+        return one.map(lambda v: _content_normal(v, mode.wire))
     if name in ("contents", "contents_each"):
         assert gives.item is not None
-        one = value_strategy(gives.item, depth - 1, wire, unknown)
-        return st.lists(one.map(lambda v: _content_normal(v, wire)), min_size=1, max_size=MAX_ITEMS)
+        one = value_strategy(gives.item, depth - 1, mode)
+        one = one.map(lambda v: _content_normal(v, mode.wire))
+        return st.lists(one, min_size=1, max_size=MAX_ITEMS)
     if name in ("schema", "tools"):
-        return value_strategy(gives, depth, wire, unknown)
+        return value_strategy(gives, depth, mode)
     raise NotImplementedError(f"no strategy for transform {name}: add its normal form here")
 
 
@@ -214,71 +225,75 @@ def _transform(tref: ir.TypeRef, depth: int, wire: bool, unknown: bool) -> st.Se
 
 
 def value_strategy(
-    tref: ir.TypeRef, depth: int, wire: bool, unknown: bool = True, top: bool = False
+    tref: ir.TypeRef, depth: int, mode: Mode, top: bool = False
 ) -> st.SearchStrategy[Any]:
     """Values of a field's type; nested models get `depth` (their own budget)."""
     if tref.kind == "scalar":
-        return _scalar(tref, wire, top)
+        return _scalar(tref, mode.wire, top)
     if tref.kind == "enum":
         assert tref.target is not None
-        values = enum_values(tref.target, unknown)
-        if wire:
+        values = enum_values(tref.target, mode.unknown_enums)
+        if mode.wire:
             return values
         cls = enum_class(tref.target)
         # Users pass members or plain strings; both must end up as the same member.
         return st.one_of(values.map(cls), values)
     if tref.kind == "model":
         assert tref.target is not None
-        return _model(tref.target, depth, wire, unknown)
+        return _model(tref.target, depth, mode)
     if tref.kind == "list":
         assert tref.item is not None
         if depth < 0:  # out of budget: a required list stays empty
             return st.just([])
-        return st.lists(value_strategy(tref.item, depth, wire, unknown), max_size=MAX_ITEMS)
+        return st.lists(value_strategy(tref.item, depth, mode), max_size=MAX_ITEMS)
     if tref.kind == "map":
         assert tref.item is not None
         if depth < 0:
             return st.just({})
-        values = value_strategy(tref.item, depth, wire, unknown)
-        return st.dictionaries(TEXT, values, max_size=MAX_ITEMS)
+        return st.dictionaries(TEXT, value_strategy(tref.item, depth, mode), max_size=MAX_ITEMS)
     if tref.kind == "transform":
-        return _transform(tref, depth, wire, unknown)
+        return _transform(tref, depth, mode)
     raise NotImplementedError(f"no strategy for {tref.kind}")
 
 
 @functools.cache
-def _model(spec_name: str, depth: int, wire: bool, unknown: bool) -> st.SearchStrategy[Any]:
+def _model(spec_name: str, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
     model = MODELS[spec_name]
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for f in model.fields:
-        key = f.wire_name if wire else f.attr_name
+        key = f.wire_name if mode.wire else f.attr_name
         if f.required:
-            required[key] = value_strategy(f.type, depth - 1, wire, unknown, top=True)
+            required[key] = value_strategy(f.type, depth - 1, mode, top=True)
         elif depth >= 0:
-            optional[key] = value_strategy(f.type, depth - 1, wire, unknown, top=True)
+            optional[key] = value_strategy(f.type, depth - 1, mode, top=True)
     fields = st.fixed_dictionaries(required, optional=optional)
-    if wire:
-        if not unknown:
+    if mode.wire:
+        if not mode.unknown_fields:
             return fields
         return st.builds(lambda known, extra: {**extra, **known}, fields, MAYBE_UNKNOWN)
     cls = model_class(spec_name)
-    if not unknown:
+    if not mode.unknown_fields:
         return fields.map(lambda kw: cls(**kw))
     return st.builds(
         lambda kw, extra: cls(**kw, unknown_fields=extra or None), fields, MAYBE_UNKNOWN
     )
 
 
-def wire_json(spec_name: str, unknown: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+def wire_json(
+    spec_name: str, unknown_fields: bool = True, unknown_enums: bool = True
+) -> st.SearchStrategy[dict[str, Any]]:
     """Wire JSON objects of a model, in the spelling the SDK itself emits."""
-    return _model(spec_name, DEPTH, True, unknown)
+    return _model(spec_name, DEPTH, Mode(True, unknown_fields, unknown_enums))
 
 
-def instances(spec_name: str, unknown: bool = True) -> st.SearchStrategy[Any]:
+def instances(
+    spec_name: str, unknown_fields: bool = True, unknown_enums: bool = True
+) -> st.SearchStrategy[Any]:
     """Instances of a model's generated class.
 
-    With `unknown=False`, enums hold only known values and no object carries unknown fields:
-    what a schema that lists the known values (such as the JSON Schema export) describes.
+    `unknown_enums=False` keeps to the enum values the spec lists (what a schema with closed
+    enums, such as the JSON Schema export, describes); `unknown_fields=False` leaves out keys
+    the spec does not know.
     """
-    return _model(spec_name, DEPTH, False, unknown)
+    return _model(spec_name, DEPTH, Mode(False, unknown_fields, unknown_enums))

@@ -5,7 +5,11 @@ They import nothing generated at module level: the generated types module import
 
 from __future__ import annotations
 
+import io
 import logging
+import mimetypes
+import os
+import tempfile
 from typing import TYPE_CHECKING, Any
 
 from gemini_sdk._convert import loads
@@ -138,3 +142,54 @@ class PartFactories:
         from _gemini_sdk_gen.types import ExecutableCode
 
         return cls(executable_code=ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value, arg-type]
+
+
+class ImageHelpers:
+    """`image.save(path)` and `image.show()` for generated images."""
+
+    __slots__ = ()
+
+    image_bytes: Any
+    mime_type: Any
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        if not self.image_bytes:
+            raise ValueError("this image has no bytes to save")
+        with open(path, "wb") as out:
+            out.write(self.image_bytes)
+
+    def show(self) -> None:
+        """In a notebook, display it; elsewhere open it with Pillow if installed, or else
+        write it to a temporary file and print where."""
+        if not self.image_bytes:
+            raise ValueError("this image has no bytes to show")
+        try:
+            from IPython.display import Image as IPythonImage
+            from IPython.display import display
+
+            if _in_notebook():
+                display(IPythonImage(data=self.image_bytes))
+                return
+        except ImportError:
+            pass
+        try:
+            from PIL import Image as PILImage
+
+            PILImage.open(io.BytesIO(self.image_bytes)).show()
+            return
+        except ImportError:
+            pass
+        suffix = mimetypes.guess_extension(self.mime_type or "") or ".img"
+        with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as out:
+            out.write(self.image_bytes)
+        print(f"image written to {out.name}")
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return False
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"

@@ -179,6 +179,10 @@ class SyncTransport:
         response = self._send(lambda: _build(self.http, self.config, request), request)
         return _decode(request, response)
 
+    def download(self, request: PreparedRequest) -> bytes:
+        response = self._send(lambda: _build(self.http, self.config, request), request)
+        return response.content
+
     def stream(self, request: PreparedRequest) -> Iterator[Any]:
         response = self._send(lambda: _build(self.http, self.config, request), request, stream=True)
         return self._events(request, response)
@@ -264,6 +268,10 @@ class AsyncTransport:
     async def call(self, request: PreparedRequest) -> Any:
         response = await self._send(lambda: _build(self.http, self.config, request), request)
         return _decode(request, response)
+
+    async def download(self, request: PreparedRequest) -> bytes:
+        response = await self._send(lambda: _build(self.http, self.config, request), request)
+        return response.content
 
     async def stream(self, request: PreparedRequest) -> AsyncIterator[Any]:
         response = await self._send(

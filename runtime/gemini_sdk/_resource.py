@@ -8,6 +8,7 @@ operation's typed request; the result comes back as a response, a stream or a pa
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,9 @@ _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 @attrs.frozen
 class Placement:
     param: str
-    to: str  # "path.NAME" | "query.NAME" | "body.wire.path" | "options"
+    to: str  # "path.NAME" | "query.NAME" | "body.wire.path" | "options" | "media" | ...
     transform: str | None = None
+    optional: bool = False
 
 
 @attrs.frozen
@@ -47,6 +49,9 @@ class MethodSpec:
     # (body path, fields, model field): with a config, these body fields move into the
     # nested request at `body path`, which also gets the full model name.
     moves_into: tuple[str, tuple[str, ...], str] | None = None
+    # What the caller gets instead of the response: one of its fields, or a transform of it.
+    result_field: str | None = None
+    result_transform: str | None = None
 
 
 @attrs.define
@@ -55,9 +60,12 @@ class _Call:
 
     path: dict[str, Any] = attrs.field(factory=dict)
     query: dict[str, Any] = attrs.field(factory=dict)
-    body: dict[tuple[str, ...], Any] = attrs.field(factory=dict)
+    body: dict[tuple[str | int, ...], Any] = attrs.field(factory=dict)
     options: dict[str, Any] = attrs.field(factory=dict)
     expects_json: bool = False
+    media: Any = None
+    media_type: str | None = None
+    save_to: str | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -67,11 +75,28 @@ def _place(call: _Call, to: str, value: Any) -> None:
     elif kind == "query":
         call.query[rest] = value
     elif kind == "body":
-        call.body[tuple(rest.split("."))] = value
+        call.body[_body_path(rest)] = value
     elif kind == "options":
         call.options.update(_http_options(value))
+    elif kind in ("media", "media_type", "save_to"):
+        setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
+
+
+_INDEXED = re.compile(r"(\w+)\[(\d+)\]")
+
+
+def _body_path(dotted: str) -> tuple[str | int, ...]:
+    """`instances[0].prompt` -> ("instances", 0, "prompt")."""
+    path: list[str | int] = []
+    for step in dotted.split("."):
+        indexed = _INDEXED.fullmatch(step)
+        if indexed:
+            path += [indexed[1], int(indexed[2])]
+        else:
+            path.append(step)
+    return tuple(path)
 
 
 def _http_options(options: Any) -> dict[str, Any]:
@@ -95,6 +120,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
     for placement in spec.placements:
         value = args.get(placement.param)
         if value is None:
+            if placement.optional:
+                continue
             raise TypeError(f"{spec.name}: missing required argument {placement.param!r}")
         if placement.transform is not None:
             try:
@@ -137,22 +164,45 @@ def _asks_for_json(config: Any) -> bool:
     )
 
 
-def assemble(cls: type[WireModel], values: Mapping[tuple[str, ...], Any]) -> WireModel:
-    """Build `cls` from (wire path -> typed value) pairs, creating nested objects on the way."""
+def assemble(cls: type[WireModel], values: Mapping[tuple[str | int, ...], Any]) -> WireModel:
+    """Build `cls` from (wire path -> typed value) pairs, creating nested objects on the way.
+
+    Below a free-form JSON field the path builds plain dicts and lists instead.
+    """
     plan = _assembly_plan(cls)
     kwargs: dict[str, Any] = {}
-    nested: dict[str, dict[tuple[str, ...], Any]] = {}
+    nested: dict[str, dict[tuple[str | int, ...], Any]] = {}
     for path, value in values.items():
-        attr, nested_cls = plan[path[0]]
+        wire = str(path[0])
         if len(path) == 1:
-            kwargs[attr] = value
+            kwargs[plan[wire][0]] = value
         else:
-            nested.setdefault(path[0], {})[path[1:]] = value
+            nested.setdefault(wire, {})[path[1:]] = value
     for wire, sub in nested.items():
         attr, nested_cls = plan[wire]
-        assert nested_cls is not None, f"{cls.__name__}.{wire} is not an object"
-        kwargs[attr] = assemble(nested_cls, sub)
+        kwargs[attr] = assemble(nested_cls, sub) if nested_cls is not None else _json_tree(sub)
     return cls(**kwargs)
+
+
+def _json_tree(values: Mapping[tuple[str | int, ...], Any]) -> Any:
+    """Plain JSON from (path -> value) pairs: int steps make lists, str steps make dicts."""
+    root: Any = None
+    for path, value in values.items():
+        root = _json_set(root, path, value)
+    return root
+
+
+def _json_set(node: Any, path: tuple[str | int, ...], value: Any) -> Any:
+    if not path:
+        return value
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        node = node if isinstance(node, list) else []
+        node.extend([None] * (step + 1 - len(node)))
+    else:
+        node = node if isinstance(node, dict) else {}
+    node[step] = _json_set(node[step] if (isinstance(step, int) or step in node) else None, rest, value)
+    return node
 
 
 _PLANS: dict[type, dict[str, tuple[str, type[WireModel] | None]]] = {}
@@ -177,7 +227,7 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
     """Fields that must travel inside a nested request once a config put anything there."""
     assert spec.moves_into is not None
     target, fields, model_field = spec.moves_into
-    prefix = tuple(target.removeprefix("body.").split("."))
+    prefix = _body_path(target.removeprefix("body."))
     if not any(path[: len(prefix)] == prefix for path in call.body):
         return
     for name in fields:
@@ -204,20 +254,22 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
     if spec.fan_out is not None:
         param, many_op, list_field = spec.fan_out
         placement = next(p for p in spec.placements if p.param == param)
-        key = tuple(placement.to.removeprefix("body.").split("."))
+        key = _body_path(placement.to.removeprefix("body."))
         items = call.body.pop(key)
         if len(items) != 1:
             return _fan_out(spec, call, key, items, many_op, list_field, path_values, options)
         call.body[key] = items[0]
     body = assemble(spec.operation.request, call.body) if spec.operation.request else None
-    query = {**call.query, "alt": "sse"} if spec.returns == "stream" else call.query
+    query = call.query
+    if spec.returns in ("stream", "media"):
+        query = {**query, "alt": "sse" if spec.returns == "stream" else "media"}
     return prepare(spec.operation, path_values, query, body, **options)
 
 
 def _fan_out(
     spec: MethodSpec,
     call: _Call,
-    key: tuple[str, ...],
+    key: tuple[str | int, ...],
     items: list[Any],
     many_op: OperationSpec[Any],
     list_field: str,
@@ -248,6 +300,26 @@ def _finish(call: _Call, response: Any) -> Any:
     return response
 
 
+def _result(spec: MethodSpec, call: _Call, response: Any) -> Any:
+    """What the caller gets from one response, as the method's spec says."""
+    if spec.returns == "nothing":
+        return None
+    if spec.result_field is not None:
+        return getattr(response, spec.result_field)
+    if spec.result_transform is not None:
+        from gemini_sdk._transform import RESULTS
+
+        return RESULTS[spec.result_transform](response)
+    return _finish(call, response)
+
+
+def _save(call: _Call, data: bytes) -> bytes:
+    if call.save_to is not None:
+        with open(call.save_to, "wb") as out:
+            out.write(data)
+    return data
+
+
 class SyncResource:
     def __init__(self, transport: SyncTransport) -> None:
         self._transport = transport
@@ -260,7 +332,11 @@ class SyncResource:
             return _finish_sync(call, self._transport.stream(request))
         if spec.returns == "pager":
             return Pager(lambda token: self._page(request, token), request.operation.items_attr)
-        return _finish(call, self._transport.call(request))
+        if spec.returns == "media":
+            return _save(call, self._transport.download(request))
+        if request.operation.upload:
+            return _result(spec, call, self._transport.upload(request, call.media, call.media_type))
+        return _result(spec, call, self._transport.call(request))
 
     def _page(self, request: PreparedRequest, token: str | None) -> Any:
         return self._transport.call(_with_page_token(request, token))
@@ -283,7 +359,12 @@ class AsyncResource:
             )
             await pager.first()
             return pager
-        return _finish(call, await self._transport.call(request))
+        if spec.returns == "media":
+            return _save(call, await self._transport.download(request))
+        if request.operation.upload:
+            uploaded = await self._transport.upload(request, call.media, call.media_type)
+            return _result(spec, call, uploaded)
+        return _result(spec, call, await self._transport.call(request))
 
     async def _page(self, request: PreparedRequest, token: str | None) -> Any:
         return await self._transport.call(_with_page_token(request, token))

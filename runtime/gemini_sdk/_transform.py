@@ -10,6 +10,8 @@ modules while it is itself being imported.
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +134,56 @@ def tools(value: Any) -> list[Tool]:
     return out
 
 
+def file_id(value: Any) -> str:
+    """A File, `files/abc`, a file URI or `abc` -> `abc`, the id in the `files/{file}` path."""
+    name = getattr(value, "name", value)
+    if not isinstance(name, str) or not name:
+        raise _fail("a File or a file name like 'files/abc123'", value)
+    if "/files/" in name:  # a URI such as https://.../v1beta/files/abc123
+        name = name.rsplit("/files/", 1)[1].split(":")[0].split("?")[0]
+    return name.removeprefix("files/")
+
+
+def upload_source(value: Any) -> Any:
+    """A path (which must exist: FileNotFoundError otherwise), bytes, or a binary file."""
+    if isinstance(value, (str, os.PathLike)):
+        if not os.path.isfile(value):
+            raise FileNotFoundError(f"No such file: {os.fspath(value)!r}")
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if hasattr(value, "read") and hasattr(value, "seek"):
+        return value
+    raise _fail("a path, bytes or a binary file object", value)
+
+
+def generated_images(response: Any) -> Any:
+    """Imagen's predict answer -> GenerateImagesResponse (one GeneratedImage a prediction)."""
+    from _gemini_sdk_gen import types as t
+
+    images = []
+    for prediction in response.predictions or []:
+        if not isinstance(prediction, dict):
+            continue
+        encoded = prediction.get("bytesBase64Encoded")
+        image = (
+            t.Image(
+                image_bytes=base64.b64decode(encoded), mime_type=prediction.get("mimeType")
+            )
+            if encoded
+            else None
+        )
+        images.append(
+            t.GeneratedImage(image=image, rai_filtered_reason=prediction.get("raiFilteredReason"))
+        )
+    return t.GenerateImagesResponse(generated_images=images)
+
+
+RESULTS: dict[str, Callable[[Any], Any]] = {"generated_images": generated_images}
+
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
+    "file_id": file_id,
+    "upload_source": upload_source,
     "model_name": model_name,
     "cached_content_name": cached_content_name,
     "content": content,
