@@ -20,6 +20,7 @@ from bench import imports, timing
 from bench.scenarios import BUILDERS, Env, Scenario
 
 MARK_OVER = 1.5  # ratios above this are marked
+NOISY = 0.25  # a row is flagged when a contender's batches vary more than this (IQR / median)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Row:
     ours: float | None
     genai: float | None
     kind: str = "time"  # or "rss" (KiB)
+    noisy: bool = False
 
 
 def _version(dist: str) -> str:
@@ -87,7 +89,7 @@ def print_table(rows: list[Row]) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         cells = [
-            row.title,
+            row.title + (" ~" if row.noisy else ""),
             _fmt(row.raw, row.kind),
             _fmt(row.ours, row.kind),
             _ratio(row.ours, row.raw),
@@ -100,7 +102,8 @@ def print_table(rows: list[Row]) -> None:
     print(
         f"ratio = contender / raw floor; **bold** ratio = more than {MARK_OVER}x the floor. "
         "genai/ours = google-genai time / gemini-sdk time (>1: gemini-sdk is faster; "
-        "**bold** when it is slower)."
+        f"**bold** when it is slower). ~ = noisy row: some contender's timed batches varied "
+        f"by more than {NOISY:.0%} (interquartile range / median)."
     )
 
 
@@ -204,17 +207,27 @@ def run_scenarios(
                 del contenders[who]
         started = time.perf_counter()
         try:
-            medians = timing.measure(contenders, repeats=repeats, target_ns=target_ns)
+            stats = timing.measure(contenders, repeats=repeats, target_ns=target_ns)
         except Exception:  # noqa: BLE001
             notes.append(f"{scenario.key}: failed while timing:\n{traceback.format_exc()}")
             continue
-        row = Row(scenario.title, medians.get("raw"), medians.get("ours"), medians.get("genai"))
+        medians = {who: stat.median for who, stat in stats.items()}
+        noisy = any(stat.spread > NOISY for stat in stats.values())
+        row = Row(
+            scenario.title,
+            medians.get("raw"),
+            medians.get("ours"),
+            medians.get("genai"),
+            noisy=noisy,
+        )
         rows.append(row)
         if scenario.note:
             notes.append(f"{scenario.title}: {scenario.note}.")
+        spreads = "  ".join(f"{who} ±{stat.spread / 2:.0%}" for who, stat in stats.items())
         print(
             f"  {scenario.key:<18} raw {_fmt(row.raw, 'time'):>10}  ours {_fmt(row.ours, 'time'):>10}"
-            f"  genai {_fmt(row.genai, 'time'):>10}   ({time.perf_counter() - started:.1f}s)",
+            f"  genai {_fmt(row.genai, 'time'):>10}   ({spreads}; "
+            f"{time.perf_counter() - started:.1f}s)",
             file=sys.stderr,
         )
     return rows
@@ -232,12 +245,12 @@ def orjson_floor(env: Env, repeats: int, target_ns: int, notes: list[str]) -> No
         "embeddings": payloads.embeddings_response(),
     }
     for name, body in bodies.items():
-        medians = timing.measure(
+        stats = timing.measure(
             {"orjson": functools.partial(orjson.loads, body)}, repeats=repeats, target_ns=target_ns
         )
         notes.append(
             f"parse-only floor of gemini-sdk for the {name}: orjson.loads = "
-            f"{timing.format_ns(medians['orjson'])}."
+            f"{timing.format_ns(stats['orjson'].median)}."
         )
 
 
@@ -265,7 +278,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--only", help="comma-separated scenario keys (prefixes), or 'import'")
     parser.add_argument("--profile", metavar="KEY", help="cProfile gemini-sdk in one scenario")
     args = parser.parse_args(argv)
-    repeats, import_runs, target_ns = (3, 3, 10_000_000) if args.quick else (7, 7, 25_000_000)
+    repeats, import_runs, target_ns = (3, 3, 10_000_000) if args.quick else (15, 7, 12_000_000)
     keys = args.only.split(",") if args.only else None
 
     started = time.perf_counter()

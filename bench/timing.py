@@ -13,6 +13,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 _STEPS = (1, 2, 5)
@@ -39,10 +40,16 @@ def autorange(fn: Callable[[], Any], target_ns: int) -> int:
         scale *= 10
 
 
+@dataclass
+class Stat:
+    median: float  # ns per call
+    spread: float  # interquartile range of the batches / median
+
+
 def measure(
     contenders: dict[str, Callable[[], Any]], *, repeats: int, target_ns: int
-) -> dict[str, float]:
-    """Median nanoseconds per call of each contender."""
+) -> dict[str, Stat]:
+    """Median nanoseconds per call of each contender, and how much its batches varied."""
     numbers: dict[str, int] = {}
     for name, fn in contenders.items():
         fn()
@@ -53,7 +60,15 @@ def measure(
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
             samples[name].append(run_batch(contenders[name], numbers[name]) / numbers[name])
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {name: _stat(values) for name, values in samples.items()}
+
+
+def _stat(values: list[float]) -> Stat:
+    median = statistics.median(values)
+    if len(values) < 4:
+        return Stat(median, 0.0)
+    low, _, high = statistics.quantiles(values, n=4)
+    return Stat(median, (high - low) / median if median else 0.0)
 
 
 def format_ns(ns: float) -> str:

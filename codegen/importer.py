@@ -118,7 +118,9 @@ class _Importer:
         out: Json = {"type": "string", "enum": list(raw["enum"])}
         deprecated = raw.get("x-google-enum-deprecated")
         if deprecated and any(deprecated):
-            out["deprecated_values"] = [v for v, d in zip(raw["enum"], deprecated) if d]
+            out["deprecated_values"] = [
+                v for v, d in zip(raw["enum"], deprecated, strict=True) if d
+            ]
         return out
 
     def deref(self, node: Json) -> Json:

@@ -157,7 +157,9 @@ def served_emulator() -> Iterator[str]:
 def seed_environment(base_url: str) -> Iterator[Path]:
     """Env vars pointing `genai.Client()` at the emulator, and a scratch working directory
     holding the files the examples open."""
-    saved = {k: os.environ.get(k) for k in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")}
+    saved = {
+        k: os.environ.get(k) for k in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")
+    }
     os.environ.pop("GOOGLE_API_KEY", None)
     os.environ["GEMINI_API_KEY"] = "demo-key"
     os.environ["GOOGLE_GEMINI_BASE_URL"] = base_url

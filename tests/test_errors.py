@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+
 from gemini_sdk import errors
 
 URL = "https://generativelanguage.googleapis.com/v1beta/models/gemini:generateContent"

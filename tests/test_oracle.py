@@ -17,7 +17,6 @@ import json
 import re
 import sys
 import warnings
-from pathlib import Path
 from typing import Any
 
 import hypothesis_profiles  # noqa: F401  (registers and loads the Hypothesis profile)

@@ -5,6 +5,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+
 from gemini_sdk import errors
 from gemini_sdk._retry import RetryPolicy
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 
 import pytest
-from gemini_sdk import errors
-from gemini_sdk._sse import ServerSentEvent, SSEDecoder, aiter_events, iter_events
 from hypothesis import given
 from hypothesis import strategies as st
+
+from gemini_sdk import errors
+from gemini_sdk._sse import ServerSentEvent, SSEDecoder, aiter_events, iter_events
 
 
 def decode(*chunks: bytes) -> list[ServerSentEvent]:

@@ -15,13 +15,15 @@ import attrs
 from gemini_sdk._model import WireModel, missing_required
 
 if TYPE_CHECKING:
+    import httpx
+
     from gemini_sdk._http import AsyncTransport, SyncTransport
     from gemini_sdk._upload import UploadSource
 
 R = TypeVar("R", bound=WireModel)
 
 # Seconds, or an httpx.Timeout for separate connect/read/write/pool limits.
-Timeout = Union[float, Any]
+Timeout = Union[float, "httpx.Timeout"]  # noqa: UP007 - a runtime alias, 3.10 needs Union
 
 
 @attrs.frozen

@@ -71,7 +71,9 @@ class WireModel:
         default=None, repr=False, metadata={"unknown": True}
     )
     # On an object decoded lazily: the wire JSON not yet turned into fields (see _convert).
-    _pending: Any = field(default=None, init=False, eq=False, repr=False, metadata={"internal": True})
+    _pending: Any = field(
+        default=None, init=False, eq=False, repr=False, metadata={"internal": True}
+    )
 
     def __repr__(self) -> str:
         # Only the fields that are set: a Part shows its text, not thirteen Nones.

@@ -201,7 +201,9 @@ def _json_set(node: Any, path: tuple[str | int, ...], value: Any) -> Any:
         node.extend([None] * (step + 1 - len(node)))
     else:
         node = node if isinstance(node, dict) else {}
-    node[step] = _json_set(node[step] if (isinstance(step, int) or step in node) else None, rest, value)
+    node[step] = _json_set(
+        node[step] if (isinstance(step, int) or step in node) else None, rest, value
+    )
     return node
 
 

@@ -167,9 +167,7 @@ def generated_images(response: Any) -> Any:
             continue
         encoded = prediction.get("bytesBase64Encoded")
         image = (
-            t.Image(
-                image_bytes=base64.b64decode(encoded), mime_type=prediction.get("mimeType")
-            )
+            t.Image(image_bytes=base64.b64decode(encoded), mime_type=prediction.get("mimeType"))
             if encoded
             else None
         )

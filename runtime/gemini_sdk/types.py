@@ -5,7 +5,6 @@
 
 from _gemini_sdk_gen.types import *  # noqa: F403
 from _gemini_sdk_gen.types import __all__ as _generated
-
 from gemini_sdk._model import WireEnum, WireModel
 
 __all__ = [*_generated, "WireEnum", "WireModel"]

@@ -50,7 +50,9 @@ def tools(client: Any, types: Any) -> None:
                         environment=types.Environment.ENVIRONMENT_BROWSER
                     )
                 ),
-                types.Tool(file_search=types.FileSearch(file_search_store_names=["fileSearchStores/s"])),
+                types.Tool(
+                    file_search=types.FileSearch(file_search_store_names=["fileSearchStores/s"])
+                ),
             ],
             thinking_config=types.ThinkingConfig(include_thoughts=True, thinking_budget=1024),
             cached_content="cachedContents/xyz789",
@@ -149,7 +151,9 @@ def canned_response(method: str, path: str, query: dict[str, str], body: Any) ->
         return "application/json", json.dumps(_ANSWER).encode()
     if path.endswith(":streamGenerateContent"):
         events = [_chunk("Hel", None), _chunk("lo", "STOP")]
-        return "text/event-stream", "".join(f"data: {json.dumps(e)}\r\n\r\n" for e in events).encode()
+        return "text/event-stream", "".join(
+            f"data: {json.dumps(e)}\r\n\r\n" for e in events
+        ).encode()
     if path.endswith(":countTokens"):
         return "application/json", b'{"totalTokens": 7}'
     if path.endswith(":batchEmbedContents"):

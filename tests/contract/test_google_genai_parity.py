@@ -62,7 +62,9 @@ def _record_ours(name: str) -> list[dict[str, Any]]:
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else None
         query = dict(request.url.params)
-        log.append({"method": request.method, "path": request.url.path, "query": query, "body": body})
+        log.append(
+            {"method": request.method, "path": request.url.path, "query": query, "body": body}
+        )
         ctype, data = canned_response(request.method, request.url.path, query, body)
         return httpx.Response(200, content=data, headers={"content-type": ctype})
 

@@ -4,6 +4,10 @@ Per request: record it, route it (method + path template -> operation), fire mat
 authenticate the API key, check query names, parse and validate the body against the
 operation's request class, count it against the key's rate limits, then call the operation's
 handler. Every failure answers in the Google error envelope.
+
+A request to an upload URL (an upload operation's path with an `upload_id` query) continues
+an upload session instead: it is recorded (as its operation) and faults fire as for any
+request, then the file store takes it; the session id stands in for the API key.
 """
 
 from __future__ import annotations
@@ -22,11 +26,17 @@ from starlette.routing import Route
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
+from gemini_sdk.testing import _file_handlers, _imagen  # noqa: F401 - register their handlers
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
 from gemini_sdk.testing._faults import Fault
 from gemini_sdk.testing._handlers import HANDLERS
 from gemini_sdk.testing._reply import Call, Reply
-from gemini_sdk.testing._state import SECRET_HEADERS, EmulatorState, RecordedRequest
+from gemini_sdk.testing._state import (
+    RECORDED_CHUNK_LIMIT,
+    SECRET_HEADERS,
+    EmulatorState,
+    RecordedRequest,
+)
 from gemini_sdk.testing._validate import parse_body, snake, validate
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -128,9 +138,13 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     except ApiError as error:
         routed = error
     operation = routed.operation.name if isinstance(routed, Routed) else None
-    state.record(_recorded(request, query, raw, operation))
+    upload_id = query.get("upload_id")
+    if not (isinstance(routed, Routed) and routed.operation.upload):
+        upload_id = None
+    state.record(_recorded(request, query, raw, operation, chunk=upload_id is not None))
 
-    faults = state.faults.take(method, path, operation)
+    command = request.headers.get("x-goog-upload-command")
+    faults = state.faults.take(method, path, operation, command)
     for fault in faults:
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
@@ -142,7 +156,10 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
             raise status.error()
         if isinstance(routed, ApiError):
             raise routed
-        reply = _serve(state, routed, request, query, raw)
+        if upload_id is not None:
+            reply = state.files.chunk(upload_id, path, request.headers, raw)
+        else:
+            reply = _serve(state, routed, request, query, raw)
     except ApiError as error:
         reply = Reply(status=error.code, body=error.body(), headers=error.headers)
     cut = next((f for f in faults if f.kind == "cut_stream"), None)
@@ -164,7 +181,17 @@ def _serve(
     model = routed.params.get("model")
     if model is not None:
         state.quota.admit(api_key, tier, model, operation.name)
-    return handler(Call(state, operation, routed.params, query, body, api_key))
+    call = Call(
+        state,
+        operation,
+        routed.params,
+        query,
+        body,
+        api_key,
+        headers=request.headers,
+        base_url=f"{request.url.scheme}://{request.url.netloc}",
+    )
+    return handler(call)
 
 
 def _authenticate(
@@ -201,10 +228,12 @@ def _check_query(operation: OperationSpec[Any], query: Mapping[str, str]) -> Non
 
 
 def _recorded(
-    request: Request, query: Mapping[str, str], raw: bytes, operation: str | None
+    request: Request, query: Mapping[str, str], raw: bytes, operation: str | None, *, chunk: bool
 ) -> RecordedRequest:
     body: Any = None
-    if raw:
+    if chunk:  # file bytes: kept as they are, unless too long to keep
+        body = raw if raw and len(raw) <= RECORDED_CHUNK_LIMIT else None
+    elif raw:
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -216,6 +245,7 @@ def _recorded(
         headers={k: v for k, v in request.headers.items() if k not in SECRET_HEADERS},
         body=body,
         operation=operation,
+        body_size=len(raw),
     )
 
 

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from gemini_sdk.testing._app import build_app
 from gemini_sdk.testing._faults import Faults
+from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import Catalogue
 from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
@@ -55,6 +56,13 @@ class Emulator:
         return self._state.requests
 
     @property
+    def files(self) -> FileStore:
+        """The uploaded files and open upload sessions: `emulator.files.all()` lists every
+        key's files; `processing_polls` sets how many GetFile answers a video stays
+        PROCESSING; `now` (aware datetime) is the clock of createTime and expiry."""
+        return self._state.files
+
+    @property
     def models(self) -> Catalogue:
         """The model catalogue; `emulator.models.add(ModelCard(...))` extends it."""
         return self._state.catalogue
@@ -81,7 +89,8 @@ class Emulator:
         self._state.script(answers, model)
 
     def reset(self) -> None:
-        """Forget recorded requests, scripted answers, faults and rate-limit windows."""
+        """Forget recorded requests, scripted answers, faults, rate-limit windows, files and
+        upload sessions."""
         self._state.reset()
 
     def sync_transport(self) -> httpx.BaseTransport:

@@ -7,8 +7,10 @@
     emulator.faults.add("cut_stream", operation="StreamGenerateContent", after_events=2)
 
 A fault matches by operation name (from the spec's operation table) and/or a regular
-expression searched in the URL path, and/or the HTTP method; with none it matches every
-request. It fires on `times` matching requests (None: on all of them) and is then gone. A
+expression searched in the URL path, and/or the HTTP method, and/or the request's
+`x-goog-upload-command` (`upload_command="upload, finalize"` picks an upload's last chunk;
+"start", "upload", "query" the other steps; requests to an upload URL are operation
+"UploadFile"); with none it matches every request. It fires on `times` matching requests (None: on all of them) and is then gone. A
 request takes every matching fault at arrival, before authentication: delays first, then a
 drop or a status answer; `cut_stream` applies to the response body.
 
@@ -51,6 +53,7 @@ class Fault:
     operation: str | None = None
     path: re.Pattern[str] | None = None
     method: str | None = None
+    upload_command: str | None = None
     times: int | None = 1
     status: int = 503
     message: str | None = None
@@ -61,11 +64,14 @@ class Fault:
     abort: bool = False
     fired: int = 0
 
-    def matches(self, method: str, path: str, operation: str | None) -> bool:
+    def matches(
+        self, method: str, path: str, operation: str | None, upload_command: str = ""
+    ) -> bool:
         return (
             (self.operation is None or self.operation == operation)
             and (self.path is None or self.path.search(path) is not None)
             and (self.method is None or self.method.upper() == method)
+            and (self.upload_command is None or self.upload_command == upload_command)
         )
 
     def error(self) -> ApiError:
@@ -100,6 +106,7 @@ class Faults:
         operation: str | None = None,
         path: str | None = None,
         method: str | None = None,
+        upload_command: str | None = None,
         times: int | None = 1,
         status: int = 503,
         message: str | None = None,
@@ -120,6 +127,7 @@ class Faults:
             operation=operation,
             path=re.compile(path) if path is not None else None,
             method=method,
+            upload_command=None if upload_command is None else normal_command(upload_command),
             times=times,
             status=status,
             message=message,
@@ -142,16 +150,24 @@ class Faults:
         with self._lock:
             return list(self._faults)
 
-    def take(self, method: str, path: str, operation: str | None) -> list[Fault]:
+    def take(
+        self, method: str, path: str, operation: str | None, upload_command: str | None = None
+    ) -> list[Fault]:
         """The faults that fire for this request, counted as fired."""
+        command = normal_command(upload_command)
         with self._lock:
-            fired = [f for f in self._faults if f.matches(method, path, operation)]
+            fired = [f for f in self._faults if f.matches(method, path, operation, command)]
             for fault in fired:
                 fault.fired += 1
                 if fault.times is not None:
                     fault.times -= 1
             self._faults = [f for f in self._faults if f.times is None or f.times > 0]
         return fired
+
+
+def normal_command(raw: str | None) -> str:
+    """An x-goog-upload-command value, normalised: lower case, ", " between words."""
+    return ", ".join(word.strip() for word in (raw or "").lower().split(",") if word.strip())
 
 
 def _duration(value: Any) -> str | None:

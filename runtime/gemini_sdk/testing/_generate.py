@@ -31,7 +31,7 @@ import orjson
 from gemini_sdk._model import WireModel
 from gemini_sdk.testing._instances import instance
 from gemini_sdk.testing._model_zoo import ModelCard
-from gemini_sdk.testing._tokens import Tally, text_tokens
+from gemini_sdk.testing._tokens import FileMedia, Tally, text_tokens
 
 SERVICE_TIER = "standard"  # sent by the service in usageMetadata, absent from the spec
 STREAM_PIECES = 4
@@ -78,9 +78,10 @@ def turn_text(turn: Mapping[str, Any]) -> str:
     return " ".join(f"[{mime}]" for mime in media)
 
 
-def prompt_tally(request: Mapping[str, Any]) -> Tally:
-    """What the prompt costs: contents, the system instruction and the tool declarations."""
-    tally = Tally().add_contents(request.get("contents") or ())
+def prompt_tally(request: Mapping[str, Any], files: FileMedia | None = None) -> Tally:
+    """What the prompt costs: contents, the system instruction and the tool declarations;
+    `files` finds the bytes of stored files."""
+    tally = Tally(files).add_contents(request.get("contents") or ())
     if request.get("systemInstruction"):
         tally.add_contents([request["systemInstruction"]])
     if request.get("tools"):

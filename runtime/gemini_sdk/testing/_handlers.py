@@ -60,7 +60,8 @@ def get_model(call: Call) -> Reply:
 def _generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
     card = require_model(call, "generateContent")
     check_generate(call.body, card, "GenerateContentRequest")
-    prompt = gen.prompt_tally(call.body)
+    call.state.files.check_active(call.api_key, call.body.get("contents"))
+    prompt = gen.prompt_tally(call.body, call.state.files.media(call.api_key))
     check_input_limit(prompt.total, card)
     scripted, item = call.state.next_script(card.id)
     answer = gen.from_script(item, call.body) if scripted else gen.draft(call.body, card)
@@ -93,12 +94,12 @@ def count_tokens(call: Call) -> Reply:
         )
     if nested is not None:
         check_generate(nested, card, "CountTokensRequest.generate_content_request")
-        tally = gen.prompt_tally(nested)
+        tally = gen.prompt_tally(nested, call.state.files.media(call.api_key))
     else:
         problems = check_contents(call.body.get("contents") or [], "CountTokensRequest")
         if problems:
             raise invalid_argument("".join(f"* {line}\n" for line in problems))
-        tally = Tally().add_contents(call.body["contents"])
+        tally = Tally(call.state.files.media(call.api_key)).add_contents(call.body["contents"])
     return json_reply({"totalTokens": tally.total, "promptTokensDetails": tally.details()})
 
 

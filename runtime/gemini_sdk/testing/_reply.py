@@ -26,6 +26,8 @@ class Call:
     query: Mapping[str, str]
     body: dict[str, Any]  # canonical wire JSON, validated; {} for operations without a body
     api_key: str
+    headers: Mapping[str, str] = attrs.field(factory=dict)  # lower-case names
+    base_url: str = ""  # scheme://host the request came to, for URLs in answers
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from gemini_sdk.testing._faults import Faults
+from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import DEFAULT_MODELS, Catalogue, synthetic_models
 from gemini_sdk.testing._quota import TIERS, RateLimiter
@@ -24,6 +25,8 @@ from gemini_sdk.testing._quota import TIERS, RateLimiter
 INVALID_KEY = "invalid_key"
 # Credentials never go into the request log.
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
+
+RECORDED_CHUNK_LIMIT = 1024
 
 StreamHook = Callable[[int], Awaitable[None] | None]
 
@@ -34,8 +37,11 @@ class RecordedRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
-    body: Any  # the parsed JSON body, the raw bytes if it was not JSON, None if empty
+    # The parsed JSON body, the raw bytes if it was not JSON, None if empty. Upload chunks are
+    # kept as bytes, and only up to RECORDED_CHUNK_LIMIT bytes (None beyond: see body_size).
+    body: Any
     operation: str | None  # the spec's operation name, None for an unknown path
+    body_size: int = 0  # the body's length in bytes
 
 
 class EmulatorState:
@@ -55,6 +61,7 @@ class EmulatorState:
         self.catalogue = Catalogue([*DEFAULT_MODELS, *synthetic_models(extra_models)])
         self.faults = Faults()
         self.quota = RateLimiter(clock or time.monotonic)
+        self.files = FileStore()
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
@@ -99,10 +106,12 @@ class EmulatorState:
         return base64.urlsafe_b64encode(digest[:17]).decode().rstrip("=")
 
     def reset(self) -> None:
-        """Forget requests, scripts, faults and rate-limit windows (the catalogue stays)."""
+        """Forget requests, scripts, faults, rate-limit windows, files and upload sessions
+        (the catalogue stays)."""
         with self._lock:
             self._requests.clear()
             self._scripts.clear()
             self._served = 0
         self.faults.clear()
         self.quota.reset()
+        self.files.clear()

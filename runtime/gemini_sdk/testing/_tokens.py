@@ -8,8 +8,10 @@
   an MP4 `mvhd` box), else from its size, assuming 2 Mbit/s for video and 128 kbit/s for audio;
 - a PDF: 258 per page (its `/Type /Page` objects);
 - text-like blobs (text/*, JSON, XML): their decoded text, as text;
-- fileData parts: the emulator keeps no files yet, so a fixed rule by MIME type: one small
-  image, ten seconds of video or audio, one PDF page, 258 tokens for anything else;
+- fileData parts naming a file uploaded to the emulator: that file's bytes and MIME type, by the
+  rules above; other fileData parts, whose bytes the emulator does not have, by a fixed rule by
+  MIME type: one small image, ten seconds of video or audio, one PDF page, 258 tokens for
+  anything else;
 - function calls, function responses and code parts: their JSON text, as text.
 """
 
@@ -19,7 +21,7 @@ import base64
 import math
 import re
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -38,16 +40,20 @@ UNSTORED_FILE_SECONDS = 10
 MODALITIES = ("TEXT", "IMAGE", "VIDEO", "AUDIO", "DOCUMENT")
 _TEXT_LIKE = ("application/json", "application/xml", "application/x-javascript")
 
+# A fileUri -> the (MIME type, bytes) of the stored file it names, or None.
+FileMedia = Callable[[str], tuple[str, bytes] | None]
+
 
 def text_tokens(text: str) -> int:
     return math.ceil(len(text) / 4)
 
 
 class Tally:
-    """Tokens by modality."""
+    """Tokens by modality; `files` finds the bytes of stored files that fileData parts name."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: FileMedia | None = None) -> None:
         self.by_modality: dict[str, int] = {}
+        self.files = files
 
     def add(self, modality: str, tokens: int) -> None:
         if tokens:
@@ -78,7 +84,12 @@ class Tally:
             raw = base64.b64decode(blob.get("data") or "")
             self.add(*blob_tokens(blob.get("mimeType") or "", raw, part.get("videoMetadata")))
         elif "fileData" in part:
-            self.add(*unstored_file_tokens(part["fileData"].get("mimeType") or "", part))
+            data = part["fileData"]
+            stored = self.files(data.get("fileUri") or "") if self.files is not None else None
+            if stored is not None:
+                self.add(*blob_tokens(stored[0], stored[1], part.get("videoMetadata")))
+            else:
+                self.add(*unstored_file_tokens(data.get("mimeType") or "", part))
         else:
             for key in (
                 "functionCall",
