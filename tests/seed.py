@@ -40,13 +40,12 @@ SECTIONS = (
     "Configuration Types",
     "Response Objects",
     "Error Handling",
+    "Files API",
+    "Image Generation API",
 )
 
 # Blocks that need APIs this version does not have yet: each names what is missing.
-PENDING = {
-    "client.files.": "the Files API",
-    "generate_images(": "image generation",
-}
+PENDING: dict[str, str] = {}
 
 _IMPORTS = (
     (re.compile(r"^from google import genai$", re.M), "import gemini_sdk as genai"),
@@ -125,6 +124,14 @@ def namespace(client: Any) -> dict[str, Any]:
             name="get_weather", description="Current weather for a city"
         ),
     }
+
+
+def prepare(client: Any) -> None:
+    """What the reference's fragments expect to exist already: the file `files/abc123`."""
+    client.files.upload(
+        file=b"An earlier upload.\n",
+        config={"name": "files/abc123", "display_name": "abc123", "mime_type": "text/plain"},
+    )
 
 
 @contextlib.contextmanager
@@ -220,6 +227,7 @@ def main() -> int:
     with served_emulator() as base_url, seed_environment(base_url):
         print(f"emulator serving at {base_url}\n")
         client = genai.Client()
+        prepare(client)
         scopes: dict[str, dict[str, Any]] = {}
         for example in examples():
             scope = scopes.setdefault(example.section, namespace(client))

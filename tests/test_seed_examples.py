@@ -21,6 +21,7 @@ def seed_client() -> Iterator[Any]:
 
     with seed.served_emulator() as base_url, seed.seed_environment(base_url):
         client = genai.Client()
+        seed.prepare(client)
         yield client
         client.close()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from gemini_sdk.testing._emulator import Emulator
 from gemini_sdk.testing._faults import Fault, Faults
+from gemini_sdk.testing._files import FileStore, StoredFile
 from gemini_sdk.testing._model_zoo import ModelCard
 from gemini_sdk.testing._state import RecordedRequest
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
@@ -24,7 +25,9 @@ __all__ = [
     "Emulator",
     "Fault",
     "Faults",
+    "FileStore",
     "ModelCard",
     "RecordedRequest",
+    "StoredFile",
     "SyncAppTransport",
 ]
