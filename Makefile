@@ -41,7 +41,7 @@ bench: install
 # The same report with google-genai measured too, from a separate venv: the project itself
 # never depends on google-genai.
 bench-full:
-	test -d .venv-bench || $(PYTHON) -m venv .venv-bench
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv --clear .venv-bench
 	.venv-bench/bin/python -m pip install --quiet --upgrade pip
 	.venv-bench/bin/python -m pip install --quiet -e . google-genai
 	.venv-bench/bin/python -m bench

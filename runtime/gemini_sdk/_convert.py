@@ -13,6 +13,7 @@ import binascii
 import datetime
 import math
 import re
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -430,14 +431,42 @@ def _transform_hook(f: attrs.Attribute) -> Callable[[Any, Any], Any] | None:  # 
     return lambda value, _: None if value is None else transform(value)
 
 
+def _field_unstructure_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any], Any] | None:
+    """A direct hook for a field that is never None when called (None fields are omitted):
+    models and lists of models skip cattrs' Optional and iterable dispatch per value."""
+    inner = _model_strip_optional(tp)
+    if _is_wire_model(inner):
+        return _lazy_unstructure_hook(conv, inner)
+    if typing.get_origin(inner) is list and _is_wire_model(typing.get_args(inner)[0]):
+        item = _lazy_unstructure_hook(conv, typing.get_args(inner)[0])
+        return lambda values: [item(value) for value in values]
+    return None
+
+
+def _lazy_unstructure_hook(conv: cattrs.Converter, cls: Any) -> Callable[[Any], Any]:
+    # resolved on first use, so self-referencing types do not recurse while being built
+    hook: Callable[[Any], Any] | None = None
+
+    def unstructure(value: Any) -> Any:
+        nonlocal hook
+        if hook is None:
+            hook = conv.get_unstructure_hook(cls)
+        return hook(value)
+
+    return unstructure
+
+
 def _model_unstructure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable[[Any], Any]:
     fields = _wire_fields(cls)
+    attrs.resolve_types(cls)
     overrides: dict[str, Any] = {
         f.name: override(
             rename=f.metadata["wire"],
             omit_if_default=True,
             # friendly-input fields hold wire types already: dispatch on the value's class
-            unstruct_hook=conv.unstructure if "transform" in f.metadata else None,
+            unstruct_hook=conv.unstructure
+            if "transform" in f.metadata
+            else _field_unstructure_hook(conv, f.type),
         )
         for f in fields
     }

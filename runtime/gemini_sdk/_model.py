@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import operator
 import threading
 import types as _types
 import typing
@@ -88,9 +89,9 @@ class WireModel:
         if decode_state.trusted:
             return
         cls = type(self)
-        checks = _CHECKS.get(cls) or _build_checks(cls)
-        for name, check in checks:
-            value = getattr(self, name)
+        plan = _CHECKS.get(cls) or _build_checks(cls)
+        # one C call reads every field; most are None and cost nothing more
+        for (name, check), value in zip(plan.checks, plan.read(self), strict=True):
             if value is None:
                 continue
             try:
@@ -145,10 +146,18 @@ def _describe(value: object) -> str:
 
 
 Check = Callable[[Any], Any]
-_CHECKS: dict[type, list[tuple[str, Check]]] = {}
 
 
-def _build_checks(cls: type) -> list[tuple[str, Check]]:
+@attrs.frozen
+class _CheckPlan:
+    checks: list[tuple[str, Check]]
+    read: Callable[[Any], tuple[Any, ...]]  # all checked fields' values at once
+
+
+_CHECKS: dict[type, _CheckPlan] = {}
+
+
+def _build_checks(cls: type) -> _CheckPlan:
     attrs.resolve_types(cls)
     checks = [
         (
@@ -160,8 +169,11 @@ def _build_checks(cls: type) -> list[tuple[str, Check]]:
         for f in attrs.fields(cls)
         if "wire" in f.metadata
     ]
-    _CHECKS[cls] = checks
-    return checks
+    names = [name for name, _ in checks]
+    getter = operator.attrgetter(*names) if names else (lambda _: ())
+    read = getter if len(names) != 1 else (lambda obj: (getter(obj),))
+    plan = _CHECKS[cls] = _CheckPlan(checks, read)
+    return plan
 
 
 def _strip_optional(tp: Any) -> Any:
