@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UPSTREAM ?= ../shared/upstream/generativelanguage.v1beta.openapi3.json
 
-.PHONY: install import generate check-generated lint typecheck test check bench demo clean
+.PHONY: install import generate check-generated lint typecheck test check bench bench-full demo clean
 
 install: $(VENV)/.installed
 

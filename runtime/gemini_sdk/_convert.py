@@ -134,9 +134,12 @@ def _passthrough(value: Any, _: Any = None) -> Any:
     return value
 
 
+_NUMBER_TYPES = frozenset({float, int})
+
+
 def _structure_float_list(value: Any, _: Any) -> list[float]:
-    # Embeddings are long float lists: check element types without a call per element.
-    if type(value) is list and all(type(x) is float or type(x) is int for x in value):
+    # Embeddings are long float lists: check element types without Python code per element.
+    if type(value) is list and set(map(type, value)) <= _NUMBER_TYPES:
         return value
     if type(value) is not list:
         raise _expect("a list", value)
@@ -372,8 +375,9 @@ def _materialize_all(value: Any) -> None:
             if inner is not None and not isinstance(inner, (str, int, float, bytes)):
                 _materialize_all(inner)
     elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, (WireModel, list, dict)):
+        # lists are homogeneous: one of numbers or strings (an embedding) needs no walk
+        if value and isinstance(value[0], (WireModel, list, dict)):
+            for item in value:
                 _materialize_all(item)
     elif isinstance(value, dict):
         for item in value.values():

@@ -12,8 +12,6 @@ import os
 import tempfile
 from typing import TYPE_CHECKING, Any
 
-from gemini_sdk._convert import loads
-
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, Part
 # Class-level annotations in these mixins must use names that resolve at run time here
@@ -59,6 +57,8 @@ class GenerateContentResponseHelpers:
             return None
         if value is None:
             text = self.text
+            from gemini_sdk._convert import loads  # not at import: types stay cheap to load
+
             try:
                 value = loads(text) if text else None
             except ValueError:

@@ -369,36 +369,75 @@ def _model_check(model_cls: type[WireModel]) -> Check:
     return check
 
 
-# Per class: (attribute, wire name) of its required fields, and all attribute names.
-_REQUIRED: dict[type, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
+@attrs.frozen
+class _RequiredPlan:
+    required: tuple[tuple[str, str], ...]  # (attribute, wire name) of required fields
+    nested: tuple[str, ...]  # fields that can hold objects with required fields inside
+    read_nested: Callable[[Any], tuple[Any, ...]]
 
 
-def missing_required(obj: WireModel, skip: tuple[str, ...] = (), path: str = "") -> list[str]:
-    """Paths of required fields left unset anywhere in a request, e.g. `tools[0].name`.
+_REQUIRED: dict[type, _RequiredPlan] = {}
+
+
+def missing_required(obj: WireModel, skip: tuple[str, ...] = ()) -> list[str]:
+    """Paths of required fields left unset anywhere in a request, e.g. `Tool.function_declarations[0].name`.
 
     `skip` names top-level wire fields that the service fills from the URL instead.
     """
-    cls = type(obj)
-    plan = _REQUIRED.get(cls)
-    if plan is None:
-        fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
-        required = tuple((f.name, f.metadata["wire"]) for f in fields if f.metadata.get("required"))
-        plan = _REQUIRED[cls] = (required, tuple(f.name for f in fields))
-    required, names = plan
-    prefix = f"{path}." if path else f"{cls.__name__}."
-    missing = [
-        prefix + name for name, wire in required if getattr(obj, name) is None and wire not in skip
-    ]
-    for name in names:
-        value = getattr(obj, name)
+    return [f"{type(obj).__name__}.{path}" for path in _missing(obj, skip)]
+
+
+def _missing(obj: WireModel, skip: tuple[str, ...]) -> list[str]:
+    plan = _REQUIRED.get(type(obj)) or _required_plan(type(obj))
+    out = [name for name, wire in plan.required if getattr(obj, name) is None and wire not in skip]
+    for name, value in zip(plan.nested, plan.read_nested(obj), strict=True):
+        if value is None:
+            continue
         if isinstance(value, WireModel):
-            missing += missing_required(value, (), prefix + name)
+            out += [f"{name}.{sub}" for sub in _missing(value, ())]
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, WireModel):
-                    missing += missing_required(item, (), f"{prefix}{name}[{index}]")
+                    out += [f"{name}[{index}].{sub}" for sub in _missing(item, ())]
         elif isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(item, WireModel):
-                    missing += missing_required(item, (), f"{prefix}{name}[{key!r}]")
-    return missing
+                    out += [f"{name}[{key!r}].{sub}" for sub in _missing(item, ())]
+    return out
+
+
+def _required_plan(cls: type) -> _RequiredPlan:
+    attrs.resolve_types(cls)
+    fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
+    required = tuple((f.name, f.metadata["wire"]) for f in fields if f.metadata.get("required"))
+    nested = tuple(f.name for f in fields if any(_requires(m, set()) for m in _models_in(f.type)))
+    read = _reader(nested)
+    plan = _REQUIRED[cls] = _RequiredPlan(required, nested, read)
+    return plan
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if not names:
+        return lambda _: ()
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else (lambda obj: (getter(obj),))
+
+
+def _models_in(tp: Any) -> list[type[WireModel]]:
+    if isinstance(tp, type) and issubclass(tp, WireModel):
+        return [tp]
+    return [m for arg in typing.get_args(tp) for m in _models_in(arg)]
+
+
+def _requires(cls: type[WireModel], seen: set[type]) -> bool:
+    """Whether any object reachable from `cls` has a required field."""
+    if cls in seen:
+        return False
+    seen.add(cls)
+    attrs.resolve_types(cls)
+    for f in attrs.fields(cls):
+        if f.metadata.get("required"):
+            return True
+        if any(_requires(m, seen) for m in _models_in(f.type)):
+            return True
+    return False
