@@ -243,8 +243,8 @@ def _model_structure(
     aliases = {f.name: f.metadata["wire"] for f in fields}
     aliases.update({w: w for w in known})
 
-    def level(data: Any) -> dict[str, Any]:
-        """One level of wire JSON -> the constructor's keyword arguments."""
+    def compiled_level(data: Any) -> dict[str, Any]:
+        """One level of wire JSON -> the constructor's keyword arguments (cattrs' function)."""
         if data.keys() <= known:
             return compiled(data, cls, __cl=_keywords)
         wire: dict[str, Any] = {}
@@ -265,9 +265,33 @@ def _model_structure(
         def structure(data: Any, _: Any) -> Any:
             if not isinstance(data, Mapping):
                 raise _expect(f"a JSON object for {cls.__name__}", data)
-            return cls(**level(data))
+            return cls(**compiled_level(data))
 
         return structure
+
+    # Responses are sparse (a Part sets one or two of its sixteen fields), so the production
+    # path walks the keys that are present, with the same per-field hooks, instead of
+    # asking for every field.
+    by_key = {
+        key: (f.name, overrides[f.name].struct_hook)
+        for f in fields
+        for key in (f.metadata["wire"], f.name)
+    }
+
+    def level(data: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        unknown: dict[str, Any] | None = None
+        for key, value in data.items():
+            entry = by_key.get(key)
+            if entry is None:
+                if unknown is None:
+                    unknown = {}
+                unknown[key] = value
+            else:
+                kwargs[entry[0]] = entry[1](value, None)
+        if unknown:
+            kwargs["unknown_fields"] = unknown
+        return kwargs
 
     _LEVEL[cls] = level
     pending_cls = _pending_class(cls)
