@@ -29,6 +29,16 @@ SCALARS: dict[tuple[str, str | None], str] = {
 }
 
 
+_ACCEPTED_SCALARS = {
+    "bytes": "bytes | bytearray | memoryview",
+    "Int64": "int",
+    "UInt64": "int",
+    "Duration": "str | datetime.timedelta | float",
+    "datetime.datetime": "datetime.datetime | str",
+    "float": "float",
+}
+
+
 @dataclass(frozen=True)
 class TypeRef:
     """A field's type: a scalar, a reference to a model or enum, a list, or a string map."""
@@ -43,6 +53,28 @@ class TypeRef:
     @property
     def optional(self) -> str:
         return f"{self.annotation} | None"
+
+    @property
+    def stored(self) -> str:
+        """What the attribute holds once constructed (a transform's input is normalised)."""
+        if self.kind == "transform" and self.item is not None:
+            return self.item.annotation
+        return self.annotation
+
+    @property
+    def accepted(self) -> str:
+        """What the constructor takes: the friendly spellings the construction check accepts."""
+        if self.kind == "model":
+            # builtins.type: a field named `type` (Schema.type) shadows the builtin in a class body
+            return f"{self.annotation} | dict[str, Any] | builtins.type[{self.annotation}]"
+        if self.kind == "enum":
+            return f"{self.annotation} | str"
+        if self.kind in ("list", "map") and self.item is not None:
+            container = "Sequence[" if self.kind == "list" else "Mapping[str, "
+            return f"{container}{self.item.accepted}]"
+        if self.kind == "scalar":
+            return _ACCEPTED_SCALARS.get(self.annotation, self.annotation)
+        return self.annotation
 
     def annotation_in(self, module: str) -> str:
         """The annotation as seen from another module that imports the types as `module`."""

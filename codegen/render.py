@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Generated module -> template. Sorted output, so two runs over one spec are byte-identical.
 MODULES = {
     "types.py": "types.py.jinja",
+    "types.pyi": "types.pyi.jinja",
     "operations.py": "operations.py.jinja",
     "endpoints.py": "endpoints.py.jinja",
     "resources.py": "resources.py.jinja",

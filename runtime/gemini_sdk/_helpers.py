@@ -141,7 +141,7 @@ class PartFactories:
     def from_executable_code(cls, *, code: str, language: str = "PYTHON") -> Part:
         from _gemini_sdk_gen.types import ExecutableCode
 
-        return cls(executable_code=ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value, arg-type]
+        return cls(executable_code=ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value]
 
 
 class ImageHelpers:
