@@ -210,14 +210,6 @@ def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
 
 # Per class: one level of wire JSON -> constructor arguments (nested objects lazy).
 _LEVEL: dict[type, Callable[[Any], dict[str, Any]]] = {}
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in _wire_fields(cls))
-    return names
 
 
 def _model_structure(
@@ -272,28 +264,11 @@ def _model_structure(
     # Responses are sparse (a Part sets one or two of its sixteen fields), so the production
     # path walks the keys that are present, with the same per-field hooks, instead of
     # asking for every field.
-    by_key = {
-        key: (f.name, overrides[f.name].struct_hook)
-        for f in fields
-        for key in (f.metadata["wire"], f.name)
-    }
-
-    def level(data: Any) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
-        unknown: dict[str, Any] | None = None
-        for key, value in data.items():
-            entry = by_key.get(key)
-            if entry is None:
-                if unknown is None:
-                    unknown = {}
-                unknown[key] = value
-            else:
-                kwargs[entry[0]] = entry[1](value, None)
-        if unknown:
-            kwargs["unknown_fields"] = unknown
-        return kwargs
-
+    level = _key_walk({f.name: overrides[f.name].struct_hook for f in fields}, fields)
     _LEVEL[cls] = level
+    _EAGER_HOOKS[cls] = {
+        f.name: _transform_hook(f) or _eager_field_hook(conv, f.type) for f in fields
+    }
     pending_cls = _pending_class(cls)
     new = object.__new__
     set_slot = object.__setattr__
@@ -371,6 +346,82 @@ def _keywords(**kwargs: Any) -> dict[str, Any]:
     return kwargs
 
 
+def _key_walk(
+    hooks: dict[str, Callable[[Any, Any], Any]],
+    fields: list[attrs.Attribute],  # type: ignore[type-arg]
+) -> Callable[[Any], dict[str, Any]]:
+    """One level of wire JSON -> constructor arguments, walking only the keys present."""
+    by_key = {key: (f.name, hooks[f.name]) for f in fields for key in (f.metadata["wire"], f.name)}
+
+    def level(data: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        unknown: dict[str, Any] | None = None
+        for key, value in data.items():
+            entry = by_key.get(key)
+            if entry is None:
+                if unknown is None:
+                    unknown = {}
+                unknown[key] = value
+            else:
+                kwargs[entry[0]] = entry[1](value, None)
+        if unknown:
+            kwargs["unknown_fields"] = unknown
+        return kwargs
+
+    return level
+
+
+# Eager decoding (from_dict without `lazy`): the same per-field hooks, except that nested
+# objects are built at once instead of as lazy shells that a walk would then fill.
+_EAGER_HOOKS: dict[type, dict[str, Callable[[Any, Any], Any]]] = {}
+_EAGER: dict[type, Callable[[Any], Any]] = {}
+
+
+def _eager_builder(cls: Any) -> Callable[[Any], Any]:
+    builder = _EAGER.get(cls)
+    if builder is None:
+        _converter.get_structure_hook(cls)  # compiles the class's hooks once
+        level = _key_walk(_EAGER_HOOKS[cls], _wire_fields(cls))
+
+        def builder(data: Any) -> Any:
+            if type(data) is not dict and not isinstance(data, Mapping):
+                raise _expect(f"a JSON object for {cls.__name__}", data)
+            return cls(**level(data))
+
+        _EAGER[cls] = builder
+    return builder
+
+
+def _eager_field_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
+    inner = _model_strip_optional(tp)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if _is_wire_model(inner):
+        return lambda value, _: None if value is None else _eager_builder(inner)(value)
+    if origin is list and args and _is_wire_model(args[0]):
+
+        def build_list(value: Any, _: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is not list:
+                raise _expect("a list", value)
+            build = _eager_builder(args[0])
+            return [build(item) for item in value]
+
+        return build_list
+    if origin is dict and len(args) == 2 and _is_wire_model(args[1]):
+
+        def build_map(value: Any, _: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is not dict:
+                raise _expect("a JSON object", value)
+            build = _eager_builder(args[1])
+            return {key: build(item) for key, item in value.items()}
+
+        return build_map
+    return _field_structure_hook(conv, tp)
+
+
 def materialize(obj: WireModel) -> None:
     """Fill a lazily decoded object's fields from its pending wire JSON (one level)."""
     pending = object.__getattribute__(obj, "_pending")
@@ -389,24 +440,6 @@ def materialize(obj: WireModel) -> None:
         raise WireFormatError(_explain(pending, cls, error)) from None
     finally:
         decode_state.trusted = previous
-
-
-def _materialize_all(value: Any) -> None:
-    if isinstance(value, WireModel):
-        materialize(value)
-        for name in _field_names(type(value)):
-            inner = getattr(value, name)
-            if inner is not None and not isinstance(inner, (str, int, float, bytes)):
-                _materialize_all(inner)
-    elif isinstance(value, list):
-        # lists are homogeneous: one of numbers or strings (an embedding) needs no walk
-        if value and isinstance(value[0], (WireModel, list, dict)):
-            for item in value:
-                _materialize_all(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            if isinstance(item, (WireModel, list, dict)):
-                _materialize_all(item)
 
 
 def _optional_scalar(kind: type, what: str) -> Callable[[Any, Any], Any]:
@@ -530,10 +563,10 @@ def structure(data: Any, cls: type[T], lazy: bool = False) -> T:
     previous = decode_state.trusted
     decode_state.trusted = True
     try:
-        obj = _converter.structure(data, cls)
-        if not lazy:
-            _materialize_all(obj)
-        return obj
+        if lazy or not _is_wire_model(cls):
+            return _converter.structure(data, cls)
+        built: T = _eager_builder(cls)(data)
+        return built
     except (TypeError, ValueError, KeyError, AttributeError) as error:
         raise WireFormatError(_explain(data, cls, error)) from None
     finally:
