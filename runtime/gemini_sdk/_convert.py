@@ -175,7 +175,7 @@ def _build(detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(WireEnum, _structure_enum)
     conv.register_unstructure_hook(WireEnum, _unstructure_enum)
     conv.register_structure_hook_factory(
-        _is_wire_model, lambda cls: _model_structure(conv, cls, lazy=not detailed)
+        _is_wire_model, lambda cls: _model_structure(conv, cls, detailed)
     )
     conv.register_unstructure_hook_factory(
         _is_wire_model, lambda cls: _model_unstructure(conv, cls)
@@ -208,152 +208,21 @@ def _wire_fields(cls: type) -> list[attrs.Attribute]:  # type: ignore[type-arg]
     return [f for f in attrs.fields(cls) if "wire" in f.metadata]
 
 
-# Per class: one level of wire JSON -> constructor arguments (nested objects lazy).
-_LEVEL: dict[type, Callable[[Any], dict[str, Any]]] = {}
-
-
 def _model_structure(
-    conv: cattrs.Converter, cls: type[WireModel], lazy: bool
+    conv: cattrs.Converter, cls: type[WireModel], detailed: bool
 ) -> Callable[[Any, Any], Any]:
     fields = _wire_fields(cls)
     attrs.resolve_types(cls)
-    overrides: dict[str, Any] = {
-        f.name: override(
-            rename=f.metadata["wire"],
-            struct_hook=_transform_hook(f) or _field_structure_hook(conv, f.type),
-        )
-        for f in fields
-    }
-    overrides["unknown_fields"] = override(omit=True)
-    # cattrs' compiled function takes the class as a defaulted `__cl` argument; passing
-    # `_keywords` instead makes it return the constructor's arguments rather than an object.
-    compiled: Callable[..., dict[str, Any]] = make_dict_structure_fn(
-        cast(Any, cls), conv, _cattrs_forbid_extra_keys=False, **overrides
-    )
-    known = frozenset(f.metadata["wire"] for f in fields)
-    # snake_case attribute names (and the wire names themselves) -> wire names
-    aliases = {f.name: f.metadata["wire"] for f in fields}
-    aliases.update({w: w for w in known})
-
-    def compiled_level(data: Any) -> dict[str, Any]:
-        """One level of wire JSON -> the constructor's keyword arguments (cattrs' function)."""
-        if data.keys() <= known:
-            return compiled(data, cls, __cl=_keywords)
-        wire: dict[str, Any] = {}
-        unknown: dict[str, Any] = {}
-        for key, value in data.items():
-            name = aliases.get(key)
-            if name is None:
-                unknown[key] = value
-            else:
-                wire[name] = value
-        kwargs = compiled(wire, cls, __cl=_keywords)
-        if unknown:
-            kwargs["unknown_fields"] = unknown
-        return kwargs
-
-    if not lazy:
-
-        def structure(data: Any, _: Any) -> Any:
-            if not isinstance(data, Mapping):
-                raise _expect(f"a JSON object for {cls.__name__}", data)
-            return cls(**compiled_level(data))
-
-        return structure
-
-    # Responses are sparse (a Part sets one or two of its sixteen fields), so the production
-    # path walks the keys that are present, with the same per-field hooks, instead of
-    # asking for every field.
-    level = _key_walk({f.name: overrides[f.name].struct_hook for f in fields}, fields)
-    _LEVEL[cls] = level
-    _EAGER_HOOKS[cls] = {
-        f.name: _transform_hook(f) or _eager_field_hook(conv, f.type) for f in fields
-    }
-    pending_cls = _pending_class(cls)
-    new = object.__new__
-    set_slot = object.__setattr__
-
-    def shell(data: Any, _: Any) -> Any:
-        # An empty object that fills itself from `data` on first use.
-        if type(data) is not dict and not isinstance(data, Mapping):
-            raise _expect(f"a JSON object for {cls.__name__}", data)
-        obj: Any = new(pending_cls)
-        set_slot(obj, "_pending", data)
-        return obj
-
-    return shell
-
-
-# Lazily decoded objects are instances of a field-less subclass of their class whose only
-# job is to notice the first use (read, write, compare), fill the fields from the pending
-# wire JSON, and then turn the object into a plain instance of its class: from then on
-# nothing here costs anything. Same slots, so the class switch is allowed.
-
-
-def _pending_getattr(self: Any, name: str) -> Any:
-    # reached only for a field slot not filled yet
-    if name.startswith("__") or name == "_pending":
-        raise AttributeError(name)
-    materialize(self)
-    return getattr(self, name)
-
-
-def _pending_setattr(self: Any, name: str, value: Any) -> None:
-    materialize(self)
-    setattr(self, name, value)
-
-
-def _pending_eq(self: Any, other: Any) -> Any:
-    materialize(self)
-    if isinstance(other, WireModel) and other._pending is not None:
-        materialize(other)
-    return self == other
-
-
-def _pending_ne(self: Any, other: Any) -> Any:
-    return not _pending_eq(self, other)
-
-
-def _pending_repr(self: Any) -> str:
-    materialize(self)
-    return repr(self)
-
-
-_PENDING: dict[type, type] = {}
-
-
-def _pending_class(cls: type) -> type:
-    _PENDING[cls] = type(
-        cls.__name__,
-        (cls,),
-        {
-            "__slots__": (),
-            "__module__": cls.__module__,
-            "__qualname__": cls.__qualname__,
-            "__getattr__": _pending_getattr,
-            "__setattr__": _pending_setattr,
-            "__eq__": _pending_eq,
-            "__ne__": _pending_ne,
-            "__repr__": _pending_repr,
-            "__hash__": None,
-        },
-    )
-    return _PENDING[cls]
-
-
-def _keywords(**kwargs: Any) -> dict[str, Any]:
-    # stands in for the class in cattrs' compiled function: keep the arguments, build nothing
-    return kwargs
-
-
-def _key_walk(
-    hooks: dict[str, Callable[[Any, Any], Any]],
-    fields: list[attrs.Attribute],  # type: ignore[type-arg]
-) -> Callable[[Any], dict[str, Any]]:
-    """One level of wire JSON -> constructor arguments, walking only the keys present."""
+    hooks = {f.name: _transform_hook(f) or _field_structure_hook(conv, f.type) for f in fields}
+    if detailed:
+        return _detailed_structure(conv, cls, fields, hooks)
+    # Responses are sparse (a Part sets one or two of its sixteen fields): walk the keys that
+    # are present, wire or snake_case, each with its field's hook; keep the unknown ones.
     by_key = {key: (f.name, hooks[f.name]) for f in fields for key in (f.metadata["wire"], f.name)}
 
-    def level(data: Any) -> dict[str, Any]:
+    def structure(data: Any, _: Any) -> Any:
+        if type(data) is not dict and not isinstance(data, Mapping):
+            raise _expect(f"a JSON object for {cls.__name__}", data)
         kwargs: dict[str, Any] = {}
         unknown: dict[str, Any] | None = None
         for key, value in data.items():
@@ -366,80 +235,39 @@ def _key_walk(
                 kwargs[entry[0]] = entry[1](value, None)
         if unknown:
             kwargs["unknown_fields"] = unknown
-        return kwargs
+        return cls(**kwargs)
 
-    return level
-
-
-# Eager decoding (from_dict without `lazy`): the same per-field hooks, except that nested
-# objects are built at once instead of as lazy shells that a walk would then fill.
-_EAGER_HOOKS: dict[type, dict[str, Callable[[Any, Any], Any]]] = {}
-_EAGER: dict[type, Callable[[Any], Any]] = {}
+    return structure
 
 
-def _eager_builder(cls: Any) -> Callable[[Any], Any]:
-    builder = _EAGER.get(cls)
-    if builder is None:
-        _converter.get_structure_hook(cls)  # compiles the class's hooks once
-        level = _key_walk(_EAGER_HOOKS[cls], _wire_fields(cls))
+def _detailed_structure(
+    conv: cattrs.Converter,
+    cls: type[WireModel],
+    fields: list[attrs.Attribute],  # type: ignore[type-arg]
+    hooks: dict[str, Callable[[Any, Any], Any]],
+) -> Callable[[Any, Any], Any]:
+    """cattrs' compiled function, with detailed validation: only run to explain a failure,
+    since its errors carry the path to the bad value."""
+    overrides: dict[str, Any] = {
+        f.name: override(rename=f.metadata["wire"], struct_hook=hooks[f.name]) for f in fields
+    }
+    overrides["unknown_fields"] = override(omit=True)
+    compiled = make_dict_structure_fn(
+        cast(Any, cls), conv, _cattrs_forbid_extra_keys=False, **overrides
+    )
+    aliases: dict[str, str] = {
+        key: f.metadata["wire"] for f in fields for key in (f.metadata["wire"], f.name)
+    }
 
-        def builder(data: Any) -> Any:
-            if type(data) is not dict and not isinstance(data, Mapping):
-                raise _expect(f"a JSON object for {cls.__name__}", data)
-            return cls(**level(data))
+    def structure(data: Any, _: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise _expect(f"a JSON object for {cls.__name__}", data)
+        wire: dict[str, Any] = {}
+        for key, value in data.items():
+            wire[cast(str, aliases.get(key, key))] = value
+        return compiled(wire, cls)
 
-        _EAGER[cls] = builder
-    return builder
-
-
-def _eager_field_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
-    inner = _model_strip_optional(tp)
-    origin, args = typing.get_origin(inner), typing.get_args(inner)
-    if _is_wire_model(inner):
-        return lambda value, _: None if value is None else _eager_builder(inner)(value)
-    if origin is list and args and _is_wire_model(args[0]):
-
-        def build_list(value: Any, _: Any) -> Any:
-            if value is None:
-                return None
-            if type(value) is not list:
-                raise _expect("a list", value)
-            build = _eager_builder(args[0])
-            return [build(item) for item in value]
-
-        return build_list
-    if origin is dict and len(args) == 2 and _is_wire_model(args[1]):
-
-        def build_map(value: Any, _: Any) -> Any:
-            if value is None:
-                return None
-            if type(value) is not dict:
-                raise _expect("a JSON object", value)
-            build = _eager_builder(args[1])
-            return {key: build(item) for key, item in value.items()}
-
-        return build_map
-    return _field_structure_hook(conv, tp)
-
-
-def materialize(obj: WireModel) -> None:
-    """Fill a lazily decoded object's fields from its pending wire JSON (one level)."""
-    pending = object.__getattribute__(obj, "_pending")
-    if pending is None:
-        return
-    cls: Any = type(obj).__mro__[1]
-    previous = decode_state.trusted
-    decode_state.trusted = True
-    try:
-        kwargs = _LEVEL[cls](pending)
-        # a plain instance again, then its own __init__ fills every field (and clears _pending)
-        object.__setattr__(obj, "__class__", cls)
-        cls.__init__(obj, **kwargs)
-    except (TypeError, ValueError, KeyError) as error:
-        object.__setattr__(obj, "__class__", _PENDING[cls])
-        raise WireFormatError(_explain(pending, cls, error)) from None
-    finally:
-        decode_state.trusted = previous
+    return structure
 
 
 def _optional_scalar(kind: type, what: str) -> Callable[[Any, Any], Any]:
@@ -497,14 +325,14 @@ def _field_unstructure_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any], 
     models and lists of models skip cattrs' Optional and iterable dispatch per value."""
     inner = _model_strip_optional(tp)
     if _is_wire_model(inner):
-        return _lazy_unstructure_hook(conv, inner)
+        return _deferred_unstructure_hook(conv, inner)
     if typing.get_origin(inner) is list and _is_wire_model(typing.get_args(inner)[0]):
-        item = _lazy_unstructure_hook(conv, typing.get_args(inner)[0])
+        item = _deferred_unstructure_hook(conv, typing.get_args(inner)[0])
         return lambda values: [item(value) for value in values]
     return None
 
 
-def _lazy_unstructure_hook(conv: cattrs.Converter, cls: Any) -> Callable[[Any], Any]:
+def _deferred_unstructure_hook(conv: cattrs.Converter, cls: Any) -> Callable[[Any], Any]:
     # resolved on first use, so self-referencing types do not recurse while being built
     hook: Callable[[Any], Any] | None = None
 
@@ -532,11 +360,9 @@ def _model_unstructure(conv: cattrs.Converter, cls: type[WireModel]) -> Callable
         for f in fields
     }
     overrides["unknown_fields"] = override(omit=True)
-    overrides["_pending"] = override(omit=True)
     compiled = make_dict_unstructure_fn(cls, conv, **overrides)
 
     def unstructure(obj: Any) -> dict[str, Any]:
-        materialize(obj)
         out: dict[str, Any] = compiled(obj)
         if obj.unknown_fields:
             for key, value in obj.unknown_fields.items():
@@ -554,19 +380,12 @@ def converter() -> cattrs.Converter:
     return _converter
 
 
-def structure(data: Any, cls: type[T], lazy: bool = False) -> T:
-    """Wire JSON -> an instance of `cls`; a mismatch raises WireFormatError naming the field.
-
-    With `lazy`, nested objects are decoded on first use (and a mismatch inside one raises
-    then); otherwise everything is decoded and checked now.
-    """
+def structure(data: Any, cls: type[T]) -> T:
+    """Wire JSON -> an instance of `cls`; a mismatch raises WireFormatError naming the field."""
     previous = decode_state.trusted
     decode_state.trusted = True
     try:
-        if lazy or not _is_wire_model(cls):
-            return _converter.structure(data, cls)
-        built: T = _eager_builder(cls)(data)
-        return built
+        return _converter.structure(data, cls)
     except (TypeError, ValueError, KeyError, AttributeError) as error:
         raise WireFormatError(_explain(data, cls, error)) from None
     finally:

@@ -95,7 +95,10 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
     content = response.content
     data = loads(content) if content.strip() else {}
-    return structure(data, request.operation.response, lazy=True)
+    return structure(
+        data,
+        request.operation.response,
+    )
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -114,7 +117,10 @@ def _stream_payload(data: str, response: httpx.Response, request: PreparedReques
     payload = loads(data)
     if isinstance(payload, dict) and "error" in payload:
         raise errors.error_from_payload(payload, response)
-    return structure(payload, request.operation.response, lazy=True)
+    return structure(
+        payload,
+        request.operation.response,
+    )
 
 
 class _RetryLoop:

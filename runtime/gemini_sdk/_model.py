@@ -71,17 +71,13 @@ class WireModel:
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
-    # On an object decoded lazily: the wire JSON not yet turned into fields (see _convert).
-    _pending: Any = field(
-        default=None, init=False, eq=False, repr=False, metadata={"internal": True}
-    )
 
     def __repr__(self) -> str:
         # Only the fields that are set: a Part shows its text, not thirteen Nones.
         shown = [
             f"{f.name}={value!r}"
             for f in attrs.fields(type(self))
-            if not f.metadata.get("internal") and (value := getattr(self, f.name)) is not None
+            if (value := getattr(self, f.name)) is not None
         ]
         return f"{type(self).__name__}({', '.join(shown)})"
 
@@ -105,16 +101,14 @@ class WireModel:
                 object.__setattr__(self, name, checked)
 
     @classmethod
-    def from_dict(cls: type[M], data: typing.Mapping[str, Any], *, lazy: bool = False) -> M:
+    def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
         """Build from wire JSON (camelCase keys) or from snake_case keys.
 
-        Checked in full at once, so a bad value raises here, naming its path. With `lazy`,
-        each nested object is decoded when first touched instead: how the client decodes
-        responses, since most programs read a small part of a large one.
+        A value that does not fit raises WireFormatError naming its path.
         """
         from gemini_sdk._convert import structure
 
-        return structure(data, cls, lazy=lazy)
+        return structure(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON object: camelCase keys, unset fields left out."""
@@ -124,10 +118,10 @@ class WireModel:
         return wire
 
     @classmethod
-    def from_json(cls: type[M], text: str | bytes, *, lazy: bool = False) -> M:
+    def from_json(cls: type[M], text: str | bytes) -> M:
         from gemini_sdk._convert import loads
 
-        return cls.from_dict(loads(text), lazy=lazy)
+        return cls.from_dict(loads(text))
 
     def to_json(self) -> str:
         from gemini_sdk._convert import dumps
