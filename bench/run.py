@@ -336,9 +336,8 @@ def main(argv: list[str]) -> None:
         "share one asyncio server thread in this process; raw = httpx + stdlib json."
     )
     notes.append(
-        "gemini-sdk's client decodes responses lazily, so every loopback scenario reads what "
-        "a program would (the text, the embedding values, the model names) inside the timing; "
-        "the decode rows use `from_json`, which decodes and checks everything at once."
+        "every loopback scenario reads what a program would (the text, the embedding values, "
+        "the model names) inside the timing; the decode rows use `from_json`."
     )
     print()
     for note in notes:

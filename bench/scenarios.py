@@ -71,7 +71,7 @@ def _text_of(who: str, response: Any) -> str:
 
 
 # What a program does with a result, so that every contender delivers the same usable data
-# (gemini-sdk decodes client responses lazily: an untouched field would cost it nothing).
+# (a contender that deferred decoding would otherwise look faster than it is).
 
 
 def _read_text(who: str, response: Any) -> str:
