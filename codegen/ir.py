@@ -29,6 +29,9 @@ SCALARS: dict[tuple[str, str | None], str] = {
 }
 
 
+# Scalars whose exact class proves the value right (int64 still needs its range checked).
+_EXACT = {"str": "str", "bool": "bool", "int": "int", "float": "float", "bytes": "bytes"}
+
 _ACCEPTED_SCALARS = {
     "bytes": "bytes | bytearray | memoryview",
     "Int64": "int",
@@ -53,6 +56,21 @@ class TypeRef:
     @property
     def optional(self) -> str:
         return f"{self.annotation} | None"
+
+    def fast_check(self, var: str) -> str | None:
+        # `.__class__`, not type(): a parameter may be named `type` (Schema.type)
+        exact = _EXACT.get(self.annotation) if self.kind == "scalar" else None
+        if self.kind in ("model", "enum"):
+            exact = self.annotation
+        if exact is not None:
+            return f"{var}.__class__ is {exact}"
+        if self.kind == "list" and self.item is not None:
+            item = _EXACT.get(self.item.annotation) if self.item.kind == "scalar" else None
+            if self.item.kind in ("model", "enum"):
+                item = self.item.annotation
+            if item is not None:
+                return f"{var}.__class__ is list and all_of({var}, {item})"
+        return None
 
     @property
     def stored(self) -> str:
@@ -109,6 +127,16 @@ class Field:
     @property
     def transform(self) -> str | None:
         return self.type.target if self.type.kind == "transform" else None
+
+    @property
+    def fast_check(self) -> str | None:
+        """An expression true when the value needs no further checking, or None when every
+        value must go through the run-time check (or, for `Any`, none at all)."""
+        return self.type.fast_check(self.attr_name)
+
+    @property
+    def unchecked(self) -> bool:
+        return self.type.kind == "scalar" and self.type.annotation == "Any"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from gemini_sdk._helpers import (
     SingleEmbeddingHelpers,
     TokenCountHelpers,
 )
-from gemini_sdk._model import WireEnum, WireModel
+from gemini_sdk._model import WireEnum, WireModel, all_of
 from gemini_sdk._wire import Duration, Int64
 
 __all__ = [
@@ -574,7 +574,7 @@ class UrlRetrievalStatus(WireEnum):
     URL_RETRIEVAL_STATUS_UNSAFE = "URL_RETRIEVAL_STATUS_UNSAFE"
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -584,22 +584,75 @@ class AsyncBatchEmbedContentOperation(WireModel):
         default=None, metadata={"wire": "response"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: EmbedContentBatch | None = None,
+        name: str | None = None,
+        response: AsyncBatchEmbedContentResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is EmbedContentBatch
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is AsyncBatchEmbedContentResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentRequest(WireModel):
     batch: EmbedContentBatch | None = field(
         default=None, metadata={"wire": "batch", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        batch: EmbedContentBatch | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.batch = (
+            batch
+            if batch is None or batch.__class__ is EmbedContentBatch
+            else self._checked("batch", batch)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentResponse(WireModel):
     output: EmbedContentBatchOutput | None = field(
         default=None, metadata={"wire": "output", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        output: EmbedContentBatchOutput | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.output = (
+            output
+            if output is None or output.__class__ is EmbedContentBatchOutput
+            else self._checked("output", output)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class AttributionSourceId(WireModel):
     grounding_passage: GroundingPassageId | None = field(
         default=None, metadata={"wire": "groundingPassage"}
@@ -608,22 +661,72 @@ class AttributionSourceId(WireModel):
         default=None, metadata={"wire": "semanticRetrieverChunk"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        grounding_passage: GroundingPassageId | None = None,
+        semantic_retriever_chunk: SemanticRetrieverChunk | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.grounding_passage = (
+            grounding_passage
+            if grounding_passage is None or grounding_passage.__class__ is GroundingPassageId
+            else self._checked("grounding_passage", grounding_passage)
+        )
+        self.semantic_retriever_chunk = (
+            semantic_retriever_chunk
+            if semantic_retriever_chunk is None
+            or semantic_retriever_chunk.__class__ is SemanticRetrieverChunk
+            else self._checked("semantic_retriever_chunk", semantic_retriever_chunk)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BaseOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
     name: str | None = field(default=None, metadata={"wire": "name"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchEmbedContentsRequest(WireModel):
     requests: list[EmbedContentRequest] | None = field(
         default=None, metadata={"wire": "requests", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        requests: list[EmbedContentRequest] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.requests = (
+            requests
+            if requests is None
+            or requests.__class__ is list
+            and all_of(requests, EmbedContentRequest)
+            else self._checked("requests", requests)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchEmbedContentsResponse(WireModel):
     embeddings: list[ContentEmbedding] | None = field(
         default=None, metadata={"wire": "embeddings", "output_only": True}
@@ -632,21 +735,74 @@ class BatchEmbedContentsResponse(WireModel):
         default=None, metadata={"wire": "usageMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        embeddings: list[ContentEmbedding] | None = None,
+        usage_metadata: EmbeddingUsageMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.embeddings = (
+            embeddings
+            if embeddings is None
+            or embeddings.__class__ is list
+            and all_of(embeddings, ContentEmbedding)
+            else self._checked("embeddings", embeddings)
+        )
+        self.usage_metadata = (
+            usage_metadata
+            if usage_metadata is None or usage_metadata.__class__ is EmbeddingUsageMetadata
+            else self._checked("usage_metadata", usage_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextRequest(WireModel):
     requests: list[EmbedTextRequest] | None = field(default=None, metadata={"wire": "requests"})
     texts: list[str] | None = field(default=None, metadata={"wire": "texts"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        requests: list[EmbedTextRequest] | None = None,
+        texts: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.requests = (
+            requests
+            if requests is None or requests.__class__ is list and all_of(requests, EmbedTextRequest)
+            else self._checked("requests", requests)
+        )
+        self.texts = (
+            texts
+            if texts is None or texts.__class__ is list and all_of(texts, str)
+            else self._checked("texts", texts)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextResponse(WireModel):
     embeddings: list[Embedding] | None = field(
         default=None, metadata={"wire": "embeddings", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        embeddings: list[Embedding] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.embeddings = (
+            embeddings
+            if embeddings is None or embeddings.__class__ is list and all_of(embeddings, Embedding)
+            else self._checked("embeddings", embeddings)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -656,22 +812,75 @@ class BatchGenerateContentOperation(WireModel):
         default=None, metadata={"wire": "response"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: GenerateContentBatch | None = None,
+        name: str | None = None,
+        response: BatchGenerateContentResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is GenerateContentBatch
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is BatchGenerateContentResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentRequest(WireModel):
     batch: GenerateContentBatch | None = field(
         default=None, metadata={"wire": "batch", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        batch: GenerateContentBatch | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.batch = (
+            batch
+            if batch is None or batch.__class__ is GenerateContentBatch
+            else self._checked("batch", batch)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentResponse(WireModel):
     output: GenerateContentBatchOutput | None = field(
         default=None, metadata={"wire": "output", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        output: GenerateContentBatchOutput | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.output = (
+            output
+            if output is None or output.__class__ is GenerateContentBatchOutput
+            else self._checked("output", output)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class BatchStats(WireModel):
     failed_request_count: Int64 | None = field(
         default=None, metadata={"wire": "failedRequestCount", "output_only": True}
@@ -686,14 +895,58 @@ class BatchStats(WireModel):
         default=None, metadata={"wire": "successfulRequestCount", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        failed_request_count: Int64 | None = None,
+        pending_request_count: Int64 | None = None,
+        request_count: Int64 | None = None,
+        successful_request_count: Int64 | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.failed_request_count = (
+            None
+            if failed_request_count is None
+            else self._checked("failed_request_count", failed_request_count)
+        )
+        self.pending_request_count = (
+            None
+            if pending_request_count is None
+            else self._checked("pending_request_count", pending_request_count)
+        )
+        self.request_count = (
+            None if request_count is None else self._checked("request_count", request_count)
+        )
+        self.successful_request_count = (
+            None
+            if successful_request_count is None
+            else self._checked("successful_request_count", successful_request_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Blob(WireModel):
     data: bytes | None = field(default=None, metadata={"wire": "data"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        data: bytes | None = None,
+        mime_type: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.data = data if data is None or data.__class__ is bytes else self._checked("data", data)
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CachedContent(WireModel):
     contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
     create_time: datetime.datetime | None = field(
@@ -714,13 +967,89 @@ class CachedContent(WireModel):
         default=None, metadata={"wire": "usageMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        contents: list[Content] | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        expire_time: datetime.datetime | None = None,
+        model: str | None = None,
+        name: str | None = None,
+        system_instruction: Content | None = None,
+        tool_config: ToolConfig | None = None,
+        tools: list[Tool] | None = None,
+        ttl: Duration | None = None,
+        update_time: datetime.datetime | None = None,
+        usage_metadata: CachedContentUsageMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.contents = (
+            contents
+            if contents is None or contents.__class__ is list and all_of(contents, Content)
+            else self._checked("contents", contents)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.expire_time = (
+            None if expire_time is None else self._checked("expire_time", expire_time)
+        )
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.system_instruction = (
+            system_instruction
+            if system_instruction is None or system_instruction.__class__ is Content
+            else self._checked("system_instruction", system_instruction)
+        )
+        self.tool_config = (
+            tool_config
+            if tool_config is None or tool_config.__class__ is ToolConfig
+            else self._checked("tool_config", tool_config)
+        )
+        self.tools = (
+            tools
+            if tools is None or tools.__class__ is list and all_of(tools, Tool)
+            else self._checked("tools", tools)
+        )
+        self.ttl = None if ttl is None else self._checked("ttl", ttl)
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
+        self.usage_metadata = (
+            usage_metadata
+            if usage_metadata is None or usage_metadata.__class__ is CachedContentUsageMetadata
+            else self._checked("usage_metadata", usage_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CachedContentUsageMetadata(WireModel):
     total_token_count: int | None = field(default=None, metadata={"wire": "totalTokenCount"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        total_token_count: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.total_token_count = (
+            total_token_count
+            if total_token_count is None or total_token_count.__class__ is int
+            else self._checked("total_token_count", total_token_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Candidate(WireModel):
     avg_logprobs: float | None = field(
         default=None, metadata={"wire": "avgLogprobs", "output_only": True}
@@ -755,42 +1084,202 @@ class Candidate(WireModel):
         default=None, metadata={"wire": "urlContextMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        avg_logprobs: float | None = None,
+        citation_metadata: CitationMetadata | None = None,
+        content: Content | None = None,
+        finish_message: str | None = None,
+        finish_reason: FinishReason | None = None,
+        grounding_attributions: list[GroundingAttribution] | None = None,
+        grounding_metadata: GroundingMetadata | None = None,
+        index: int | None = None,
+        logprobs_result: LogprobsResult | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+        token_count: int | None = None,
+        url_context_metadata: UrlContextMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.avg_logprobs = (
+            avg_logprobs
+            if avg_logprobs is None or avg_logprobs.__class__ is float
+            else self._checked("avg_logprobs", avg_logprobs)
+        )
+        self.citation_metadata = (
+            citation_metadata
+            if citation_metadata is None or citation_metadata.__class__ is CitationMetadata
+            else self._checked("citation_metadata", citation_metadata)
+        )
+        self.content = (
+            content
+            if content is None or content.__class__ is Content
+            else self._checked("content", content)
+        )
+        self.finish_message = (
+            finish_message
+            if finish_message is None or finish_message.__class__ is str
+            else self._checked("finish_message", finish_message)
+        )
+        self.finish_reason = (
+            finish_reason
+            if finish_reason is None or finish_reason.__class__ is FinishReason
+            else self._checked("finish_reason", finish_reason)
+        )
+        self.grounding_attributions = (
+            grounding_attributions
+            if grounding_attributions is None
+            or grounding_attributions.__class__ is list
+            and all_of(grounding_attributions, GroundingAttribution)
+            else self._checked("grounding_attributions", grounding_attributions)
+        )
+        self.grounding_metadata = (
+            grounding_metadata
+            if grounding_metadata is None or grounding_metadata.__class__ is GroundingMetadata
+            else self._checked("grounding_metadata", grounding_metadata)
+        )
+        self.index = (
+            index if index is None or index.__class__ is int else self._checked("index", index)
+        )
+        self.logprobs_result = (
+            logprobs_result
+            if logprobs_result is None or logprobs_result.__class__ is LogprobsResult
+            else self._checked("logprobs_result", logprobs_result)
+        )
+        self.safety_ratings = (
+            safety_ratings
+            if safety_ratings is None
+            or safety_ratings.__class__ is list
+            and all_of(safety_ratings, SafetyRating)
+            else self._checked("safety_ratings", safety_ratings)
+        )
+        self.token_count = (
+            token_count
+            if token_count is None or token_count.__class__ is int
+            else self._checked("token_count", token_count)
+        )
+        self.url_context_metadata = (
+            url_context_metadata
+            if url_context_metadata is None or url_context_metadata.__class__ is UrlContextMetadata
+            else self._checked("url_context_metadata", url_context_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ChunkingConfig(WireModel):
     white_space_config: WhiteSpaceConfig | None = field(
         default=None, metadata={"wire": "whiteSpaceConfig"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        white_space_config: WhiteSpaceConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.white_space_config = (
+            white_space_config
+            if white_space_config is None or white_space_config.__class__ is WhiteSpaceConfig
+            else self._checked("white_space_config", white_space_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CitationMetadata(WireModel):
     citation_sources: list[CitationSource] | None = field(
         default=None, metadata={"wire": "citationSources"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        citation_sources: list[CitationSource] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.citation_sources = (
+            citation_sources
+            if citation_sources is None
+            or citation_sources.__class__ is list
+            and all_of(citation_sources, CitationSource)
+            else self._checked("citation_sources", citation_sources)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CitationSource(WireModel):
     end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
     license: str | None = field(default=None, metadata={"wire": "license"})
     start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
     uri: str | None = field(default=None, metadata={"wire": "uri"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        end_index: int | None = None,
+        license: str | None = None,
+        start_index: int | None = None,
+        uri: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.end_index = (
+            end_index
+            if end_index is None or end_index.__class__ is int
+            else self._checked("end_index", end_index)
+        )
+        self.license = (
+            license
+            if license is None or license.__class__ is str
+            else self._checked("license", license)
+        )
+        self.start_index = (
+            start_index
+            if start_index is None or start_index.__class__ is int
+            else self._checked("start_index", start_index)
+        )
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CodeExecution(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class CodeExecutionResult(WireModel):
     id: str | None = field(default=None, metadata={"wire": "id"})
     outcome: Outcome | None = field(default=None, metadata={"wire": "outcome", "required": True})
     output: str | None = field(default=None, metadata={"wire": "output"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        id: str | None = None,
+        outcome: Outcome | None = None,
+        output: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.outcome = (
+            outcome
+            if outcome is None or outcome.__class__ is Outcome
+            else self._checked("outcome", outcome)
+        )
+        self.output = (
+            output if output is None or output.__class__ is str else self._checked("output", output)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ComputerUse(WireModel):
     environment: Environment | None = field(
         default=None, metadata={"wire": "environment", "required": True}
@@ -799,8 +1288,29 @@ class ComputerUse(WireModel):
         default=None, metadata={"wire": "excludedPredefinedFunctions"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        environment: Environment | None = None,
+        excluded_predefined_functions: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.environment = (
+            environment
+            if environment is None or environment.__class__ is Environment
+            else self._checked("environment", environment)
+        )
+        self.excluded_predefined_functions = (
+            excluded_predefined_functions
+            if excluded_predefined_functions is None
+            or excluded_predefined_functions.__class__ is list
+            and all_of(excluded_predefined_functions, str)
+            else self._checked("excluded_predefined_functions", excluded_predefined_functions)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Condition(WireModel):
     numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
     operation: ConditionOperator | None = field(
@@ -808,26 +1318,104 @@ class Condition(WireModel):
     )
     string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        numeric_value: float | None = None,
+        operation: ConditionOperator | None = None,
+        string_value: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.numeric_value = (
+            numeric_value
+            if numeric_value is None or numeric_value.__class__ is float
+            else self._checked("numeric_value", numeric_value)
+        )
+        self.operation = (
+            operation
+            if operation is None or operation.__class__ is ConditionOperator
+            else self._checked("operation", operation)
+        )
+        self.string_value = (
+            string_value
+            if string_value is None or string_value.__class__ is str
+            else self._checked("string_value", string_value)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Content(WireModel):
     parts: list[Part] | None = field(default=None, metadata={"wire": "parts"})
     role: str | None = field(default=None, metadata={"wire": "role"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        parts: list[Part] | None = None,
+        role: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.parts = (
+            parts
+            if parts is None or parts.__class__ is list and all_of(parts, Part)
+            else self._checked("parts", parts)
+        )
+        self.role = role if role is None or role.__class__ is str else self._checked("role", role)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ContentEmbedding(WireModel):
     shape: list[int] | None = field(default=None, metadata={"wire": "shape"})
     values: list[float] | None = field(default=None, metadata={"wire": "values"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        shape: list[int] | None = None,
+        values: list[float] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.shape = (
+            shape
+            if shape is None or shape.__class__ is list and all_of(shape, int)
+            else self._checked("shape", shape)
+        )
+        self.values = (
+            values
+            if values is None or values.__class__ is list and all_of(values, float)
+            else self._checked("values", values)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ContentFilter(WireModel):
     message: str | None = field(default=None, metadata={"wire": "message"})
     reason: ContentFilterReason | None = field(default=None, metadata={"wire": "reason"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        message: str | None = None,
+        reason: ContentFilterReason | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.message = (
+            message
+            if message is None or message.__class__ is str
+            else self._checked("message", message)
+        )
+        self.reason = (
+            reason
+            if reason is None or reason.__class__ is ContentFilterReason
+            else self._checked("reason", reason)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Corpus(WireModel):
     create_time: datetime.datetime | None = field(
         default=None, metadata={"wire": "createTime", "output_only": True}
@@ -838,30 +1426,105 @@ class Corpus(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        name: str | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountMessageTokensRequest(WireModel):
     prompt: MessagePrompt | None = field(
         default=None, metadata={"wire": "prompt", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        prompt: MessagePrompt | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.prompt = (
+            prompt
+            if prompt is None or prompt.__class__ is MessagePrompt
+            else self._checked("prompt", prompt)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountMessageTokensResponse(WireModel):
     token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        token_count: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.token_count = (
+            token_count
+            if token_count is None or token_count.__class__ is int
+            else self._checked("token_count", token_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountTextTokensRequest(WireModel):
     prompt: TextPrompt | None = field(default=None, metadata={"wire": "prompt", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        prompt: TextPrompt | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.prompt = (
+            prompt
+            if prompt is None or prompt.__class__ is TextPrompt
+            else self._checked("prompt", prompt)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountTextTokensResponse(WireModel):
     token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        token_count: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.token_count = (
+            token_count
+            if token_count is None or token_count.__class__ is int
+            else self._checked("token_count", token_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountTokensConfig(WireModel):
     generation_config: GenerationConfig | None = field(
         default=None,
@@ -883,16 +1546,63 @@ class CountTokensConfig(WireModel):
         metadata={"wire": "tools", "transform": "tools", "to": "body.generateContentRequest.tools"},
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        generation_config: GenerationConfig | None = None,
+        http_options: HttpOptions | None = None,
+        system_instruction: ContentUnion | None = None,
+        tools: ToolListUnion | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.generation_config = (
+            generation_config
+            if generation_config is None or generation_config.__class__ is GenerationConfig
+            else self._checked("generation_config", generation_config)
+        )
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.system_instruction = (
+            None
+            if system_instruction is None
+            else self._checked("system_instruction", system_instruction)
+        )
+        self.tools = None if tools is None else self._checked("tools", tools)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountTokensRequest(WireModel):
     contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
     generate_content_request: GenerateContentRequest | None = field(
         default=None, metadata={"wire": "generateContentRequest"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        contents: list[Content] | None = None,
+        generate_content_request: GenerateContentRequest | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.contents = (
+            contents
+            if contents is None or contents.__class__ is list and all_of(contents, Content)
+            else self._checked("contents", contents)
+        )
+        self.generate_content_request = (
+            generate_content_request
+            if generate_content_request is None
+            or generate_content_request.__class__ is GenerateContentRequest
+            else self._checked("generate_content_request", generate_content_request)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CountTokensResponse(TokenCountHelpers, WireModel):
     cache_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
@@ -905,18 +1615,71 @@ class CountTokensResponse(TokenCountHelpers, WireModel):
     )
     total_tokens: int | None = field(default=None, metadata={"wire": "totalTokens"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        cache_tokens_details: list[ModalityTokenCount] | None = None,
+        cached_content_token_count: int | None = None,
+        prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        total_tokens: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.cache_tokens_details = (
+            cache_tokens_details
+            if cache_tokens_details is None
+            or cache_tokens_details.__class__ is list
+            and all_of(cache_tokens_details, ModalityTokenCount)
+            else self._checked("cache_tokens_details", cache_tokens_details)
+        )
+        self.cached_content_token_count = (
+            cached_content_token_count
+            if cached_content_token_count is None or cached_content_token_count.__class__ is int
+            else self._checked("cached_content_token_count", cached_content_token_count)
+        )
+        self.prompt_tokens_details = (
+            prompt_tokens_details
+            if prompt_tokens_details is None
+            or prompt_tokens_details.__class__ is list
+            and all_of(prompt_tokens_details, ModalityTokenCount)
+            else self._checked("prompt_tokens_details", prompt_tokens_details)
+        )
+        self.total_tokens = (
+            total_tokens
+            if total_tokens is None or total_tokens.__class__ is int
+            else self._checked("total_tokens", total_tokens)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CreateFileRequest(WireModel):
     file: File | None = field(default=None, metadata={"wire": "file"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file: File | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file = file if file is None or file.__class__ is File else self._checked("file", file)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CreateFileResponse(WireModel):
     file: File | None = field(default=None, metadata={"wire": "file"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file: File | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file = file if file is None or file.__class__ is File else self._checked("file", file)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CreateTunedModelMetadata(WireModel):
     completed_percent: float | None = field(default=None, metadata={"wire": "completedPercent"})
     completed_steps: int | None = field(default=None, metadata={"wire": "completedSteps"})
@@ -924,8 +1687,47 @@ class CreateTunedModelMetadata(WireModel):
     total_steps: int | None = field(default=None, metadata={"wire": "totalSteps"})
     tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        completed_percent: float | None = None,
+        completed_steps: int | None = None,
+        snapshots: list[TuningSnapshot] | None = None,
+        total_steps: int | None = None,
+        tuned_model: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.completed_percent = (
+            completed_percent
+            if completed_percent is None or completed_percent.__class__ is float
+            else self._checked("completed_percent", completed_percent)
+        )
+        self.completed_steps = (
+            completed_steps
+            if completed_steps is None or completed_steps.__class__ is int
+            else self._checked("completed_steps", completed_steps)
+        )
+        self.snapshots = (
+            snapshots
+            if snapshots is None
+            or snapshots.__class__ is list
+            and all_of(snapshots, TuningSnapshot)
+            else self._checked("snapshots", snapshots)
+        )
+        self.total_steps = (
+            total_steps
+            if total_steps is None or total_steps.__class__ is int
+            else self._checked("total_steps", total_steps)
+        )
+        self.tuned_model = (
+            tuned_model
+            if tuned_model is None or tuned_model.__class__ is str
+            else self._checked("tuned_model", tuned_model)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CreateTunedModelOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -933,8 +1735,35 @@ class CreateTunedModelOperation(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     response: TunedModel | None = field(default=None, metadata={"wire": "response"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: CreateTunedModelMetadata | None = None,
+        name: str | None = None,
+        response: TunedModel | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is CreateTunedModelMetadata
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is TunedModel
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CustomLongRunningOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -942,28 +1771,100 @@ class CustomLongRunningOperation(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = None if response is None else self._checked("response", response)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class CustomMetadata(WireModel):
     key: str | None = field(default=None, metadata={"wire": "key", "required": True})
     numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
     string_list_value: StringList | None = field(default=None, metadata={"wire": "stringListValue"})
     string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        key: str | None = None,
+        numeric_value: float | None = None,
+        string_list_value: StringList | None = None,
+        string_value: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.key = key if key is None or key.__class__ is str else self._checked("key", key)
+        self.numeric_value = (
+            numeric_value
+            if numeric_value is None or numeric_value.__class__ is float
+            else self._checked("numeric_value", numeric_value)
+        )
+        self.string_list_value = (
+            string_list_value
+            if string_list_value is None or string_list_value.__class__ is StringList
+            else self._checked("string_list_value", string_list_value)
+        )
+        self.string_value = (
+            string_value
+            if string_value is None or string_value.__class__ is str
+            else self._checked("string_value", string_value)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Dataset(WireModel):
     examples: TuningExamples | None = field(default=None, metadata={"wire": "examples"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        examples: TuningExamples | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.examples = (
+            examples
+            if examples is None or examples.__class__ is TuningExamples
+            else self._checked("examples", examples)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class DeleteFileConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Document(WireModel):
     create_time: datetime.datetime | None = field(
         default=None, metadata={"wire": "createTime", "output_only": True}
@@ -984,26 +1885,108 @@ class Document(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        create_time: datetime.datetime | None = None,
+        custom_metadata: list[CustomMetadata] | None = None,
+        display_name: str | None = None,
+        mime_type: str | None = None,
+        name: str | None = None,
+        size_bytes: Int64 | None = None,
+        state: DocumentState | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.custom_metadata = (
+            custom_metadata
+            if custom_metadata is None
+            or custom_metadata.__class__ is list
+            and all_of(custom_metadata, CustomMetadata)
+            else self._checked("custom_metadata", custom_metadata)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.size_bytes = None if size_bytes is None else self._checked("size_bytes", size_bytes)
+        self.state = (
+            state
+            if state is None or state.__class__ is DocumentState
+            else self._checked("state", state)
+        )
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class DownloadFileConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class DownloadFileResponse(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class DynamicRetrievalConfig(WireModel):
     dynamic_threshold: float | None = field(default=None, metadata={"wire": "dynamicThreshold"})
     mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"wire": "mode"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        dynamic_threshold: float | None = None,
+        mode: DynamicRetrievalConfigMode | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.dynamic_threshold = (
+            dynamic_threshold
+            if dynamic_threshold is None or dynamic_threshold.__class__ is float
+            else self._checked("dynamic_threshold", dynamic_threshold)
+        )
+        self.mode = (
+            mode
+            if mode is None or mode.__class__ is DynamicRetrievalConfigMode
+            else self._checked("mode", mode)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentBatch(WireModel):
     batch_stats: EmbedContentBatchStats | None = field(
         default=None, metadata={"wire": "batchStats", "output_only": True}
@@ -1031,8 +2014,63 @@ class EmbedContentBatch(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        batch_stats: EmbedContentBatchStats | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        end_time: datetime.datetime | None = None,
+        input_config: InputEmbedContentConfig | None = None,
+        model: str | None = None,
+        name: str | None = None,
+        output: EmbedContentBatchOutput | None = None,
+        priority: Int64 | None = None,
+        state: BatchState | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.batch_stats = (
+            batch_stats
+            if batch_stats is None or batch_stats.__class__ is EmbedContentBatchStats
+            else self._checked("batch_stats", batch_stats)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.end_time = None if end_time is None else self._checked("end_time", end_time)
+        self.input_config = (
+            input_config
+            if input_config is None or input_config.__class__ is InputEmbedContentConfig
+            else self._checked("input_config", input_config)
+        )
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.output = (
+            output
+            if output is None or output.__class__ is EmbedContentBatchOutput
+            else self._checked("output", output)
+        )
+        self.priority = None if priority is None else self._checked("priority", priority)
+        self.state = (
+            state
+            if state is None or state.__class__ is BatchState
+            else self._checked("state", state)
+        )
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentBatchOutput(WireModel):
     inlined_responses: InlinedEmbedContentResponses | None = field(
         default=None, metadata={"wire": "inlinedResponses", "output_only": True}
@@ -1041,8 +2079,28 @@ class EmbedContentBatchOutput(WireModel):
         default=None, metadata={"wire": "responsesFile", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        inlined_responses: InlinedEmbedContentResponses | None = None,
+        responses_file: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.inlined_responses = (
+            inlined_responses
+            if inlined_responses is None
+            or inlined_responses.__class__ is InlinedEmbedContentResponses
+            else self._checked("inlined_responses", inlined_responses)
+        )
+        self.responses_file = (
+            responses_file
+            if responses_file is None or responses_file.__class__ is str
+            else self._checked("responses_file", responses_file)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentBatchStats(WireModel):
     failed_request_count: Int64 | None = field(
         default=None, metadata={"wire": "failedRequestCount", "output_only": True}
@@ -1057,8 +2115,37 @@ class EmbedContentBatchStats(WireModel):
         default=None, metadata={"wire": "successfulRequestCount", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        failed_request_count: Int64 | None = None,
+        pending_request_count: Int64 | None = None,
+        request_count: Int64 | None = None,
+        successful_request_count: Int64 | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.failed_request_count = (
+            None
+            if failed_request_count is None
+            else self._checked("failed_request_count", failed_request_count)
+        )
+        self.pending_request_count = (
+            None
+            if pending_request_count is None
+            else self._checked("pending_request_count", pending_request_count)
+        )
+        self.request_count = (
+            None if request_count is None else self._checked("request_count", request_count)
+        )
+        self.successful_request_count = (
+            None
+            if successful_request_count is None
+            else self._checked("successful_request_count", successful_request_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
@@ -1071,8 +2158,37 @@ class EmbedContentConfig(WireModel):
     )
     title: str | None = field(default=None, metadata={"wire": "title", "to": "body.title"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+        output_dimensionality: int | None = None,
+        task_type: TaskType | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.output_dimensionality = (
+            output_dimensionality
+            if output_dimensionality is None or output_dimensionality.__class__ is int
+            else self._checked("output_dimensionality", output_dimensionality)
+        )
+        self.task_type = (
+            task_type
+            if task_type is None or task_type.__class__ is TaskType
+            else self._checked("task_type", task_type)
+        )
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentRequest(WireModel):
     content: Content | None = field(default=None, metadata={"wire": "content", "required": True})
     model: str | None = field(default=None, metadata={"wire": "model", "required": True})
@@ -1082,8 +2198,41 @@ class EmbedContentRequest(WireModel):
     task_type: TaskType | None = field(default=None, metadata={"wire": "taskType"})
     title: str | None = field(default=None, metadata={"wire": "title"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        content: Content | None = None,
+        model: str | None = None,
+        output_dimensionality: int | None = None,
+        task_type: TaskType | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.content = (
+            content
+            if content is None or content.__class__ is Content
+            else self._checked("content", content)
+        )
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.output_dimensionality = (
+            output_dimensionality
+            if output_dimensionality is None or output_dimensionality.__class__ is int
+            else self._checked("output_dimensionality", output_dimensionality)
+        )
+        self.task_type = (
+            task_type
+            if task_type is None or task_type.__class__ is TaskType
+            else self._checked("task_type", task_type)
+        )
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedContentResponse(SingleEmbeddingHelpers, WireModel):
     embedding: ContentEmbedding | None = field(
         default=None, metadata={"wire": "embedding", "output_only": True}
@@ -1092,26 +2241,84 @@ class EmbedContentResponse(SingleEmbeddingHelpers, WireModel):
         default=None, metadata={"wire": "usageMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        embedding: ContentEmbedding | None = None,
+        usage_metadata: EmbeddingUsageMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.embedding = (
+            embedding
+            if embedding is None or embedding.__class__ is ContentEmbedding
+            else self._checked("embedding", embedding)
+        )
+        self.usage_metadata = (
+            usage_metadata
+            if usage_metadata is None or usage_metadata.__class__ is EmbeddingUsageMetadata
+            else self._checked("usage_metadata", usage_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedTextRequest(WireModel):
     model: str | None = field(default=None, metadata={"wire": "model", "required": True})
     text: str | None = field(default=None, metadata={"wire": "text"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        model: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbedTextResponse(WireModel):
     embedding: Embedding | None = field(
         default=None, metadata={"wire": "embedding", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        embedding: Embedding | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.embedding = (
+            embedding
+            if embedding is None or embedding.__class__ is Embedding
+            else self._checked("embedding", embedding)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Embedding(WireModel):
     value: list[float] | None = field(default=None, metadata={"wire": "value"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        value: list[float] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.value = (
+            value
+            if value is None or value.__class__ is list and all_of(value, float)
+            else self._checked("value", value)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class EmbeddingUsageMetadata(WireModel):
     prompt_token_count: int | None = field(
         default=None, metadata={"wire": "promptTokenCount", "output_only": True}
@@ -1120,26 +2327,86 @@ class EmbeddingUsageMetadata(WireModel):
         default=None, metadata={"wire": "promptTokenDetails", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        prompt_token_count: int | None = None,
+        prompt_token_details: list[ModalityTokenCount] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.prompt_token_count = (
+            prompt_token_count
+            if prompt_token_count is None or prompt_token_count.__class__ is int
+            else self._checked("prompt_token_count", prompt_token_count)
+        )
+        self.prompt_token_details = (
+            prompt_token_details
+            if prompt_token_details is None
+            or prompt_token_details.__class__ is list
+            and all_of(prompt_token_details, ModalityTokenCount)
+            else self._checked("prompt_token_details", prompt_token_details)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Empty(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class Example(WireModel):
     input: Message | None = field(default=None, metadata={"wire": "input", "required": True})
     output: Message | None = field(default=None, metadata={"wire": "output", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        input: Message | None = None,
+        output: Message | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.input = (
+            input if input is None or input.__class__ is Message else self._checked("input", input)
+        )
+        self.output = (
+            output
+            if output is None or output.__class__ is Message
+            else self._checked("output", output)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ExecutableCode(WireModel):
     code: str | None = field(default=None, metadata={"wire": "code", "required": True})
     id: str | None = field(default=None, metadata={"wire": "id"})
     language: Language | None = field(default=None, metadata={"wire": "language", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        code: str | None = None,
+        id: str | None = None,
+        language: Language | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.code = code if code is None or code.__class__ is str else self._checked("code", code)
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.language = (
+            language
+            if language is None or language.__class__ is Language
+            else self._checked("language", language)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class File(WireModel):
     create_time: datetime.datetime | None = field(
         default=None, metadata={"wire": "createTime", "output_only": True}
@@ -1170,14 +2437,104 @@ class File(WireModel):
         default=None, metadata={"wire": "videoMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        download_uri: str | None = None,
+        error: Status | None = None,
+        expiration_time: datetime.datetime | None = None,
+        mime_type: str | None = None,
+        name: str | None = None,
+        sha256_hash: bytes | None = None,
+        size_bytes: Int64 | None = None,
+        source: FileSource | None = None,
+        state: FileState | None = None,
+        update_time: datetime.datetime | None = None,
+        uri: str | None = None,
+        video_metadata: VideoFileMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.download_uri = (
+            download_uri
+            if download_uri is None or download_uri.__class__ is str
+            else self._checked("download_uri", download_uri)
+        )
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.expiration_time = (
+            None if expiration_time is None else self._checked("expiration_time", expiration_time)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.sha256_hash = (
+            sha256_hash
+            if sha256_hash is None or sha256_hash.__class__ is bytes
+            else self._checked("sha256_hash", sha256_hash)
+        )
+        self.size_bytes = None if size_bytes is None else self._checked("size_bytes", size_bytes)
+        self.source = (
+            source
+            if source is None or source.__class__ is FileSource
+            else self._checked("source", source)
+        )
+        self.state = (
+            state
+            if state is None or state.__class__ is FileState
+            else self._checked("state", state)
+        )
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
+        self.video_metadata = (
+            video_metadata
+            if video_metadata is None or video_metadata.__class__ is VideoFileMetadata
+            else self._checked("video_metadata", video_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FileData(WireModel):
     file_uri: str | None = field(default=None, metadata={"wire": "fileUri", "required": True})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file_uri: str | None = None,
+        mime_type: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file_uri = (
+            file_uri
+            if file_uri is None or file_uri.__class__ is str
+            else self._checked("file_uri", file_uri)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FileSearch(WireModel):
     file_search_store_names: list[str] | None = field(
         default=None, metadata={"wire": "fileSearchStoreNames", "required": True}
@@ -1185,8 +2542,33 @@ class FileSearch(WireModel):
     metadata_filter: str | None = field(default=None, metadata={"wire": "metadataFilter"})
     top_k: int | None = field(default=None, metadata={"wire": "topK"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file_search_store_names: list[str] | None = None,
+        metadata_filter: str | None = None,
+        top_k: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file_search_store_names = (
+            file_search_store_names
+            if file_search_store_names is None
+            or file_search_store_names.__class__ is list
+            and all_of(file_search_store_names, str)
+            else self._checked("file_search_store_names", file_search_store_names)
+        )
+        self.metadata_filter = (
+            metadata_filter
+            if metadata_filter is None or metadata_filter.__class__ is str
+            else self._checked("metadata_filter", metadata_filter)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FileSearchStore(WireModel):
     active_documents_count: Int64 | None = field(
         default=None, metadata={"wire": "activeDocumentsCount", "output_only": True}
@@ -1209,23 +2591,100 @@ class FileSearchStore(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        active_documents_count: Int64 | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        failed_documents_count: Int64 | None = None,
+        name: str | None = None,
+        pending_documents_count: Int64 | None = None,
+        size_bytes: Int64 | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.active_documents_count = (
+            None
+            if active_documents_count is None
+            else self._checked("active_documents_count", active_documents_count)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.failed_documents_count = (
+            None
+            if failed_documents_count is None
+            else self._checked("failed_documents_count", failed_documents_count)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.pending_documents_count = (
+            None
+            if pending_documents_count is None
+            else self._checked("pending_documents_count", pending_documents_count)
+        )
+        self.size_bytes = None if size_bytes is None else self._checked("size_bytes", size_bytes)
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionCall(WireModel):
     args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
     id: str | None = field(default=None, metadata={"wire": "id"})
     name: str | None = field(default=None, metadata={"wire": "name", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        args: dict[str, Any] | None = None,
+        id: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.args = None if args is None else self._checked("args", args)
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionCallingConfig(WireModel):
     allowed_function_names: list[str] | None = field(
         default=None, metadata={"wire": "allowedFunctionNames"}
     )
     mode: FunctionCallingConfigMode | None = field(default=None, metadata={"wire": "mode"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        allowed_function_names: list[str] | None = None,
+        mode: FunctionCallingConfigMode | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.allowed_function_names = (
+            allowed_function_names
+            if allowed_function_names is None
+            or allowed_function_names.__class__ is list
+            and all_of(allowed_function_names, str)
+            else self._checked("allowed_function_names", allowed_function_names)
+        )
+        self.mode = (
+            mode
+            if mode is None or mode.__class__ is FunctionCallingConfigMode
+            else self._checked("mode", mode)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionDeclaration(WireModel):
     behavior: Behavior | None = field(default=None, metadata={"wire": "behavior"})
     description: str | None = field(
@@ -1239,8 +2698,45 @@ class FunctionDeclaration(WireModel):
     response: Schema | None = field(default=None, metadata={"wire": "response"})
     response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        behavior: Behavior | None = None,
+        description: str | None = None,
+        name: str | None = None,
+        parameters: Schema | None = None,
+        parameters_json_schema: Any | None = None,
+        response: Schema | None = None,
+        response_json_schema: Any | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.behavior = (
+            behavior
+            if behavior is None or behavior.__class__ is Behavior
+            else self._checked("behavior", behavior)
+        )
+        self.description = (
+            description
+            if description is None or description.__class__ is str
+            else self._checked("description", description)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.parameters = (
+            parameters
+            if parameters is None or parameters.__class__ is Schema
+            else self._checked("parameters", parameters)
+        )
+        self.parameters_json_schema = parameters_json_schema
+        self.response = (
+            response
+            if response is None or response.__class__ is Schema
+            else self._checked("response", response)
+        )
+        self.response_json_schema = response_json_schema
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionResponse(WireModel):
     id: str | None = field(default=None, metadata={"wire": "id"})
     name: str | None = field(default=None, metadata={"wire": "name", "required": True})
@@ -1253,19 +2749,78 @@ class FunctionResponse(WireModel):
     )
     will_continue: bool | None = field(default=None, metadata={"wire": "willContinue"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        id: str | None = None,
+        name: str | None = None,
+        parts: list[FunctionResponsePart] | None = None,
+        response: dict[str, Any] | None = None,
+        scheduling: FunctionResponseScheduling | None = None,
+        will_continue: bool | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.parts = (
+            parts
+            if parts is None or parts.__class__ is list and all_of(parts, FunctionResponsePart)
+            else self._checked("parts", parts)
+        )
+        self.response = None if response is None else self._checked("response", response)
+        self.scheduling = (
+            scheduling
+            if scheduling is None or scheduling.__class__ is FunctionResponseScheduling
+            else self._checked("scheduling", scheduling)
+        )
+        self.will_continue = (
+            will_continue
+            if will_continue is None or will_continue.__class__ is bool
+            else self._checked("will_continue", will_continue)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionResponseBlob(WireModel):
     data: bytes | None = field(default=None, metadata={"wire": "data"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        data: bytes | None = None,
+        mime_type: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.data = data if data is None or data.__class__ is bytes else self._checked("data", data)
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class FunctionResponsePart(WireModel):
     inline_data: FunctionResponseBlob | None = field(default=None, metadata={"wire": "inlineData"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        inline_data: FunctionResponseBlob | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.inline_data = (
+            inline_data
+            if inline_data is None or inline_data.__class__ is FunctionResponseBlob
+            else self._checked("inline_data", inline_data)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateAnswerRequest(WireModel):
     answer_style: AnswerStyle | None = field(
         default=None, metadata={"wire": "answerStyle", "required": True}
@@ -1284,8 +2839,53 @@ class GenerateAnswerRequest(WireModel):
     )
     temperature: float | None = field(default=None, metadata={"wire": "temperature"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        answer_style: AnswerStyle | None = None,
+        contents: list[Content] | None = None,
+        inline_passages: GroundingPassages | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        semantic_retriever: SemanticRetrieverConfig | None = None,
+        temperature: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.answer_style = (
+            answer_style
+            if answer_style is None or answer_style.__class__ is AnswerStyle
+            else self._checked("answer_style", answer_style)
+        )
+        self.contents = (
+            contents
+            if contents is None or contents.__class__ is list and all_of(contents, Content)
+            else self._checked("contents", contents)
+        )
+        self.inline_passages = (
+            inline_passages
+            if inline_passages is None or inline_passages.__class__ is GroundingPassages
+            else self._checked("inline_passages", inline_passages)
+        )
+        self.safety_settings = (
+            safety_settings
+            if safety_settings is None
+            or safety_settings.__class__ is list
+            and all_of(safety_settings, SafetySetting)
+            else self._checked("safety_settings", safety_settings)
+        )
+        self.semantic_retriever = (
+            semantic_retriever
+            if semantic_retriever is None or semantic_retriever.__class__ is SemanticRetrieverConfig
+            else self._checked("semantic_retriever", semantic_retriever)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateAnswerResponse(WireModel):
     answer: Candidate | None = field(default=None, metadata={"wire": "answer"})
     answerable_probability: float | None = field(
@@ -1295,8 +2895,33 @@ class GenerateAnswerResponse(WireModel):
         default=None, metadata={"wire": "inputFeedback", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        answer: Candidate | None = None,
+        answerable_probability: float | None = None,
+        input_feedback: InputFeedback | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.answer = (
+            answer
+            if answer is None or answer.__class__ is Candidate
+            else self._checked("answer", answer)
+        )
+        self.answerable_probability = (
+            answerable_probability
+            if answerable_probability is None or answerable_probability.__class__ is float
+            else self._checked("answerable_probability", answerable_probability)
+        )
+        self.input_feedback = (
+            input_feedback
+            if input_feedback is None or input_feedback.__class__ is InputFeedback
+            else self._checked("input_feedback", input_feedback)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateContentBatch(WireModel):
     batch_stats: BatchStats | None = field(
         default=None, metadata={"wire": "batchStats", "output_only": True}
@@ -1324,8 +2949,63 @@ class GenerateContentBatch(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        batch_stats: BatchStats | None = None,
+        create_time: datetime.datetime | None = None,
+        display_name: str | None = None,
+        end_time: datetime.datetime | None = None,
+        input_config: InputConfig | None = None,
+        model: str | None = None,
+        name: str | None = None,
+        output: GenerateContentBatchOutput | None = None,
+        priority: Int64 | None = None,
+        state: BatchState | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.batch_stats = (
+            batch_stats
+            if batch_stats is None or batch_stats.__class__ is BatchStats
+            else self._checked("batch_stats", batch_stats)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.end_time = None if end_time is None else self._checked("end_time", end_time)
+        self.input_config = (
+            input_config
+            if input_config is None or input_config.__class__ is InputConfig
+            else self._checked("input_config", input_config)
+        )
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.output = (
+            output
+            if output is None or output.__class__ is GenerateContentBatchOutput
+            else self._checked("output", output)
+        )
+        self.priority = None if priority is None else self._checked("priority", priority)
+        self.state = (
+            state
+            if state is None or state.__class__ is BatchState
+            else self._checked("state", state)
+        )
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateContentBatchOutput(WireModel):
     inlined_responses: InlinedResponses | None = field(
         default=None, metadata={"wire": "inlinedResponses", "output_only": True}
@@ -1334,8 +3014,27 @@ class GenerateContentBatchOutput(WireModel):
         default=None, metadata={"wire": "responsesFile", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        inlined_responses: InlinedResponses | None = None,
+        responses_file: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.inlined_responses = (
+            inlined_responses
+            if inlined_responses is None or inlined_responses.__class__ is InlinedResponses
+            else self._checked("inlined_responses", inlined_responses)
+        )
+        self.responses_file = (
+            responses_file
+            if responses_file is None or responses_file.__class__ is str
+            else self._checked("responses_file", responses_file)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateContentConfig(WireModel):
     cached_content: str | None = field(
         default=None,
@@ -1450,8 +3149,168 @@ class GenerateContentConfig(WireModel):
         default=None, metadata={"wire": "topP", "to": "body.generationConfig.topP"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        cached_content: str | None = None,
+        candidate_count: int | None = None,
+        enable_enhanced_civic_answers: bool | None = None,
+        frequency_penalty: float | None = None,
+        http_options: HttpOptions | None = None,
+        image_config: ImageConfig | None = None,
+        logprobs: int | None = None,
+        max_output_tokens: int | None = None,
+        media_resolution: MediaResolution | None = None,
+        presence_penalty: float | None = None,
+        response_json_schema: Any | None = None,
+        response_logprobs: bool | None = None,
+        response_mime_type: str | None = None,
+        response_modalities: list[Modality] | None = None,
+        response_schema: SchemaUnion | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        seed: int | None = None,
+        service_tier: ServiceTier | None = None,
+        speech_config: SpeechConfig | None = None,
+        stop_sequences: list[str] | None = None,
+        store: bool | None = None,
+        system_instruction: ContentUnion | None = None,
+        temperature: float | None = None,
+        thinking_config: ThinkingConfig | None = None,
+        tool_config: ToolConfig | None = None,
+        tools: ToolListUnion | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.cached_content = (
+            None if cached_content is None else self._checked("cached_content", cached_content)
+        )
+        self.candidate_count = (
+            candidate_count
+            if candidate_count is None or candidate_count.__class__ is int
+            else self._checked("candidate_count", candidate_count)
+        )
+        self.enable_enhanced_civic_answers = (
+            enable_enhanced_civic_answers
+            if enable_enhanced_civic_answers is None
+            or enable_enhanced_civic_answers.__class__ is bool
+            else self._checked("enable_enhanced_civic_answers", enable_enhanced_civic_answers)
+        )
+        self.frequency_penalty = (
+            frequency_penalty
+            if frequency_penalty is None or frequency_penalty.__class__ is float
+            else self._checked("frequency_penalty", frequency_penalty)
+        )
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.image_config = (
+            image_config
+            if image_config is None or image_config.__class__ is ImageConfig
+            else self._checked("image_config", image_config)
+        )
+        self.logprobs = (
+            logprobs
+            if logprobs is None or logprobs.__class__ is int
+            else self._checked("logprobs", logprobs)
+        )
+        self.max_output_tokens = (
+            max_output_tokens
+            if max_output_tokens is None or max_output_tokens.__class__ is int
+            else self._checked("max_output_tokens", max_output_tokens)
+        )
+        self.media_resolution = (
+            media_resolution
+            if media_resolution is None or media_resolution.__class__ is MediaResolution
+            else self._checked("media_resolution", media_resolution)
+        )
+        self.presence_penalty = (
+            presence_penalty
+            if presence_penalty is None or presence_penalty.__class__ is float
+            else self._checked("presence_penalty", presence_penalty)
+        )
+        self.response_json_schema = response_json_schema
+        self.response_logprobs = (
+            response_logprobs
+            if response_logprobs is None or response_logprobs.__class__ is bool
+            else self._checked("response_logprobs", response_logprobs)
+        )
+        self.response_mime_type = (
+            response_mime_type
+            if response_mime_type is None or response_mime_type.__class__ is str
+            else self._checked("response_mime_type", response_mime_type)
+        )
+        self.response_modalities = (
+            response_modalities
+            if response_modalities is None
+            or response_modalities.__class__ is list
+            and all_of(response_modalities, Modality)
+            else self._checked("response_modalities", response_modalities)
+        )
+        self.response_schema = (
+            None if response_schema is None else self._checked("response_schema", response_schema)
+        )
+        self.safety_settings = (
+            safety_settings
+            if safety_settings is None
+            or safety_settings.__class__ is list
+            and all_of(safety_settings, SafetySetting)
+            else self._checked("safety_settings", safety_settings)
+        )
+        self.seed = seed if seed is None or seed.__class__ is int else self._checked("seed", seed)
+        self.service_tier = (
+            service_tier
+            if service_tier is None or service_tier.__class__ is ServiceTier
+            else self._checked("service_tier", service_tier)
+        )
+        self.speech_config = (
+            speech_config
+            if speech_config is None or speech_config.__class__ is SpeechConfig
+            else self._checked("speech_config", speech_config)
+        )
+        self.stop_sequences = (
+            stop_sequences
+            if stop_sequences is None
+            or stop_sequences.__class__ is list
+            and all_of(stop_sequences, str)
+            else self._checked("stop_sequences", stop_sequences)
+        )
+        self.store = (
+            store if store is None or store.__class__ is bool else self._checked("store", store)
+        )
+        self.system_instruction = (
+            None
+            if system_instruction is None
+            else self._checked("system_instruction", system_instruction)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.thinking_config = (
+            thinking_config
+            if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+            else self._checked("thinking_config", thinking_config)
+        )
+        self.tool_config = (
+            tool_config
+            if tool_config is None or tool_config.__class__ is ToolConfig
+            else self._checked("tool_config", tool_config)
+        )
+        self.tools = None if tools is None else self._checked("tools", tools)
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateContentRequest(WireModel):
     cached_content: str | None = field(default=None, metadata={"wire": "cachedContent"})
     contents: list[Content] | None = field(
@@ -1470,8 +3329,73 @@ class GenerateContentRequest(WireModel):
     tool_config: ToolConfig | None = field(default=None, metadata={"wire": "toolConfig"})
     tools: list[Tool] | None = field(default=None, metadata={"wire": "tools"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        cached_content: str | None = None,
+        contents: list[Content] | None = None,
+        generation_config: GenerationConfig | None = None,
+        model: str | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        service_tier: ServiceTier | None = None,
+        store: bool | None = None,
+        system_instruction: Content | None = None,
+        tool_config: ToolConfig | None = None,
+        tools: list[Tool] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.cached_content = (
+            cached_content
+            if cached_content is None or cached_content.__class__ is str
+            else self._checked("cached_content", cached_content)
+        )
+        self.contents = (
+            contents
+            if contents is None or contents.__class__ is list and all_of(contents, Content)
+            else self._checked("contents", contents)
+        )
+        self.generation_config = (
+            generation_config
+            if generation_config is None or generation_config.__class__ is GenerationConfig
+            else self._checked("generation_config", generation_config)
+        )
+        self.model = (
+            model if model is None or model.__class__ is str else self._checked("model", model)
+        )
+        self.safety_settings = (
+            safety_settings
+            if safety_settings is None
+            or safety_settings.__class__ is list
+            and all_of(safety_settings, SafetySetting)
+            else self._checked("safety_settings", safety_settings)
+        )
+        self.service_tier = (
+            service_tier
+            if service_tier is None or service_tier.__class__ is ServiceTier
+            else self._checked("service_tier", service_tier)
+        )
+        self.store = (
+            store if store is None or store.__class__ is bool else self._checked("store", store)
+        )
+        self.system_instruction = (
+            system_instruction
+            if system_instruction is None or system_instruction.__class__ is Content
+            else self._checked("system_instruction", system_instruction)
+        )
+        self.tool_config = (
+            tool_config
+            if tool_config is None or tool_config.__class__ is ToolConfig
+            else self._checked("tool_config", tool_config)
+        )
+        self.tools = (
+            tools
+            if tools is None or tools.__class__ is list and all_of(tools, Tool)
+            else self._checked("tools", tools)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateContentResponse(GenerateContentResponseHelpers, WireModel):
     candidates: list[Candidate] | None = field(default=None, metadata={"wire": "candidates"})
     model_status: ModelStatus | None = field(
@@ -1490,8 +3414,51 @@ class GenerateContentResponse(GenerateContentResponseHelpers, WireModel):
         default=None, metadata={"wire": "usageMetadata", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidates: list[Candidate] | None = None,
+        model_status: ModelStatus | None = None,
+        model_version: str | None = None,
+        prompt_feedback: PromptFeedback | None = None,
+        response_id: str | None = None,
+        usage_metadata: UsageMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidates = (
+            candidates
+            if candidates is None or candidates.__class__ is list and all_of(candidates, Candidate)
+            else self._checked("candidates", candidates)
+        )
+        self.model_status = (
+            model_status
+            if model_status is None or model_status.__class__ is ModelStatus
+            else self._checked("model_status", model_status)
+        )
+        self.model_version = (
+            model_version
+            if model_version is None or model_version.__class__ is str
+            else self._checked("model_version", model_version)
+        )
+        self.prompt_feedback = (
+            prompt_feedback
+            if prompt_feedback is None or prompt_feedback.__class__ is PromptFeedback
+            else self._checked("prompt_feedback", prompt_feedback)
+        )
+        self.response_id = (
+            response_id
+            if response_id is None or response_id.__class__ is str
+            else self._checked("response_id", response_id)
+        )
+        self.usage_metadata = (
+            usage_metadata
+            if usage_metadata is None or usage_metadata.__class__ is UsageMetadata
+            else self._checked("usage_metadata", usage_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateImagesConfig(WireModel):
     aspect_ratio: str | None = field(
         default=None, metadata={"wire": "aspectRatio", "to": "body.parameters.aspectRatio"}
@@ -1513,15 +3480,73 @@ class GenerateImagesConfig(WireModel):
         metadata={"wire": "personGeneration", "to": "body.parameters.personGeneration"},
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        aspect_ratio: str | None = None,
+        http_options: HttpOptions | None = None,
+        image_size: str | None = None,
+        negative_prompt: str | None = None,
+        number_of_images: int | None = None,
+        person_generation: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.aspect_ratio = (
+            aspect_ratio
+            if aspect_ratio is None or aspect_ratio.__class__ is str
+            else self._checked("aspect_ratio", aspect_ratio)
+        )
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.image_size = (
+            image_size
+            if image_size is None or image_size.__class__ is str
+            else self._checked("image_size", image_size)
+        )
+        self.negative_prompt = (
+            negative_prompt
+            if negative_prompt is None or negative_prompt.__class__ is str
+            else self._checked("negative_prompt", negative_prompt)
+        )
+        self.number_of_images = (
+            number_of_images
+            if number_of_images is None or number_of_images.__class__ is int
+            else self._checked("number_of_images", number_of_images)
+        )
+        self.person_generation = (
+            person_generation
+            if person_generation is None or person_generation.__class__ is str
+            else self._checked("person_generation", person_generation)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateImagesResponse(WireModel):
     generated_images: list[GeneratedImage] | None = field(
         default=None, metadata={"wire": "generatedImages"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        generated_images: list[GeneratedImage] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.generated_images = (
+            generated_images
+            if generated_images is None
+            or generated_images.__class__ is list
+            and all_of(generated_images, GeneratedImage)
+            else self._checked("generated_images", generated_images)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateMessageRequest(WireModel):
     candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
     prompt: MessagePrompt | None = field(
@@ -1531,15 +3556,73 @@ class GenerateMessageRequest(WireModel):
     top_k: int | None = field(default=None, metadata={"wire": "topK"})
     top_p: float | None = field(default=None, metadata={"wire": "topP"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidate_count: int | None = None,
+        prompt: MessagePrompt | None = None,
+        temperature: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidate_count = (
+            candidate_count
+            if candidate_count is None or candidate_count.__class__ is int
+            else self._checked("candidate_count", candidate_count)
+        )
+        self.prompt = (
+            prompt
+            if prompt is None or prompt.__class__ is MessagePrompt
+            else self._checked("prompt", prompt)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateMessageResponse(WireModel):
     candidates: list[Message] | None = field(default=None, metadata={"wire": "candidates"})
     filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
     messages: list[Message] | None = field(default=None, metadata={"wire": "messages"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidates: list[Message] | None = None,
+        filters: list[ContentFilter] | None = None,
+        messages: list[Message] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidates = (
+            candidates
+            if candidates is None or candidates.__class__ is list and all_of(candidates, Message)
+            else self._checked("candidates", candidates)
+        )
+        self.filters = (
+            filters
+            if filters is None or filters.__class__ is list and all_of(filters, ContentFilter)
+            else self._checked("filters", filters)
+        )
+        self.messages = (
+            messages
+            if messages is None or messages.__class__ is list and all_of(messages, Message)
+            else self._checked("messages", messages)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateTextRequest(WireModel):
     candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
     max_output_tokens: int | None = field(default=None, metadata={"wire": "maxOutputTokens"})
@@ -1552,8 +3635,63 @@ class GenerateTextRequest(WireModel):
     top_k: int | None = field(default=None, metadata={"wire": "topK"})
     top_p: float | None = field(default=None, metadata={"wire": "topP"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidate_count: int | None = None,
+        max_output_tokens: int | None = None,
+        prompt: TextPrompt | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        stop_sequences: list[str] | None = None,
+        temperature: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidate_count = (
+            candidate_count
+            if candidate_count is None or candidate_count.__class__ is int
+            else self._checked("candidate_count", candidate_count)
+        )
+        self.max_output_tokens = (
+            max_output_tokens
+            if max_output_tokens is None or max_output_tokens.__class__ is int
+            else self._checked("max_output_tokens", max_output_tokens)
+        )
+        self.prompt = (
+            prompt
+            if prompt is None or prompt.__class__ is TextPrompt
+            else self._checked("prompt", prompt)
+        )
+        self.safety_settings = (
+            safety_settings
+            if safety_settings is None
+            or safety_settings.__class__ is list
+            and all_of(safety_settings, SafetySetting)
+            else self._checked("safety_settings", safety_settings)
+        )
+        self.stop_sequences = (
+            stop_sequences
+            if stop_sequences is None
+            or stop_sequences.__class__ is list
+            and all_of(stop_sequences, str)
+            else self._checked("stop_sequences", stop_sequences)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerateTextResponse(WireModel):
     candidates: list[TextCompletion] | None = field(default=None, metadata={"wire": "candidates"})
     filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
@@ -1561,8 +3699,37 @@ class GenerateTextResponse(WireModel):
         default=None, metadata={"wire": "safetyFeedback"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidates: list[TextCompletion] | None = None,
+        filters: list[ContentFilter] | None = None,
+        safety_feedback: list[SafetyFeedback] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidates = (
+            candidates
+            if candidates is None
+            or candidates.__class__ is list
+            and all_of(candidates, TextCompletion)
+            else self._checked("candidates", candidates)
+        )
+        self.filters = (
+            filters
+            if filters is None or filters.__class__ is list and all_of(filters, ContentFilter)
+            else self._checked("filters", filters)
+        )
+        self.safety_feedback = (
+            safety_feedback
+            if safety_feedback is None
+            or safety_feedback.__class__ is list
+            and all_of(safety_feedback, SafetyFeedback)
+            else self._checked("safety_feedback", safety_feedback)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GeneratedFile(WireModel):
     error: Status | None = field(default=None, metadata={"wire": "error"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
@@ -1571,14 +3738,56 @@ class GeneratedFile(WireModel):
         default=None, metadata={"wire": "state", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        error: Status | None = None,
+        mime_type: str | None = None,
+        name: str | None = None,
+        state: GeneratedFileState | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.state = (
+            state
+            if state is None or state.__class__ is GeneratedFileState
+            else self._checked("state", state)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GeneratedImage(WireModel):
     image: Image | None = field(default=None, metadata={"wire": "image"})
     rai_filtered_reason: str | None = field(default=None, metadata={"wire": "raiFilteredReason"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        image: Image | None = None,
+        rai_filtered_reason: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.image = (
+            image if image is None or image.__class__ is Image else self._checked("image", image)
+        )
+        self.rai_filtered_reason = (
+            rai_filtered_reason
+            if rai_filtered_reason is None or rai_filtered_reason.__class__ is str
+            else self._checked("rai_filtered_reason", rai_filtered_reason)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GenerationConfig(WireModel):
     response_json_schema_: Any | None = field(
         default=None, metadata={"wire": "_responseJsonSchema"}
@@ -1612,22 +3821,170 @@ class GenerationConfig(WireModel):
     top_k: int | None = field(default=None, metadata={"wire": "topK"})
     top_p: float | None = field(default=None, metadata={"wire": "topP"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        response_json_schema_: Any | None = None,
+        candidate_count: int | None = None,
+        enable_enhanced_civic_answers: bool | None = None,
+        frequency_penalty: float | None = None,
+        image_config: ImageConfig | None = None,
+        logprobs: int | None = None,
+        max_output_tokens: int | None = None,
+        media_resolution: MediaResolution | None = None,
+        presence_penalty: float | None = None,
+        response_json_schema: Any | None = None,
+        response_logprobs: bool | None = None,
+        response_mime_type: str | None = None,
+        response_modalities: list[Modality] | None = None,
+        response_schema: Schema | None = None,
+        seed: int | None = None,
+        speech_config: SpeechConfig | None = None,
+        stop_sequences: list[str] | None = None,
+        temperature: float | None = None,
+        thinking_config: ThinkingConfig | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.response_json_schema_ = response_json_schema_
+        self.candidate_count = (
+            candidate_count
+            if candidate_count is None or candidate_count.__class__ is int
+            else self._checked("candidate_count", candidate_count)
+        )
+        self.enable_enhanced_civic_answers = (
+            enable_enhanced_civic_answers
+            if enable_enhanced_civic_answers is None
+            or enable_enhanced_civic_answers.__class__ is bool
+            else self._checked("enable_enhanced_civic_answers", enable_enhanced_civic_answers)
+        )
+        self.frequency_penalty = (
+            frequency_penalty
+            if frequency_penalty is None or frequency_penalty.__class__ is float
+            else self._checked("frequency_penalty", frequency_penalty)
+        )
+        self.image_config = (
+            image_config
+            if image_config is None or image_config.__class__ is ImageConfig
+            else self._checked("image_config", image_config)
+        )
+        self.logprobs = (
+            logprobs
+            if logprobs is None or logprobs.__class__ is int
+            else self._checked("logprobs", logprobs)
+        )
+        self.max_output_tokens = (
+            max_output_tokens
+            if max_output_tokens is None or max_output_tokens.__class__ is int
+            else self._checked("max_output_tokens", max_output_tokens)
+        )
+        self.media_resolution = (
+            media_resolution
+            if media_resolution is None or media_resolution.__class__ is MediaResolution
+            else self._checked("media_resolution", media_resolution)
+        )
+        self.presence_penalty = (
+            presence_penalty
+            if presence_penalty is None or presence_penalty.__class__ is float
+            else self._checked("presence_penalty", presence_penalty)
+        )
+        self.response_json_schema = response_json_schema
+        self.response_logprobs = (
+            response_logprobs
+            if response_logprobs is None or response_logprobs.__class__ is bool
+            else self._checked("response_logprobs", response_logprobs)
+        )
+        self.response_mime_type = (
+            response_mime_type
+            if response_mime_type is None or response_mime_type.__class__ is str
+            else self._checked("response_mime_type", response_mime_type)
+        )
+        self.response_modalities = (
+            response_modalities
+            if response_modalities is None
+            or response_modalities.__class__ is list
+            and all_of(response_modalities, Modality)
+            else self._checked("response_modalities", response_modalities)
+        )
+        self.response_schema = (
+            response_schema
+            if response_schema is None or response_schema.__class__ is Schema
+            else self._checked("response_schema", response_schema)
+        )
+        self.seed = seed if seed is None or seed.__class__ is int else self._checked("seed", seed)
+        self.speech_config = (
+            speech_config
+            if speech_config is None or speech_config.__class__ is SpeechConfig
+            else self._checked("speech_config", speech_config)
+        )
+        self.stop_sequences = (
+            stop_sequences
+            if stop_sequences is None
+            or stop_sequences.__class__ is list
+            and all_of(stop_sequences, str)
+            else self._checked("stop_sequences", stop_sequences)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.thinking_config = (
+            thinking_config
+            if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+            else self._checked("thinking_config", thinking_config)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GetFileConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GetModelConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaGroundingSupport(WireModel):
     confidence_scores: list[float] | None = field(
         default=None, metadata={"wire": "confidenceScores"}
@@ -1642,42 +3999,171 @@ class GoogleAiGenerativelanguageV1betaGroundingSupport(WireModel):
         default=None, metadata={"wire": "segment"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        confidence_scores: list[float] | None = None,
+        grounding_chunk_indices: list[int] | None = None,
+        rendered_parts: list[int] | None = None,
+        segment: GoogleAiGenerativelanguageV1betaSegment | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.confidence_scores = (
+            confidence_scores
+            if confidence_scores is None
+            or confidence_scores.__class__ is list
+            and all_of(confidence_scores, float)
+            else self._checked("confidence_scores", confidence_scores)
+        )
+        self.grounding_chunk_indices = (
+            grounding_chunk_indices
+            if grounding_chunk_indices is None
+            or grounding_chunk_indices.__class__ is list
+            and all_of(grounding_chunk_indices, int)
+            else self._checked("grounding_chunk_indices", grounding_chunk_indices)
+        )
+        self.rendered_parts = (
+            rendered_parts
+            if rendered_parts is None
+            or rendered_parts.__class__ is list
+            and all_of(rendered_parts, int)
+            else self._checked("rendered_parts", rendered_parts)
+        )
+        self.segment = (
+            segment
+            if segment is None or segment.__class__ is GoogleAiGenerativelanguageV1betaSegment
+            else self._checked("segment", segment)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaSegment(WireModel):
     end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
     part_index: int | None = field(default=None, metadata={"wire": "partIndex"})
     start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
     text: str | None = field(default=None, metadata={"wire": "text"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        end_index: int | None = None,
+        part_index: int | None = None,
+        start_index: int | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.end_index = (
+            end_index
+            if end_index is None or end_index.__class__ is int
+            else self._checked("end_index", end_index)
+        )
+        self.part_index = (
+            part_index
+            if part_index is None or part_index.__class__ is int
+            else self._checked("part_index", part_index)
+        )
+        self.start_index = (
+            start_index
+            if start_index is None or start_index.__class__ is int
+            else self._checked("start_index", start_index)
+        )
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GoogleMaps(WireModel):
     enable_widget: bool | None = field(default=None, metadata={"wire": "enableWidget"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        enable_widget: bool | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.enable_widget = (
+            enable_widget
+            if enable_widget is None or enable_widget.__class__ is bool
+            else self._checked("enable_widget", enable_widget)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GoogleSearch(WireModel):
     search_types: SearchTypes | None = field(default=None, metadata={"wire": "searchTypes"})
     time_range_filter: Interval | None = field(default=None, metadata={"wire": "timeRangeFilter"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        search_types: SearchTypes | None = None,
+        time_range_filter: Interval | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.search_types = (
+            search_types
+            if search_types is None or search_types.__class__ is SearchTypes
+            else self._checked("search_types", search_types)
+        )
+        self.time_range_filter = (
+            time_range_filter
+            if time_range_filter is None or time_range_filter.__class__ is Interval
+            else self._checked("time_range_filter", time_range_filter)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GoogleSearchRetrieval(WireModel):
     dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
         default=None, metadata={"wire": "dynamicRetrievalConfig"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        dynamic_retrieval_config: DynamicRetrievalConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.dynamic_retrieval_config = (
+            dynamic_retrieval_config
+            if dynamic_retrieval_config is None
+            or dynamic_retrieval_config.__class__ is DynamicRetrievalConfig
+            else self._checked("dynamic_retrieval_config", dynamic_retrieval_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingAttribution(WireModel):
     content: Content | None = field(default=None, metadata={"wire": "content"})
     source_id: AttributionSourceId | None = field(
         default=None, metadata={"wire": "sourceId", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        content: Content | None = None,
+        source_id: AttributionSourceId | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.content = (
+            content
+            if content is None or content.__class__ is Content
+            else self._checked("content", content)
+        )
+        self.source_id = (
+            source_id
+            if source_id is None or source_id.__class__ is AttributionSourceId
+            else self._checked("source_id", source_id)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingChunk(WireModel):
     image: GroundingChunkImage | None = field(default=None, metadata={"wire": "image"})
     maps: Maps | None = field(default=None, metadata={"wire": "maps"})
@@ -1686,8 +4172,31 @@ class GroundingChunk(WireModel):
     )
     web: Web | None = field(default=None, metadata={"wire": "web"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        image: GroundingChunkImage | None = None,
+        maps: Maps | None = None,
+        retrieved_context: RetrievedContext | None = None,
+        web: Web | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.image = (
+            image
+            if image is None or image.__class__ is GroundingChunkImage
+            else self._checked("image", image)
+        )
+        self.maps = maps if maps is None or maps.__class__ is Maps else self._checked("maps", maps)
+        self.retrieved_context = (
+            retrieved_context
+            if retrieved_context is None or retrieved_context.__class__ is RetrievedContext
+            else self._checked("retrieved_context", retrieved_context)
+        )
+        self.web = web if web is None or web.__class__ is Web else self._checked("web", web)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingChunkCustomMetadata(WireModel):
     key: str | None = field(default=None, metadata={"wire": "key"})
     numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
@@ -1696,21 +4205,88 @@ class GroundingChunkCustomMetadata(WireModel):
     )
     string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        key: str | None = None,
+        numeric_value: float | None = None,
+        string_list_value: GroundingChunkStringList | None = None,
+        string_value: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.key = key if key is None or key.__class__ is str else self._checked("key", key)
+        self.numeric_value = (
+            numeric_value
+            if numeric_value is None or numeric_value.__class__ is float
+            else self._checked("numeric_value", numeric_value)
+        )
+        self.string_list_value = (
+            string_list_value
+            if string_list_value is None or string_list_value.__class__ is GroundingChunkStringList
+            else self._checked("string_list_value", string_list_value)
+        )
+        self.string_value = (
+            string_value
+            if string_value is None or string_value.__class__ is str
+            else self._checked("string_value", string_value)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingChunkImage(WireModel):
     domain: str | None = field(default=None, metadata={"wire": "domain"})
     image_uri: str | None = field(default=None, metadata={"wire": "imageUri"})
     source_uri: str | None = field(default=None, metadata={"wire": "sourceUri"})
     title: str | None = field(default=None, metadata={"wire": "title"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        domain: str | None = None,
+        image_uri: str | None = None,
+        source_uri: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.domain = (
+            domain if domain is None or domain.__class__ is str else self._checked("domain", domain)
+        )
+        self.image_uri = (
+            image_uri
+            if image_uri is None or image_uri.__class__ is str
+            else self._checked("image_uri", image_uri)
+        )
+        self.source_uri = (
+            source_uri
+            if source_uri is None or source_uri.__class__ is str
+            else self._checked("source_uri", source_uri)
+        )
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingChunkStringList(WireModel):
     values: list[str] | None = field(default=None, metadata={"wire": "values"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        values: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.values = (
+            values
+            if values is None or values.__class__ is list and all_of(values, str)
+            else self._checked("values", values)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingMetadata(WireModel):
     google_maps_widget_context_token: str | None = field(
         default=None, metadata={"wire": "googleMapsWidgetContextToken"}
@@ -1734,14 +4310,87 @@ class GroundingMetadata(WireModel):
         default=None, metadata={"wire": "webSearchQueries"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        google_maps_widget_context_token: str | None = None,
+        grounding_chunks: list[GroundingChunk] | None = None,
+        grounding_supports: list[GoogleAiGenerativelanguageV1betaGroundingSupport] | None = None,
+        image_search_queries: list[str] | None = None,
+        retrieval_metadata: RetrievalMetadata | None = None,
+        search_entry_point: SearchEntryPoint | None = None,
+        web_search_queries: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.google_maps_widget_context_token = (
+            google_maps_widget_context_token
+            if google_maps_widget_context_token is None
+            or google_maps_widget_context_token.__class__ is str
+            else self._checked("google_maps_widget_context_token", google_maps_widget_context_token)
+        )
+        self.grounding_chunks = (
+            grounding_chunks
+            if grounding_chunks is None
+            or grounding_chunks.__class__ is list
+            and all_of(grounding_chunks, GroundingChunk)
+            else self._checked("grounding_chunks", grounding_chunks)
+        )
+        self.grounding_supports = (
+            grounding_supports
+            if grounding_supports is None
+            or grounding_supports.__class__ is list
+            and all_of(grounding_supports, GoogleAiGenerativelanguageV1betaGroundingSupport)
+            else self._checked("grounding_supports", grounding_supports)
+        )
+        self.image_search_queries = (
+            image_search_queries
+            if image_search_queries is None
+            or image_search_queries.__class__ is list
+            and all_of(image_search_queries, str)
+            else self._checked("image_search_queries", image_search_queries)
+        )
+        self.retrieval_metadata = (
+            retrieval_metadata
+            if retrieval_metadata is None or retrieval_metadata.__class__ is RetrievalMetadata
+            else self._checked("retrieval_metadata", retrieval_metadata)
+        )
+        self.search_entry_point = (
+            search_entry_point
+            if search_entry_point is None or search_entry_point.__class__ is SearchEntryPoint
+            else self._checked("search_entry_point", search_entry_point)
+        )
+        self.web_search_queries = (
+            web_search_queries
+            if web_search_queries is None
+            or web_search_queries.__class__ is list
+            and all_of(web_search_queries, str)
+            else self._checked("web_search_queries", web_search_queries)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingPassage(WireModel):
     content: Content | None = field(default=None, metadata={"wire": "content"})
     id: str | None = field(default=None, metadata={"wire": "id"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        content: Content | None = None,
+        id: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.content = (
+            content
+            if content is None or content.__class__ is Content
+            else self._checked("content", content)
+        )
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingPassageId(WireModel):
     part_index: int | None = field(
         default=None, metadata={"wire": "partIndex", "output_only": True}
@@ -1750,13 +4399,45 @@ class GroundingPassageId(WireModel):
         default=None, metadata={"wire": "passageId", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        part_index: int | None = None,
+        passage_id: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.part_index = (
+            part_index
+            if part_index is None or part_index.__class__ is int
+            else self._checked("part_index", part_index)
+        )
+        self.passage_id = (
+            passage_id
+            if passage_id is None or passage_id.__class__ is str
+            else self._checked("passage_id", passage_id)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class GroundingPassages(WireModel):
     passages: list[GroundingPassage] | None = field(default=None, metadata={"wire": "passages"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        passages: list[GroundingPassage] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.passages = (
+            passages
+            if passages is None or passages.__class__ is list and all_of(passages, GroundingPassage)
+            else self._checked("passages", passages)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class HttpOptions(WireModel):
     api_version: str | None = field(default=None, metadata={"wire": "apiVersion"})
     base_url: str | None = field(default=None, metadata={"wire": "baseUrl"})
@@ -1764,8 +4445,41 @@ class HttpOptions(WireModel):
     retry_options: HttpRetryOptions | None = field(default=None, metadata={"wire": "retryOptions"})
     timeout: int | None = field(default=None, metadata={"wire": "timeout"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        api_version: str | None = None,
+        base_url: str | None = None,
+        headers: dict[str, str] | None = None,
+        retry_options: HttpRetryOptions | None = None,
+        timeout: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.api_version = (
+            api_version
+            if api_version is None or api_version.__class__ is str
+            else self._checked("api_version", api_version)
+        )
+        self.base_url = (
+            base_url
+            if base_url is None or base_url.__class__ is str
+            else self._checked("base_url", base_url)
+        )
+        self.headers = None if headers is None else self._checked("headers", headers)
+        self.retry_options = (
+            retry_options
+            if retry_options is None or retry_options.__class__ is HttpRetryOptions
+            else self._checked("retry_options", retry_options)
+        )
+        self.timeout = (
+            timeout
+            if timeout is None or timeout.__class__ is int
+            else self._checked("timeout", timeout)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class HttpRetryOptions(WireModel):
     attempts: int | None = field(default=None, metadata={"wire": "attempts"})
     exp_base: float | None = field(default=None, metadata={"wire": "expBase"})
@@ -1774,8 +4488,53 @@ class HttpRetryOptions(WireModel):
     jitter: float | None = field(default=None, metadata={"wire": "jitter"})
     max_delay: float | None = field(default=None, metadata={"wire": "maxDelay"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        attempts: int | None = None,
+        exp_base: float | None = None,
+        http_status_codes: list[int] | None = None,
+        initial_delay: float | None = None,
+        jitter: float | None = None,
+        max_delay: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.attempts = (
+            attempts
+            if attempts is None or attempts.__class__ is int
+            else self._checked("attempts", attempts)
+        )
+        self.exp_base = (
+            exp_base
+            if exp_base is None or exp_base.__class__ is float
+            else self._checked("exp_base", exp_base)
+        )
+        self.http_status_codes = (
+            http_status_codes
+            if http_status_codes is None
+            or http_status_codes.__class__ is list
+            and all_of(http_status_codes, int)
+            else self._checked("http_status_codes", http_status_codes)
+        )
+        self.initial_delay = (
+            initial_delay
+            if initial_delay is None or initial_delay.__class__ is float
+            else self._checked("initial_delay", initial_delay)
+        )
+        self.jitter = (
+            jitter
+            if jitter is None or jitter.__class__ is float
+            else self._checked("jitter", jitter)
+        )
+        self.max_delay = (
+            max_delay
+            if max_delay is None or max_delay.__class__ is float
+            else self._checked("max_delay", max_delay)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Hyperparameters(WireModel):
     batch_size: int | None = field(default=None, metadata={"wire": "batchSize"})
     epoch_count: int | None = field(default=None, metadata={"wire": "epochCount"})
@@ -1784,30 +4543,109 @@ class Hyperparameters(WireModel):
         default=None, metadata={"wire": "learningRateMultiplier"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        batch_size: int | None = None,
+        epoch_count: int | None = None,
+        learning_rate: float | None = None,
+        learning_rate_multiplier: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.batch_size = (
+            batch_size
+            if batch_size is None or batch_size.__class__ is int
+            else self._checked("batch_size", batch_size)
+        )
+        self.epoch_count = (
+            epoch_count
+            if epoch_count is None or epoch_count.__class__ is int
+            else self._checked("epoch_count", epoch_count)
+        )
+        self.learning_rate = (
+            learning_rate
+            if learning_rate is None or learning_rate.__class__ is float
+            else self._checked("learning_rate", learning_rate)
+        )
+        self.learning_rate_multiplier = (
+            learning_rate_multiplier
+            if learning_rate_multiplier is None or learning_rate_multiplier.__class__ is float
+            else self._checked("learning_rate_multiplier", learning_rate_multiplier)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Image(ImageHelpers, WireModel):
     image_bytes: bytes | None = field(default=None, metadata={"wire": "imageBytes"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        image_bytes: bytes | None = None,
+        mime_type: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.image_bytes = (
+            image_bytes
+            if image_bytes is None or image_bytes.__class__ is bytes
+            else self._checked("image_bytes", image_bytes)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ImageConfig(WireModel):
     aspect_ratio: str | None = field(default=None, metadata={"wire": "aspectRatio"})
     image_size: str | None = field(default=None, metadata={"wire": "imageSize"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        aspect_ratio: str | None = None,
+        image_size: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.aspect_ratio = (
+            aspect_ratio
+            if aspect_ratio is None or aspect_ratio.__class__ is str
+            else self._checked("aspect_ratio", aspect_ratio)
+        )
+        self.image_size = (
+            image_size
+            if image_size is None or image_size.__class__ is str
+            else self._checked("image_size", image_size)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ImageSearch(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class ImportFileMetadata(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class ImportFileOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -1815,8 +4653,35 @@ class ImportFileOperation(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     response: ImportFileResponse | None = field(default=None, metadata={"wire": "response"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: ImportFileMetadata | None = None,
+        name: str | None = None,
+        response: ImportFileResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is ImportFileMetadata
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is ImportFileResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ImportFileRequest(WireModel):
     chunking_config: ChunkingConfig | None = field(
         default=None, metadata={"wire": "chunkingConfig"}
@@ -1826,29 +4691,103 @@ class ImportFileRequest(WireModel):
     )
     file_name: str | None = field(default=None, metadata={"wire": "fileName", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        chunking_config: ChunkingConfig | None = None,
+        custom_metadata: list[CustomMetadata] | None = None,
+        file_name: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.chunking_config = (
+            chunking_config
+            if chunking_config is None or chunking_config.__class__ is ChunkingConfig
+            else self._checked("chunking_config", chunking_config)
+        )
+        self.custom_metadata = (
+            custom_metadata
+            if custom_metadata is None
+            or custom_metadata.__class__ is list
+            and all_of(custom_metadata, CustomMetadata)
+            else self._checked("custom_metadata", custom_metadata)
+        )
+        self.file_name = (
+            file_name
+            if file_name is None or file_name.__class__ is str
+            else self._checked("file_name", file_name)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ImportFileResponse(WireModel):
     document_name: str | None = field(default=None, metadata={"wire": "documentName"})
     parent: str | None = field(default=None, metadata={"wire": "parent"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        document_name: str | None = None,
+        parent: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.document_name = (
+            document_name
+            if document_name is None or document_name.__class__ is str
+            else self._checked("document_name", document_name)
+        )
+        self.parent = (
+            parent if parent is None or parent.__class__ is str else self._checked("parent", parent)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequest(WireModel):
     metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
     request: EmbedContentRequest | None = field(
         default=None, metadata={"wire": "request", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        request: EmbedContentRequest | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.request = (
+            request
+            if request is None or request.__class__ is EmbedContentRequest
+            else self._checked("request", request)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequests(WireModel):
     requests: list[InlinedEmbedContentRequest] | None = field(
         default=None, metadata={"wire": "requests", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        requests: list[InlinedEmbedContentRequest] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.requests = (
+            requests
+            if requests is None
+            or requests.__class__ is list
+            and all_of(requests, InlinedEmbedContentRequest)
+            else self._checked("requests", requests)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentResponse(WireModel):
     error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
     metadata: dict[str, Any] | None = field(
@@ -1858,30 +4797,92 @@ class InlinedEmbedContentResponse(WireModel):
         default=None, metadata={"wire": "response", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        error: Status | None = None,
+        metadata: dict[str, Any] | None = None,
+        response: EmbedContentResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.response = (
+            response
+            if response is None or response.__class__ is EmbedContentResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentResponses(WireModel):
     inlined_responses: list[InlinedEmbedContentResponse] | None = field(
         default=None, metadata={"wire": "inlinedResponses", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        inlined_responses: list[InlinedEmbedContentResponse] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.inlined_responses = (
+            inlined_responses
+            if inlined_responses is None
+            or inlined_responses.__class__ is list
+            and all_of(inlined_responses, InlinedEmbedContentResponse)
+            else self._checked("inlined_responses", inlined_responses)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedRequest(WireModel):
     metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
     request: GenerateContentRequest | None = field(
         default=None, metadata={"wire": "request", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        request: GenerateContentRequest | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.request = (
+            request
+            if request is None or request.__class__ is GenerateContentRequest
+            else self._checked("request", request)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedRequests(WireModel):
     requests: list[InlinedRequest] | None = field(
         default=None, metadata={"wire": "requests", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        requests: list[InlinedRequest] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.requests = (
+            requests
+            if requests is None or requests.__class__ is list and all_of(requests, InlinedRequest)
+            else self._checked("requests", requests)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedResponse(WireModel):
     error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
     metadata: dict[str, Any] | None = field(
@@ -1891,29 +4892,101 @@ class InlinedResponse(WireModel):
         default=None, metadata={"wire": "response", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        error: Status | None = None,
+        metadata: dict[str, Any] | None = None,
+        response: GenerateContentResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.response = (
+            response
+            if response is None or response.__class__ is GenerateContentResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InlinedResponses(WireModel):
     inlined_responses: list[InlinedResponse] | None = field(
         default=None, metadata={"wire": "inlinedResponses", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        inlined_responses: list[InlinedResponse] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.inlined_responses = (
+            inlined_responses
+            if inlined_responses is None
+            or inlined_responses.__class__ is list
+            and all_of(inlined_responses, InlinedResponse)
+            else self._checked("inlined_responses", inlined_responses)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InputConfig(WireModel):
     file_name: str | None = field(default=None, metadata={"wire": "fileName"})
     requests: InlinedRequests | None = field(default=None, metadata={"wire": "requests"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file_name: str | None = None,
+        requests: InlinedRequests | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file_name = (
+            file_name
+            if file_name is None or file_name.__class__ is str
+            else self._checked("file_name", file_name)
+        )
+        self.requests = (
+            requests
+            if requests is None or requests.__class__ is InlinedRequests
+            else self._checked("requests", requests)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InputEmbedContentConfig(WireModel):
     file_name: str | None = field(default=None, metadata={"wire": "fileName"})
     requests: InlinedEmbedContentRequests | None = field(
         default=None, metadata={"wire": "requests"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file_name: str | None = None,
+        requests: InlinedEmbedContentRequests | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file_name = (
+            file_name
+            if file_name is None or file_name.__class__ is str
+            else self._checked("file_name", file_name)
+        )
+        self.requests = (
+            requests
+            if requests is None or requests.__class__ is InlinedEmbedContentRequests
+            else self._checked("requests", requests)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class InputFeedback(WireModel):
     block_reason: InputFeedbackBlockReason | None = field(
         default=None, metadata={"wire": "blockReason"}
@@ -1922,48 +4995,179 @@ class InputFeedback(WireModel):
         default=None, metadata={"wire": "safetyRatings"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        block_reason: InputFeedbackBlockReason | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.block_reason = (
+            block_reason
+            if block_reason is None or block_reason.__class__ is InputFeedbackBlockReason
+            else self._checked("block_reason", block_reason)
+        )
+        self.safety_ratings = (
+            safety_ratings
+            if safety_ratings is None
+            or safety_ratings.__class__ is list
+            and all_of(safety_ratings, SafetyRating)
+            else self._checked("safety_ratings", safety_ratings)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Interval(WireModel):
     end_time: datetime.datetime | None = field(default=None, metadata={"wire": "endTime"})
     start_time: datetime.datetime | None = field(default=None, metadata={"wire": "startTime"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        end_time: datetime.datetime | None = None,
+        start_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.end_time = None if end_time is None else self._checked("end_time", end_time)
+        self.start_time = None if start_time is None else self._checked("start_time", start_time)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class LatLng(WireModel):
     latitude: float | None = field(default=None, metadata={"wire": "latitude"})
     longitude: float | None = field(default=None, metadata={"wire": "longitude"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.latitude = (
+            latitude
+            if latitude is None or latitude.__class__ is float
+            else self._checked("latitude", latitude)
+        )
+        self.longitude = (
+            longitude
+            if longitude is None or longitude.__class__ is float
+            else self._checked("longitude", longitude)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListCachedContentsResponse(WireModel):
     cached_contents: list[CachedContent] | None = field(
         default=None, metadata={"wire": "cachedContents"}
     )
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        cached_contents: list[CachedContent] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.cached_contents = (
+            cached_contents
+            if cached_contents is None
+            or cached_contents.__class__ is list
+            and all_of(cached_contents, CachedContent)
+            else self._checked("cached_contents", cached_contents)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListCorporaResponse(WireModel):
     corpora: list[Corpus] | None = field(default=None, metadata={"wire": "corpora"})
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        corpora: list[Corpus] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.corpora = (
+            corpora
+            if corpora is None or corpora.__class__ is list and all_of(corpora, Corpus)
+            else self._checked("corpora", corpora)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListDocumentsResponse(WireModel):
     documents: list[Document] | None = field(default=None, metadata={"wire": "documents"})
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        documents: list[Document] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.documents = (
+            documents
+            if documents is None or documents.__class__ is list and all_of(documents, Document)
+            else self._checked("documents", documents)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListFileSearchStoresResponse(WireModel):
     file_search_stores: list[FileSearchStore] | None = field(
         default=None, metadata={"wire": "fileSearchStores"}
     )
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        file_search_stores: list[FileSearchStore] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.file_search_stores = (
+            file_search_stores
+            if file_search_stores is None
+            or file_search_stores.__class__ is list
+            and all_of(file_search_stores, FileSearchStore)
+            else self._checked("file_search_stores", file_search_stores)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListFilesConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
@@ -1975,22 +5179,87 @@ class ListFilesConfig(WireModel):
         default=None, metadata={"wire": "pageToken", "to": "query.pageToken"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.page_size = (
+            page_size
+            if page_size is None or page_size.__class__ is int
+            else self._checked("page_size", page_size)
+        )
+        self.page_token = (
+            page_token
+            if page_token is None or page_token.__class__ is str
+            else self._checked("page_token", page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListFilesResponse(WireModel):
     files: list[File] | None = field(default=None, metadata={"wire": "files"})
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        files: list[File] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.files = (
+            files
+            if files is None or files.__class__ is list and all_of(files, File)
+            else self._checked("files", files)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListGeneratedFilesResponse(WireModel):
     generated_files: list[GeneratedFile] | None = field(
         default=None, metadata={"wire": "generatedFiles"}
     )
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        generated_files: list[GeneratedFile] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.generated_files = (
+            generated_files
+            if generated_files is None
+            or generated_files.__class__ is list
+            and all_of(generated_files, GeneratedFile)
+            else self._checked("generated_files", generated_files)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListModelsConfig(WireModel):
     http_options: HttpOptions | None = field(
         default=None, metadata={"wire": "httpOptions", "to": "options"}
@@ -2002,33 +5271,144 @@ class ListModelsConfig(WireModel):
         default=None, metadata={"wire": "pageToken", "to": "query.pageToken"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        http_options: HttpOptions | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.page_size = (
+            page_size
+            if page_size is None or page_size.__class__ is int
+            else self._checked("page_size", page_size)
+        )
+        self.page_token = (
+            page_token
+            if page_token is None or page_token.__class__ is str
+            else self._checked("page_token", page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListModelsResponse(WireModel):
     models: list[Model] | None = field(default=None, metadata={"wire": "models"})
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        models: list[Model] | None = None,
+        next_page_token: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.models = (
+            models
+            if models is None or models.__class__ is list and all_of(models, Model)
+            else self._checked("models", models)
+        )
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListOperationsResponse(WireModel):
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
     operations: list[Operation] | None = field(default=None, metadata={"wire": "operations"})
     unreachable: list[str] | None = field(default=None, metadata={"wire": "unreachable"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        next_page_token: str | None = None,
+        operations: list[Operation] | None = None,
+        unreachable: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
+        self.operations = (
+            operations
+            if operations is None or operations.__class__ is list and all_of(operations, Operation)
+            else self._checked("operations", operations)
+        )
+        self.unreachable = (
+            unreachable
+            if unreachable is None or unreachable.__class__ is list and all_of(unreachable, str)
+            else self._checked("unreachable", unreachable)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListPermissionsResponse(WireModel):
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
     permissions: list[Permission] | None = field(default=None, metadata={"wire": "permissions"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        next_page_token: str | None = None,
+        permissions: list[Permission] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
+        self.permissions = (
+            permissions
+            if permissions is None
+            or permissions.__class__ is list
+            and all_of(permissions, Permission)
+            else self._checked("permissions", permissions)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListTunedModelsResponse(WireModel):
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
     tuned_models: list[TunedModel] | None = field(default=None, metadata={"wire": "tunedModels"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        next_page_token: str | None = None,
+        tuned_models: list[TunedModel] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
+        self.tuned_models = (
+            tuned_models
+            if tuned_models is None
+            or tuned_models.__class__ is list
+            and all_of(tuned_models, TunedModel)
+            else self._checked("tuned_models", tuned_models)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class LogprobsResult(WireModel):
     chosen_candidates: list[LogprobsResultCandidate] | None = field(
         default=None, metadata={"wire": "chosenCandidates"}
@@ -2038,15 +5418,67 @@ class LogprobsResult(WireModel):
         default=None, metadata={"wire": "topCandidates"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        chosen_candidates: list[LogprobsResultCandidate] | None = None,
+        log_probability_sum: float | None = None,
+        top_candidates: list[TopCandidates] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.chosen_candidates = (
+            chosen_candidates
+            if chosen_candidates is None
+            or chosen_candidates.__class__ is list
+            and all_of(chosen_candidates, LogprobsResultCandidate)
+            else self._checked("chosen_candidates", chosen_candidates)
+        )
+        self.log_probability_sum = (
+            log_probability_sum
+            if log_probability_sum is None or log_probability_sum.__class__ is float
+            else self._checked("log_probability_sum", log_probability_sum)
+        )
+        self.top_candidates = (
+            top_candidates
+            if top_candidates is None
+            or top_candidates.__class__ is list
+            and all_of(top_candidates, TopCandidates)
+            else self._checked("top_candidates", top_candidates)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class LogprobsResultCandidate(WireModel):
     log_probability: float | None = field(default=None, metadata={"wire": "logProbability"})
     token: str | None = field(default=None, metadata={"wire": "token"})
     token_id: int | None = field(default=None, metadata={"wire": "tokenId"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        log_probability: float | None = None,
+        token: str | None = None,
+        token_id: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.log_probability = (
+            log_probability
+            if log_probability is None or log_probability.__class__ is float
+            else self._checked("log_probability", log_probability)
+        )
+        self.token = (
+            token if token is None or token.__class__ is str else self._checked("token", token)
+        )
+        self.token_id = (
+            token_id
+            if token_id is None or token_id.__class__ is int
+            else self._checked("token_id", token_id)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Maps(WireModel):
     place_answer_sources: PlaceAnswerSources | None = field(
         default=None, metadata={"wire": "placeAnswerSources"}
@@ -2056,21 +5488,75 @@ class Maps(WireModel):
     title: str | None = field(default=None, metadata={"wire": "title"})
     uri: str | None = field(default=None, metadata={"wire": "uri"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        place_answer_sources: PlaceAnswerSources | None = None,
+        place_id: str | None = None,
+        text: str | None = None,
+        title: str | None = None,
+        uri: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.place_answer_sources = (
+            place_answer_sources
+            if place_answer_sources is None or place_answer_sources.__class__ is PlaceAnswerSources
+            else self._checked("place_answer_sources", place_answer_sources)
+        )
+        self.place_id = (
+            place_id
+            if place_id is None or place_id.__class__ is str
+            else self._checked("place_id", place_id)
+        )
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class McpServer(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     streamable_http_transport: StreamableHttpTransport | None = field(
         default=None, metadata={"wire": "streamableHttpTransport"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        name: str | None = None,
+        streamable_http_transport: StreamableHttpTransport | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.streamable_http_transport = (
+            streamable_http_transport
+            if streamable_http_transport is None
+            or streamable_http_transport.__class__ is StreamableHttpTransport
+            else self._checked("streamable_http_transport", streamable_http_transport)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Media(WireModel):
     video: Video | None = field(default=None, metadata={"wire": "video"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        video: Video | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.video = (
+            video if video is None or video.__class__ is Video else self._checked("video", video)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Message(WireModel):
     author: str | None = field(default=None, metadata={"wire": "author"})
     citation_metadata: CitationMetadata | None = field(
@@ -2078,8 +5564,31 @@ class Message(WireModel):
     )
     content: str | None = field(default=None, metadata={"wire": "content", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        author: str | None = None,
+        citation_metadata: CitationMetadata | None = None,
+        content: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.author = (
+            author if author is None or author.__class__ is str else self._checked("author", author)
+        )
+        self.citation_metadata = (
+            citation_metadata
+            if citation_metadata is None or citation_metadata.__class__ is CitationMetadata
+            else self._checked("citation_metadata", citation_metadata)
+        )
+        self.content = (
+            content
+            if content is None or content.__class__ is str
+            else self._checked("content", content)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class MessagePrompt(WireModel):
     context: str | None = field(default=None, metadata={"wire": "context"})
     examples: list[Example] | None = field(default=None, metadata={"wire": "examples"})
@@ -2087,22 +5596,81 @@ class MessagePrompt(WireModel):
         default=None, metadata={"wire": "messages", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        context: str | None = None,
+        examples: list[Example] | None = None,
+        messages: list[Message] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.context = (
+            context
+            if context is None or context.__class__ is str
+            else self._checked("context", context)
+        )
+        self.examples = (
+            examples
+            if examples is None or examples.__class__ is list and all_of(examples, Example)
+            else self._checked("examples", examples)
+        )
+        self.messages = (
+            messages
+            if messages is None or messages.__class__ is list and all_of(messages, Message)
+            else self._checked("messages", messages)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class MetadataFilter(WireModel):
     conditions: list[Condition] | None = field(
         default=None, metadata={"wire": "conditions", "required": True}
     )
     key: str | None = field(default=None, metadata={"wire": "key", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        conditions: list[Condition] | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.conditions = (
+            conditions
+            if conditions is None or conditions.__class__ is list and all_of(conditions, Condition)
+            else self._checked("conditions", conditions)
+        )
+        self.key = key if key is None or key.__class__ is str else self._checked("key", key)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ModalityTokenCount(WireModel):
     modality: GenerativeLanguageModality | None = field(default=None, metadata={"wire": "modality"})
     token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        modality: GenerativeLanguageModality | None = None,
+        token_count: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.modality = (
+            modality
+            if modality is None or modality.__class__ is GenerativeLanguageModality
+            else self._checked("modality", modality)
+        )
+        self.token_count = (
+            token_count
+            if token_count is None or token_count.__class__ is int
+            else self._checked("token_count", token_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Model(WireModel):
     base_model_id: str | None = field(
         default=None, metadata={"wire": "baseModelId", "required": True}
@@ -2122,8 +5690,87 @@ class Model(WireModel):
     top_p: float | None = field(default=None, metadata={"wire": "topP"})
     version: str | None = field(default=None, metadata={"wire": "version", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        base_model_id: str | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        input_token_limit: int | None = None,
+        max_temperature: float | None = None,
+        name: str | None = None,
+        output_token_limit: int | None = None,
+        supported_generation_methods: list[str] | None = None,
+        temperature: float | None = None,
+        thinking: bool | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        version: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.base_model_id = (
+            base_model_id
+            if base_model_id is None or base_model_id.__class__ is str
+            else self._checked("base_model_id", base_model_id)
+        )
+        self.description = (
+            description
+            if description is None or description.__class__ is str
+            else self._checked("description", description)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.input_token_limit = (
+            input_token_limit
+            if input_token_limit is None or input_token_limit.__class__ is int
+            else self._checked("input_token_limit", input_token_limit)
+        )
+        self.max_temperature = (
+            max_temperature
+            if max_temperature is None or max_temperature.__class__ is float
+            else self._checked("max_temperature", max_temperature)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.output_token_limit = (
+            output_token_limit
+            if output_token_limit is None or output_token_limit.__class__ is int
+            else self._checked("output_token_limit", output_token_limit)
+        )
+        self.supported_generation_methods = (
+            supported_generation_methods
+            if supported_generation_methods is None
+            or supported_generation_methods.__class__ is list
+            and all_of(supported_generation_methods, str)
+            else self._checked("supported_generation_methods", supported_generation_methods)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.thinking = (
+            thinking
+            if thinking is None or thinking.__class__ is bool
+            else self._checked("thinking", thinking)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
+        self.version = (
+            version
+            if version is None or version.__class__ is str
+            else self._checked("version", version)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ModelStatus(WireModel):
     message: str | None = field(default=None, metadata={"wire": "message"})
     model_stage: ModelStage | None = field(default=None, metadata={"wire": "modelStage"})
@@ -2131,15 +5778,53 @@ class ModelStatus(WireModel):
         default=None, metadata={"wire": "retirementTime"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        message: str | None = None,
+        model_stage: ModelStage | None = None,
+        retirement_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.message = (
+            message
+            if message is None or message.__class__ is str
+            else self._checked("message", message)
+        )
+        self.model_stage = (
+            model_stage
+            if model_stage is None or model_stage.__class__ is ModelStage
+            else self._checked("model_stage", model_stage)
+        )
+        self.retirement_time = (
+            None if retirement_time is None else self._checked("retirement_time", retirement_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class MultiSpeakerVoiceConfig(WireModel):
     speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
         default=None, metadata={"wire": "speakerVoiceConfigs", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        speaker_voice_configs: list[SpeakerVoiceConfig] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.speaker_voice_configs = (
+            speaker_voice_configs
+            if speaker_voice_configs is None
+            or speaker_voice_configs.__class__ is list
+            and all_of(speaker_voice_configs, SpeakerVoiceConfig)
+            else self._checked("speaker_voice_configs", speaker_voice_configs)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Operation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -2147,8 +5832,27 @@ class Operation(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = None if metadata is None else self._checked("metadata", metadata)
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = None if response is None else self._checked("response", response)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Part(PartFactories, WireModel):
     code_execution_result: CodeExecutionResult | None = field(
         default=None, metadata={"wire": "codeExecutionResult"}
@@ -2173,34 +5877,194 @@ class Part(PartFactories, WireModel):
     tool_response: ToolResponse | None = field(default=None, metadata={"wire": "toolResponse"})
     video_metadata: VideoMetadata | None = field(default=None, metadata={"wire": "videoMetadata"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        code_execution_result: CodeExecutionResult | None = None,
+        executable_code: ExecutableCode | None = None,
+        file_data: FileData | None = None,
+        function_call: FunctionCall | None = None,
+        function_response: FunctionResponse | None = None,
+        inline_data: Blob | None = None,
+        media_resolution: PartMediaResolution | None = None,
+        part_metadata: dict[str, Any] | None = None,
+        text: str | None = None,
+        thought: bool | None = None,
+        thought_signature: bytes | None = None,
+        tool_call: ToolCall | None = None,
+        tool_response: ToolResponse | None = None,
+        video_metadata: VideoMetadata | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.code_execution_result = (
+            code_execution_result
+            if code_execution_result is None
+            or code_execution_result.__class__ is CodeExecutionResult
+            else self._checked("code_execution_result", code_execution_result)
+        )
+        self.executable_code = (
+            executable_code
+            if executable_code is None or executable_code.__class__ is ExecutableCode
+            else self._checked("executable_code", executable_code)
+        )
+        self.file_data = (
+            file_data
+            if file_data is None or file_data.__class__ is FileData
+            else self._checked("file_data", file_data)
+        )
+        self.function_call = (
+            function_call
+            if function_call is None or function_call.__class__ is FunctionCall
+            else self._checked("function_call", function_call)
+        )
+        self.function_response = (
+            function_response
+            if function_response is None or function_response.__class__ is FunctionResponse
+            else self._checked("function_response", function_response)
+        )
+        self.inline_data = (
+            inline_data
+            if inline_data is None or inline_data.__class__ is Blob
+            else self._checked("inline_data", inline_data)
+        )
+        self.media_resolution = (
+            media_resolution
+            if media_resolution is None or media_resolution.__class__ is PartMediaResolution
+            else self._checked("media_resolution", media_resolution)
+        )
+        self.part_metadata = (
+            None if part_metadata is None else self._checked("part_metadata", part_metadata)
+        )
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
+        self.thought = (
+            thought
+            if thought is None or thought.__class__ is bool
+            else self._checked("thought", thought)
+        )
+        self.thought_signature = (
+            thought_signature
+            if thought_signature is None or thought_signature.__class__ is bytes
+            else self._checked("thought_signature", thought_signature)
+        )
+        self.tool_call = (
+            tool_call
+            if tool_call is None or tool_call.__class__ is ToolCall
+            else self._checked("tool_call", tool_call)
+        )
+        self.tool_response = (
+            tool_response
+            if tool_response is None or tool_response.__class__ is ToolResponse
+            else self._checked("tool_response", tool_response)
+        )
+        self.video_metadata = (
+            video_metadata
+            if video_metadata is None or video_metadata.__class__ is VideoMetadata
+            else self._checked("video_metadata", video_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PartMediaResolution(WireModel):
     level: PartMediaResolutionLevel | None = field(default=None, metadata={"wire": "level"})
     num_tokens: int | None = field(default=None, metadata={"wire": "numTokens"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        level: PartMediaResolutionLevel | None = None,
+        num_tokens: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.level = (
+            level
+            if level is None or level.__class__ is PartMediaResolutionLevel
+            else self._checked("level", level)
+        )
+        self.num_tokens = (
+            num_tokens
+            if num_tokens is None or num_tokens.__class__ is int
+            else self._checked("num_tokens", num_tokens)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Permission(WireModel):
     email_address: str | None = field(default=None, metadata={"wire": "emailAddress"})
     grantee_type: GranteeType | None = field(default=None, metadata={"wire": "granteeType"})
     name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
     role: PermissionRole | None = field(default=None, metadata={"wire": "role", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        email_address: str | None = None,
+        grantee_type: GranteeType | None = None,
+        name: str | None = None,
+        role: PermissionRole | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.email_address = (
+            email_address
+            if email_address is None or email_address.__class__ is str
+            else self._checked("email_address", email_address)
+        )
+        self.grantee_type = (
+            grantee_type
+            if grantee_type is None or grantee_type.__class__ is GranteeType
+            else self._checked("grantee_type", grantee_type)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.role = (
+            role
+            if role is None or role.__class__ is PermissionRole
+            else self._checked("role", role)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PlaceAnswerSources(WireModel):
     review_snippets: list[ReviewSnippet] | None = field(
         default=None, metadata={"wire": "reviewSnippets"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        review_snippets: list[ReviewSnippet] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.review_snippets = (
+            review_snippets
+            if review_snippets is None
+            or review_snippets.__class__ is list
+            and all_of(review_snippets, ReviewSnippet)
+            else self._checked("review_snippets", review_snippets)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PrebuiltVoiceConfig(WireModel):
     voice_name: str | None = field(default=None, metadata={"wire": "voiceName"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        voice_name: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.voice_name = (
+            voice_name
+            if voice_name is None or voice_name.__class__ is str
+            else self._checked("voice_name", voice_name)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictLongRunningGeneratedVideoResponse(WireModel):
     generated_samples: list[Media] | None = field(
         default=None, metadata={"wire": "generatedSamples"}
@@ -2212,13 +6076,47 @@ class PredictLongRunningGeneratedVideoResponse(WireModel):
         default=None, metadata={"wire": "raiMediaFilteredReasons"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        generated_samples: list[Media] | None = None,
+        rai_media_filtered_count: int | None = None,
+        rai_media_filtered_reasons: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.generated_samples = (
+            generated_samples
+            if generated_samples is None
+            or generated_samples.__class__ is list
+            and all_of(generated_samples, Media)
+            else self._checked("generated_samples", generated_samples)
+        )
+        self.rai_media_filtered_count = (
+            rai_media_filtered_count
+            if rai_media_filtered_count is None or rai_media_filtered_count.__class__ is int
+            else self._checked("rai_media_filtered_count", rai_media_filtered_count)
+        )
+        self.rai_media_filtered_reasons = (
+            rai_media_filtered_reasons
+            if rai_media_filtered_reasons is None
+            or rai_media_filtered_reasons.__class__ is list
+            and all_of(rai_media_filtered_reasons, str)
+            else self._checked("rai_media_filtered_reasons", rai_media_filtered_reasons)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictLongRunningMetadata(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class PredictLongRunningOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -2226,67 +6124,223 @@ class PredictLongRunningOperation(WireModel):
     name: str | None = field(default=None, metadata={"wire": "name"})
     response: PredictLongRunningResponse | None = field(default=None, metadata={"wire": "response"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: PredictLongRunningMetadata | None = None,
+        name: str | None = None,
+        response: PredictLongRunningResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is PredictLongRunningMetadata
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is PredictLongRunningResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictLongRunningRequest(WireModel):
     instances: list[Any] | None = field(
         default=None, metadata={"wire": "instances", "required": True}
     )
     parameters: Any | None = field(default=None, metadata={"wire": "parameters"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        instances: list[Any] | None = None,
+        parameters: Any | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.instances = None if instances is None else self._checked("instances", instances)
+        self.parameters = parameters
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictLongRunningResponse(WireModel):
     generate_video_response: PredictLongRunningGeneratedVideoResponse | None = field(
         default=None, metadata={"wire": "generateVideoResponse"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        generate_video_response: PredictLongRunningGeneratedVideoResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.generate_video_response = (
+            generate_video_response
+            if generate_video_response is None
+            or generate_video_response.__class__ is PredictLongRunningGeneratedVideoResponse
+            else self._checked("generate_video_response", generate_video_response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictRequest(WireModel):
     instances: list[Any] | None = field(
         default=None, metadata={"wire": "instances", "required": True}
     )
     parameters: Any | None = field(default=None, metadata={"wire": "parameters"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        instances: list[Any] | None = None,
+        parameters: Any | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.instances = None if instances is None else self._checked("instances", instances)
+        self.parameters = parameters
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PredictResponse(WireModel):
     predictions: list[Any] | None = field(default=None, metadata={"wire": "predictions"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        predictions: list[Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.predictions = (
+            None if predictions is None else self._checked("predictions", predictions)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class PromptFeedback(WireModel):
     block_reason: BlockedReason | None = field(default=None, metadata={"wire": "blockReason"})
     safety_ratings: list[SafetyRating] | None = field(
         default=None, metadata={"wire": "safetyRatings"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        block_reason: BlockedReason | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.block_reason = (
+            block_reason
+            if block_reason is None or block_reason.__class__ is BlockedReason
+            else self._checked("block_reason", block_reason)
+        )
+        self.safety_ratings = (
+            safety_ratings
+            if safety_ratings is None
+            or safety_ratings.__class__ is list
+            and all_of(safety_ratings, SafetyRating)
+            else self._checked("safety_ratings", safety_ratings)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class RegisterFilesRequest(WireModel):
     uris: list[str] | None = field(default=None, metadata={"wire": "uris", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        uris: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.uris = (
+            uris
+            if uris is None or uris.__class__ is list and all_of(uris, str)
+            else self._checked("uris", uris)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class RegisterFilesResponse(WireModel):
     files: list[File] | None = field(default=None, metadata={"wire": "files"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        files: list[File] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.files = (
+            files
+            if files is None or files.__class__ is list and all_of(files, File)
+            else self._checked("files", files)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class RetrievalConfig(WireModel):
     language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
     lat_lng: LatLng | None = field(default=None, metadata={"wire": "latLng"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        language_code: str | None = None,
+        lat_lng: LatLng | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.language_code = (
+            language_code
+            if language_code is None or language_code.__class__ is str
+            else self._checked("language_code", language_code)
+        )
+        self.lat_lng = (
+            lat_lng
+            if lat_lng is None or lat_lng.__class__ is LatLng
+            else self._checked("lat_lng", lat_lng)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class RetrievalMetadata(WireModel):
     google_search_dynamic_retrieval_score: float | None = field(
         default=None, metadata={"wire": "googleSearchDynamicRetrievalScore"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        google_search_dynamic_retrieval_score: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.google_search_dynamic_retrieval_score = (
+            google_search_dynamic_retrieval_score
+            if google_search_dynamic_retrieval_score is None
+            or google_search_dynamic_retrieval_score.__class__ is float
+            else self._checked(
+                "google_search_dynamic_retrieval_score", google_search_dynamic_retrieval_score
+            )
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class RetrievedContext(WireModel):
     custom_metadata: list[GroundingChunkCustomMetadata] | None = field(
         default=None, metadata={"wire": "customMetadata"}
@@ -2297,21 +6351,98 @@ class RetrievedContext(WireModel):
     title: str | None = field(default=None, metadata={"wire": "title"})
     uri: str | None = field(default=None, metadata={"wire": "uri"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        custom_metadata: list[GroundingChunkCustomMetadata] | None = None,
+        file_search_store: str | None = None,
+        page_number: int | None = None,
+        text: str | None = None,
+        title: str | None = None,
+        uri: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.custom_metadata = (
+            custom_metadata
+            if custom_metadata is None
+            or custom_metadata.__class__ is list
+            and all_of(custom_metadata, GroundingChunkCustomMetadata)
+            else self._checked("custom_metadata", custom_metadata)
+        )
+        self.file_search_store = (
+            file_search_store
+            if file_search_store is None or file_search_store.__class__ is str
+            else self._checked("file_search_store", file_search_store)
+        )
+        self.page_number = (
+            page_number
+            if page_number is None or page_number.__class__ is int
+            else self._checked("page_number", page_number)
+        )
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ReviewSnippet(WireModel):
     google_maps_uri: str | None = field(default=None, metadata={"wire": "googleMapsUri"})
     review_id: str | None = field(default=None, metadata={"wire": "reviewId"})
     title: str | None = field(default=None, metadata={"wire": "title"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        google_maps_uri: str | None = None,
+        review_id: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.google_maps_uri = (
+            google_maps_uri
+            if google_maps_uri is None or google_maps_uri.__class__ is str
+            else self._checked("google_maps_uri", google_maps_uri)
+        )
+        self.review_id = (
+            review_id
+            if review_id is None or review_id.__class__ is str
+            else self._checked("review_id", review_id)
+        )
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SafetyFeedback(WireModel):
     rating: SafetyRating | None = field(default=None, metadata={"wire": "rating"})
     setting: SafetySetting | None = field(default=None, metadata={"wire": "setting"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        rating: SafetyRating | None = None,
+        setting: SafetySetting | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.rating = (
+            rating
+            if rating is None or rating.__class__ is SafetyRating
+            else self._checked("rating", rating)
+        )
+        self.setting = (
+            setting
+            if setting is None or setting.__class__ is SafetySetting
+            else self._checked("setting", setting)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SafetyRating(WireModel):
     blocked: bool | None = field(default=None, metadata={"wire": "blocked"})
     category: HarmCategory | None = field(
@@ -2321,8 +6452,33 @@ class SafetyRating(WireModel):
         default=None, metadata={"wire": "probability", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        blocked: bool | None = None,
+        category: HarmCategory | None = None,
+        probability: HarmProbability | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.blocked = (
+            blocked
+            if blocked is None or blocked.__class__ is bool
+            else self._checked("blocked", blocked)
+        )
+        self.category = (
+            category
+            if category is None or category.__class__ is HarmCategory
+            else self._checked("category", category)
+        )
+        self.probability = (
+            probability
+            if probability is None or probability.__class__ is HarmProbability
+            else self._checked("probability", probability)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SafetySetting(WireModel):
     category: HarmCategory | None = field(
         default=None, metadata={"wire": "category", "required": True}
@@ -2331,8 +6487,27 @@ class SafetySetting(WireModel):
         default=None, metadata={"wire": "threshold", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        category: HarmCategory | None = None,
+        threshold: HarmBlockThreshold | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.category = (
+            category
+            if category is None or category.__class__ is HarmCategory
+            else self._checked("category", category)
+        )
+        self.threshold = (
+            threshold
+            if threshold is None or threshold.__class__ is HarmBlockThreshold
+            else self._checked("threshold", threshold)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Schema(WireModel):
     any_of: list[Schema] | None = field(default=None, metadata={"wire": "anyOf"})
     default: Any | None = field(default=None, metadata={"wire": "default"})
@@ -2357,26 +6532,178 @@ class Schema(WireModel):
     title: str | None = field(default=None, metadata={"wire": "title"})
     type: Type | None = field(default=None, metadata={"wire": "type", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        any_of: list[Schema] | None = None,
+        default: Any | None = None,
+        description: str | None = None,
+        enum: list[str] | None = None,
+        example: Any | None = None,
+        format: str | None = None,
+        items: Schema | None = None,
+        max_items: Int64 | None = None,
+        max_length: Int64 | None = None,
+        max_properties: Int64 | None = None,
+        maximum: float | None = None,
+        min_items: Int64 | None = None,
+        min_length: Int64 | None = None,
+        min_properties: Int64 | None = None,
+        minimum: float | None = None,
+        nullable: bool | None = None,
+        pattern: str | None = None,
+        properties: dict[str, Schema] | None = None,
+        property_ordering: list[str] | None = None,
+        required: list[str] | None = None,
+        title: str | None = None,
+        type: Type | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.any_of = (
+            any_of
+            if any_of is None or any_of.__class__ is list and all_of(any_of, Schema)
+            else self._checked("any_of", any_of)
+        )
+        self.default = default
+        self.description = (
+            description
+            if description is None or description.__class__ is str
+            else self._checked("description", description)
+        )
+        self.enum = (
+            enum
+            if enum is None or enum.__class__ is list and all_of(enum, str)
+            else self._checked("enum", enum)
+        )
+        self.example = example
+        self.format = (
+            format if format is None or format.__class__ is str else self._checked("format", format)
+        )
+        self.items = (
+            items if items is None or items.__class__ is Schema else self._checked("items", items)
+        )
+        self.max_items = None if max_items is None else self._checked("max_items", max_items)
+        self.max_length = None if max_length is None else self._checked("max_length", max_length)
+        self.max_properties = (
+            None if max_properties is None else self._checked("max_properties", max_properties)
+        )
+        self.maximum = (
+            maximum
+            if maximum is None or maximum.__class__ is float
+            else self._checked("maximum", maximum)
+        )
+        self.min_items = None if min_items is None else self._checked("min_items", min_items)
+        self.min_length = None if min_length is None else self._checked("min_length", min_length)
+        self.min_properties = (
+            None if min_properties is None else self._checked("min_properties", min_properties)
+        )
+        self.minimum = (
+            minimum
+            if minimum is None or minimum.__class__ is float
+            else self._checked("minimum", minimum)
+        )
+        self.nullable = (
+            nullable
+            if nullable is None or nullable.__class__ is bool
+            else self._checked("nullable", nullable)
+        )
+        self.pattern = (
+            pattern
+            if pattern is None or pattern.__class__ is str
+            else self._checked("pattern", pattern)
+        )
+        self.properties = None if properties is None else self._checked("properties", properties)
+        self.property_ordering = (
+            property_ordering
+            if property_ordering is None
+            or property_ordering.__class__ is list
+            and all_of(property_ordering, str)
+            else self._checked("property_ordering", property_ordering)
+        )
+        self.required = (
+            required
+            if required is None or required.__class__ is list and all_of(required, str)
+            else self._checked("required", required)
+        )
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
+        self.type = type if type is None or type.__class__ is Type else self._checked("type", type)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SearchEntryPoint(WireModel):
     rendered_content: str | None = field(default=None, metadata={"wire": "renderedContent"})
     sdk_blob: bytes | None = field(default=None, metadata={"wire": "sdkBlob"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        rendered_content: str | None = None,
+        sdk_blob: bytes | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.rendered_content = (
+            rendered_content
+            if rendered_content is None or rendered_content.__class__ is str
+            else self._checked("rendered_content", rendered_content)
+        )
+        self.sdk_blob = (
+            sdk_blob
+            if sdk_blob is None or sdk_blob.__class__ is bytes
+            else self._checked("sdk_blob", sdk_blob)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SearchTypes(WireModel):
     image_search: ImageSearch | None = field(default=None, metadata={"wire": "imageSearch"})
     web_search: WebSearch | None = field(default=None, metadata={"wire": "webSearch"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        image_search: ImageSearch | None = None,
+        web_search: WebSearch | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.image_search = (
+            image_search
+            if image_search is None or image_search.__class__ is ImageSearch
+            else self._checked("image_search", image_search)
+        )
+        self.web_search = (
+            web_search
+            if web_search is None or web_search.__class__ is WebSearch
+            else self._checked("web_search", web_search)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverChunk(WireModel):
     chunk: str | None = field(default=None, metadata={"wire": "chunk", "output_only": True})
     source: str | None = field(default=None, metadata={"wire": "source", "output_only": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        chunk: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.chunk = (
+            chunk if chunk is None or chunk.__class__ is str else self._checked("chunk", chunk)
+        )
+        self.source = (
+            source if source is None or source.__class__ is str else self._checked("source", source)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverConfig(WireModel):
     max_chunks_count: int | None = field(default=None, metadata={"wire": "maxChunksCount"})
     metadata_filters: list[MetadataFilter] | None = field(
@@ -2388,16 +6715,70 @@ class SemanticRetrieverConfig(WireModel):
     query: Content | None = field(default=None, metadata={"wire": "query", "required": True})
     source: str | None = field(default=None, metadata={"wire": "source", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        max_chunks_count: int | None = None,
+        metadata_filters: list[MetadataFilter] | None = None,
+        minimum_relevance_score: float | None = None,
+        query: Content | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.max_chunks_count = (
+            max_chunks_count
+            if max_chunks_count is None or max_chunks_count.__class__ is int
+            else self._checked("max_chunks_count", max_chunks_count)
+        )
+        self.metadata_filters = (
+            metadata_filters
+            if metadata_filters is None
+            or metadata_filters.__class__ is list
+            and all_of(metadata_filters, MetadataFilter)
+            else self._checked("metadata_filters", metadata_filters)
+        )
+        self.minimum_relevance_score = (
+            minimum_relevance_score
+            if minimum_relevance_score is None or minimum_relevance_score.__class__ is float
+            else self._checked("minimum_relevance_score", minimum_relevance_score)
+        )
+        self.query = (
+            query if query is None or query.__class__ is Content else self._checked("query", query)
+        )
+        self.source = (
+            source if source is None or source.__class__ is str else self._checked("source", source)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SpeakerVoiceConfig(WireModel):
     speaker: str | None = field(default=None, metadata={"wire": "speaker", "required": True})
     voice_config: VoiceConfig | None = field(
         default=None, metadata={"wire": "voiceConfig", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        speaker: str | None = None,
+        voice_config: VoiceConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.speaker = (
+            speaker
+            if speaker is None or speaker.__class__ is str
+            else self._checked("speaker", speaker)
+        )
+        self.voice_config = (
+            voice_config
+            if voice_config is None or voice_config.__class__ is VoiceConfig
+            else self._checked("voice_config", voice_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class SpeechConfig(WireModel):
     language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
     multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
@@ -2405,15 +6786,58 @@ class SpeechConfig(WireModel):
     )
     voice_config: VoiceConfig | None = field(default=None, metadata={"wire": "voiceConfig"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        language_code: str | None = None,
+        multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None,
+        voice_config: VoiceConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.language_code = (
+            language_code
+            if language_code is None or language_code.__class__ is str
+            else self._checked("language_code", language_code)
+        )
+        self.multi_speaker_voice_config = (
+            multi_speaker_voice_config
+            if multi_speaker_voice_config is None
+            or multi_speaker_voice_config.__class__ is MultiSpeakerVoiceConfig
+            else self._checked("multi_speaker_voice_config", multi_speaker_voice_config)
+        )
+        self.voice_config = (
+            voice_config
+            if voice_config is None or voice_config.__class__ is VoiceConfig
+            else self._checked("voice_config", voice_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Status(WireModel):
     code: int | None = field(default=None, metadata={"wire": "code"})
     details: list[dict[str, Any]] | None = field(default=None, metadata={"wire": "details"})
     message: str | None = field(default=None, metadata={"wire": "message"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        code: int | None = None,
+        details: list[dict[str, Any]] | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.code = code if code is None or code.__class__ is int else self._checked("code", code)
+        self.details = None if details is None else self._checked("details", details)
+        self.message = (
+            message
+            if message is None or message.__class__ is str
+            else self._checked("message", message)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class StreamableHttpTransport(WireModel):
     headers: dict[str, str] | None = field(default=None, metadata={"wire": "headers"})
     sse_read_timeout: Duration | None = field(default=None, metadata={"wire": "sseReadTimeout"})
@@ -2421,13 +6845,51 @@ class StreamableHttpTransport(WireModel):
     timeout: Duration | None = field(default=None, metadata={"wire": "timeout"})
     url: str | None = field(default=None, metadata={"wire": "url"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        sse_read_timeout: Duration | None = None,
+        terminate_on_close: bool | None = None,
+        timeout: Duration | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.headers = None if headers is None else self._checked("headers", headers)
+        self.sse_read_timeout = (
+            None
+            if sse_read_timeout is None
+            else self._checked("sse_read_timeout", sse_read_timeout)
+        )
+        self.terminate_on_close = (
+            terminate_on_close
+            if terminate_on_close is None or terminate_on_close.__class__ is bool
+            else self._checked("terminate_on_close", terminate_on_close)
+        )
+        self.timeout = None if timeout is None else self._checked("timeout", timeout)
+        self.url = url if url is None or url.__class__ is str else self._checked("url", url)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class StringList(WireModel):
     values: list[str] | None = field(default=None, metadata={"wire": "values"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        values: list[str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.values = (
+            values
+            if values is None or values.__class__ is list and all_of(values, str)
+            else self._checked("values", values)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TextCompletion(WireModel):
     citation_metadata: CitationMetadata | None = field(
         default=None, metadata={"wire": "citationMetadata", "output_only": True}
@@ -2437,20 +6899,79 @@ class TextCompletion(WireModel):
         default=None, metadata={"wire": "safetyRatings"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        citation_metadata: CitationMetadata | None = None,
+        output: str | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.citation_metadata = (
+            citation_metadata
+            if citation_metadata is None or citation_metadata.__class__ is CitationMetadata
+            else self._checked("citation_metadata", citation_metadata)
+        )
+        self.output = (
+            output if output is None or output.__class__ is str else self._checked("output", output)
+        )
+        self.safety_ratings = (
+            safety_ratings
+            if safety_ratings is None
+            or safety_ratings.__class__ is list
+            and all_of(safety_ratings, SafetyRating)
+            else self._checked("safety_ratings", safety_ratings)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TextPrompt(WireModel):
     text: str | None = field(default=None, metadata={"wire": "text", "required": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.text = text if text is None or text.__class__ is str else self._checked("text", text)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ThinkingConfig(WireModel):
     include_thoughts: bool | None = field(default=None, metadata={"wire": "includeThoughts"})
     thinking_budget: int | None = field(default=None, metadata={"wire": "thinkingBudget"})
     thinking_level: ThinkingLevel | None = field(default=None, metadata={"wire": "thinkingLevel"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        include_thoughts: bool | None = None,
+        thinking_budget: int | None = None,
+        thinking_level: ThinkingLevel | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.include_thoughts = (
+            include_thoughts
+            if include_thoughts is None or include_thoughts.__class__ is bool
+            else self._checked("include_thoughts", include_thoughts)
+        )
+        self.thinking_budget = (
+            thinking_budget
+            if thinking_budget is None or thinking_budget.__class__ is int
+            else self._checked("thinking_budget", thinking_budget)
+        )
+        self.thinking_level = (
+            thinking_level
+            if thinking_level is None or thinking_level.__class__ is ThinkingLevel
+            else self._checked("thinking_level", thinking_level)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Tool(WireModel):
     code_execution: CodeExecution | None = field(default=None, metadata={"wire": "codeExecution"})
     computer_use: ComputerUse | None = field(default=None, metadata={"wire": "computerUse"})
@@ -2466,8 +6987,74 @@ class Tool(WireModel):
     mcp_servers: list[McpServer] | None = field(default=None, metadata={"wire": "mcpServers"})
     url_context: UrlContext | None = field(default=None, metadata={"wire": "urlContext"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        code_execution: CodeExecution | None = None,
+        computer_use: ComputerUse | None = None,
+        file_search: FileSearch | None = None,
+        function_declarations: list[FunctionDeclaration] | None = None,
+        google_maps: GoogleMaps | None = None,
+        google_search: GoogleSearch | None = None,
+        google_search_retrieval: GoogleSearchRetrieval | None = None,
+        mcp_servers: list[McpServer] | None = None,
+        url_context: UrlContext | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.code_execution = (
+            code_execution
+            if code_execution is None or code_execution.__class__ is CodeExecution
+            else self._checked("code_execution", code_execution)
+        )
+        self.computer_use = (
+            computer_use
+            if computer_use is None or computer_use.__class__ is ComputerUse
+            else self._checked("computer_use", computer_use)
+        )
+        self.file_search = (
+            file_search
+            if file_search is None or file_search.__class__ is FileSearch
+            else self._checked("file_search", file_search)
+        )
+        self.function_declarations = (
+            function_declarations
+            if function_declarations is None
+            or function_declarations.__class__ is list
+            and all_of(function_declarations, FunctionDeclaration)
+            else self._checked("function_declarations", function_declarations)
+        )
+        self.google_maps = (
+            google_maps
+            if google_maps is None or google_maps.__class__ is GoogleMaps
+            else self._checked("google_maps", google_maps)
+        )
+        self.google_search = (
+            google_search
+            if google_search is None or google_search.__class__ is GoogleSearch
+            else self._checked("google_search", google_search)
+        )
+        self.google_search_retrieval = (
+            google_search_retrieval
+            if google_search_retrieval is None
+            or google_search_retrieval.__class__ is GoogleSearchRetrieval
+            else self._checked("google_search_retrieval", google_search_retrieval)
+        )
+        self.mcp_servers = (
+            mcp_servers
+            if mcp_servers is None
+            or mcp_servers.__class__ is list
+            and all_of(mcp_servers, McpServer)
+            else self._checked("mcp_servers", mcp_servers)
+        )
+        self.url_context = (
+            url_context
+            if url_context is None or url_context.__class__ is UrlContext
+            else self._checked("url_context", url_context)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ToolCall(WireModel):
     args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
     id: str | None = field(default=None, metadata={"wire": "id"})
@@ -2475,8 +7062,25 @@ class ToolCall(WireModel):
         default=None, metadata={"wire": "toolType", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        args: dict[str, Any] | None = None,
+        id: str | None = None,
+        tool_type: ToolType | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.args = None if args is None else self._checked("args", args)
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.tool_type = (
+            tool_type
+            if tool_type is None or tool_type.__class__ is ToolType
+            else self._checked("tool_type", tool_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ToolConfig(WireModel):
     function_calling_config: FunctionCallingConfig | None = field(
         default=None, metadata={"wire": "functionCallingConfig"}
@@ -2488,8 +7092,37 @@ class ToolConfig(WireModel):
         default=None, metadata={"wire": "retrievalConfig"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        function_calling_config: FunctionCallingConfig | None = None,
+        include_server_side_tool_invocations: bool | None = None,
+        retrieval_config: RetrievalConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.function_calling_config = (
+            function_calling_config
+            if function_calling_config is None
+            or function_calling_config.__class__ is FunctionCallingConfig
+            else self._checked("function_calling_config", function_calling_config)
+        )
+        self.include_server_side_tool_invocations = (
+            include_server_side_tool_invocations
+            if include_server_side_tool_invocations is None
+            or include_server_side_tool_invocations.__class__ is bool
+            else self._checked(
+                "include_server_side_tool_invocations", include_server_side_tool_invocations
+            )
+        )
+        self.retrieval_config = (
+            retrieval_config
+            if retrieval_config is None or retrieval_config.__class__ is RetrievalConfig
+            else self._checked("retrieval_config", retrieval_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ToolResponse(WireModel):
     id: str | None = field(default=None, metadata={"wire": "id"})
     response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
@@ -2497,27 +7130,77 @@ class ToolResponse(WireModel):
         default=None, metadata={"wire": "toolType", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        id: str | None = None,
+        response: dict[str, Any] | None = None,
+        tool_type: ToolType | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.id = id if id is None or id.__class__ is str else self._checked("id", id)
+        self.response = None if response is None else self._checked("response", response)
+        self.tool_type = (
+            tool_type
+            if tool_type is None or tool_type.__class__ is ToolType
+            else self._checked("tool_type", tool_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TopCandidates(WireModel):
     candidates: list[LogprobsResultCandidate] | None = field(
         default=None, metadata={"wire": "candidates"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        candidates: list[LogprobsResultCandidate] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.candidates = (
+            candidates
+            if candidates is None
+            or candidates.__class__ is list
+            and all_of(candidates, LogprobsResultCandidate)
+            else self._checked("candidates", candidates)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TransferOwnershipRequest(WireModel):
     email_address: str | None = field(
         default=None, metadata={"wire": "emailAddress", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        email_address: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.email_address = (
+            email_address
+            if email_address is None or email_address.__class__ is str
+            else self._checked("email_address", email_address)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TransferOwnershipResponse(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class TunedModel(WireModel):
     base_model: str | None = field(default=None, metadata={"wire": "baseModel"})
     create_time: datetime.datetime | None = field(
@@ -2545,27 +7228,149 @@ class TunedModel(WireModel):
         default=None, metadata={"wire": "updateTime", "output_only": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        base_model: str | None = None,
+        create_time: datetime.datetime | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        name: str | None = None,
+        reader_project_numbers: list[Int64] | None = None,
+        state: TunedModelState | None = None,
+        temperature: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        tuned_model_source: TunedModelSource | None = None,
+        tuning_task: TuningTask | None = None,
+        update_time: datetime.datetime | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.base_model = (
+            base_model
+            if base_model is None or base_model.__class__ is str
+            else self._checked("base_model", base_model)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.description = (
+            description
+            if description is None or description.__class__ is str
+            else self._checked("description", description)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.reader_project_numbers = (
+            None
+            if reader_project_numbers is None
+            else self._checked("reader_project_numbers", reader_project_numbers)
+        )
+        self.state = (
+            state
+            if state is None or state.__class__ is TunedModelState
+            else self._checked("state", state)
+        )
+        self.temperature = (
+            temperature
+            if temperature is None or temperature.__class__ is float
+            else self._checked("temperature", temperature)
+        )
+        self.top_k = (
+            top_k if top_k is None or top_k.__class__ is int else self._checked("top_k", top_k)
+        )
+        self.top_p = (
+            top_p if top_p is None or top_p.__class__ is float else self._checked("top_p", top_p)
+        )
+        self.tuned_model_source = (
+            tuned_model_source
+            if tuned_model_source is None or tuned_model_source.__class__ is TunedModelSource
+            else self._checked("tuned_model_source", tuned_model_source)
+        )
+        self.tuning_task = (
+            tuning_task
+            if tuning_task is None or tuning_task.__class__ is TuningTask
+            else self._checked("tuning_task", tuning_task)
+        )
+        self.update_time = (
+            None if update_time is None else self._checked("update_time", update_time)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TunedModelSource(WireModel):
     base_model: str | None = field(
         default=None, metadata={"wire": "baseModel", "output_only": True}
     )
     tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        base_model: str | None = None,
+        tuned_model: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.base_model = (
+            base_model
+            if base_model is None or base_model.__class__ is str
+            else self._checked("base_model", base_model)
+        )
+        self.tuned_model = (
+            tuned_model
+            if tuned_model is None or tuned_model.__class__ is str
+            else self._checked("tuned_model", tuned_model)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TuningExample(WireModel):
     output: str | None = field(default=None, metadata={"wire": "output", "required": True})
     text_input: str | None = field(default=None, metadata={"wire": "textInput"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        output: str | None = None,
+        text_input: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.output = (
+            output if output is None or output.__class__ is str else self._checked("output", output)
+        )
+        self.text_input = (
+            text_input
+            if text_input is None or text_input.__class__ is str
+            else self._checked("text_input", text_input)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TuningExamples(WireModel):
     examples: list[TuningExample] | None = field(default=None, metadata={"wire": "examples"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        examples: list[TuningExample] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.examples = (
+            examples
+            if examples is None or examples.__class__ is list and all_of(examples, TuningExample)
+            else self._checked("examples", examples)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TuningSnapshot(WireModel):
     compute_time: datetime.datetime | None = field(
         default=None, metadata={"wire": "computeTime", "output_only": True}
@@ -2576,8 +7381,31 @@ class TuningSnapshot(WireModel):
     )
     step: int | None = field(default=None, metadata={"wire": "step", "output_only": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        compute_time: datetime.datetime | None = None,
+        epoch: int | None = None,
+        mean_loss: float | None = None,
+        step: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.compute_time = (
+            None if compute_time is None else self._checked("compute_time", compute_time)
+        )
+        self.epoch = (
+            epoch if epoch is None or epoch.__class__ is int else self._checked("epoch", epoch)
+        )
+        self.mean_loss = (
+            mean_loss
+            if mean_loss is None or mean_loss.__class__ is float
+            else self._checked("mean_loss", mean_loss)
+        )
+        self.step = step if step is None or step.__class__ is int else self._checked("step", step)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class TuningTask(WireModel):
     complete_time: datetime.datetime | None = field(
         default=None, metadata={"wire": "completeTime", "output_only": True}
@@ -2595,8 +7423,41 @@ class TuningTask(WireModel):
         default=None, metadata={"wire": "trainingData", "required": True}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        complete_time: datetime.datetime | None = None,
+        hyperparameters: Hyperparameters | None = None,
+        snapshots: list[TuningSnapshot] | None = None,
+        start_time: datetime.datetime | None = None,
+        training_data: Dataset | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.complete_time = (
+            None if complete_time is None else self._checked("complete_time", complete_time)
+        )
+        self.hyperparameters = (
+            hyperparameters
+            if hyperparameters is None or hyperparameters.__class__ is Hyperparameters
+            else self._checked("hyperparameters", hyperparameters)
+        )
+        self.snapshots = (
+            snapshots
+            if snapshots is None
+            or snapshots.__class__ is list
+            and all_of(snapshots, TuningSnapshot)
+            else self._checked("snapshots", snapshots)
+        )
+        self.start_time = None if start_time is None else self._checked("start_time", start_time)
+        self.training_data = (
+            training_data
+            if training_data is None or training_data.__class__ is Dataset
+            else self._checked("training_data", training_data)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UploadFileConfig(WireModel):
     display_name: str | None = field(
         default=None, metadata={"wire": "displayName", "to": "body.file.displayName"}
@@ -2607,13 +7468,45 @@ class UploadFileConfig(WireModel):
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "to": "media_type"})
     name: str | None = field(default=None, metadata={"wire": "name", "to": "body.file.name"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        display_name: str | None = None,
+        http_options: HttpOptions | None = None,
+        mime_type: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.http_options = (
+            http_options
+            if http_options is None or http_options.__class__ is HttpOptions
+            else self._checked("http_options", http_options)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreMetadata(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreOperation(WireModel):
     done: bool | None = field(default=None, metadata={"wire": "done"})
     error: Status | None = field(default=None, metadata={"wire": "error"})
@@ -2625,8 +7518,35 @@ class UploadToFileSearchStoreOperation(WireModel):
         default=None, metadata={"wire": "response"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        done: bool | None = None,
+        error: Status | None = None,
+        metadata: UploadToFileSearchStoreMetadata | None = None,
+        name: str | None = None,
+        response: UploadToFileSearchStoreResponse | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.done = done if done is None or done.__class__ is bool else self._checked("done", done)
+        self.error = (
+            error if error is None or error.__class__ is Status else self._checked("error", error)
+        )
+        self.metadata = (
+            metadata
+            if metadata is None or metadata.__class__ is UploadToFileSearchStoreMetadata
+            else self._checked("metadata", metadata)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.response = (
+            response
+            if response is None or response.__class__ is UploadToFileSearchStoreResponse
+            else self._checked("response", response)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreRequest(WireModel):
     chunking_config: ChunkingConfig | None = field(
         default=None, metadata={"wire": "chunkingConfig"}
@@ -2637,34 +7557,131 @@ class UploadToFileSearchStoreRequest(WireModel):
     display_name: str | None = field(default=None, metadata={"wire": "displayName"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        chunking_config: ChunkingConfig | None = None,
+        custom_metadata: list[CustomMetadata] | None = None,
+        display_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.chunking_config = (
+            chunking_config
+            if chunking_config is None or chunking_config.__class__ is ChunkingConfig
+            else self._checked("chunking_config", chunking_config)
+        )
+        self.custom_metadata = (
+            custom_metadata
+            if custom_metadata is None
+            or custom_metadata.__class__ is list
+            and all_of(custom_metadata, CustomMetadata)
+            else self._checked("custom_metadata", custom_metadata)
+        )
+        self.display_name = (
+            display_name
+            if display_name is None or display_name.__class__ is str
+            else self._checked("display_name", display_name)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreResponse(WireModel):
     document_name: str | None = field(default=None, metadata={"wire": "documentName"})
     mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
     parent: str | None = field(default=None, metadata={"wire": "parent"})
     size_bytes: Int64 | None = field(default=None, metadata={"wire": "sizeBytes"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        document_name: str | None = None,
+        mime_type: str | None = None,
+        parent: str | None = None,
+        size_bytes: Int64 | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.document_name = (
+            document_name
+            if document_name is None or document_name.__class__ is str
+            else self._checked("document_name", document_name)
+        )
+        self.mime_type = (
+            mime_type
+            if mime_type is None or mime_type.__class__ is str
+            else self._checked("mime_type", mime_type)
+        )
+        self.parent = (
+            parent if parent is None or parent.__class__ is str else self._checked("parent", parent)
+        )
+        self.size_bytes = None if size_bytes is None else self._checked("size_bytes", size_bytes)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UrlContext(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class UrlContextMetadata(WireModel):
     url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"wire": "urlMetadata"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        url_metadata: list[UrlMetadata] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.url_metadata = (
+            url_metadata
+            if url_metadata is None
+            or url_metadata.__class__ is list
+            and all_of(url_metadata, UrlMetadata)
+            else self._checked("url_metadata", url_metadata)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UrlMetadata(WireModel):
     retrieved_url: str | None = field(default=None, metadata={"wire": "retrievedUrl"})
     url_retrieval_status: UrlRetrievalStatus | None = field(
         default=None, metadata={"wire": "urlRetrievalStatus"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        retrieved_url: str | None = None,
+        url_retrieval_status: UrlRetrievalStatus | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.retrieved_url = (
+            retrieved_url
+            if retrieved_url is None or retrieved_url.__class__ is str
+            else self._checked("retrieved_url", retrieved_url)
+        )
+        self.url_retrieval_status = (
+            url_retrieval_status
+            if url_retrieval_status is None or url_retrieval_status.__class__ is UrlRetrievalStatus
+            else self._checked("url_retrieval_status", url_retrieval_status)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class UsageMetadata(WireModel):
     cache_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
@@ -2693,47 +7710,212 @@ class UsageMetadata(WireModel):
     )
     total_token_count: int | None = field(default=None, metadata={"wire": "totalTokenCount"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        cache_tokens_details: list[ModalityTokenCount] | None = None,
+        cached_content_token_count: int | None = None,
+        candidates_token_count: int | None = None,
+        candidates_tokens_details: list[ModalityTokenCount] | None = None,
+        prompt_token_count: int | None = None,
+        prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        thoughts_token_count: int | None = None,
+        tool_use_prompt_token_count: int | None = None,
+        tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        total_token_count: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.cache_tokens_details = (
+            cache_tokens_details
+            if cache_tokens_details is None
+            or cache_tokens_details.__class__ is list
+            and all_of(cache_tokens_details, ModalityTokenCount)
+            else self._checked("cache_tokens_details", cache_tokens_details)
+        )
+        self.cached_content_token_count = (
+            cached_content_token_count
+            if cached_content_token_count is None or cached_content_token_count.__class__ is int
+            else self._checked("cached_content_token_count", cached_content_token_count)
+        )
+        self.candidates_token_count = (
+            candidates_token_count
+            if candidates_token_count is None or candidates_token_count.__class__ is int
+            else self._checked("candidates_token_count", candidates_token_count)
+        )
+        self.candidates_tokens_details = (
+            candidates_tokens_details
+            if candidates_tokens_details is None
+            or candidates_tokens_details.__class__ is list
+            and all_of(candidates_tokens_details, ModalityTokenCount)
+            else self._checked("candidates_tokens_details", candidates_tokens_details)
+        )
+        self.prompt_token_count = (
+            prompt_token_count
+            if prompt_token_count is None or prompt_token_count.__class__ is int
+            else self._checked("prompt_token_count", prompt_token_count)
+        )
+        self.prompt_tokens_details = (
+            prompt_tokens_details
+            if prompt_tokens_details is None
+            or prompt_tokens_details.__class__ is list
+            and all_of(prompt_tokens_details, ModalityTokenCount)
+            else self._checked("prompt_tokens_details", prompt_tokens_details)
+        )
+        self.thoughts_token_count = (
+            thoughts_token_count
+            if thoughts_token_count is None or thoughts_token_count.__class__ is int
+            else self._checked("thoughts_token_count", thoughts_token_count)
+        )
+        self.tool_use_prompt_token_count = (
+            tool_use_prompt_token_count
+            if tool_use_prompt_token_count is None or tool_use_prompt_token_count.__class__ is int
+            else self._checked("tool_use_prompt_token_count", tool_use_prompt_token_count)
+        )
+        self.tool_use_prompt_tokens_details = (
+            tool_use_prompt_tokens_details
+            if tool_use_prompt_tokens_details is None
+            or tool_use_prompt_tokens_details.__class__ is list
+            and all_of(tool_use_prompt_tokens_details, ModalityTokenCount)
+            else self._checked("tool_use_prompt_tokens_details", tool_use_prompt_tokens_details)
+        )
+        self.total_token_count = (
+            total_token_count
+            if total_token_count is None or total_token_count.__class__ is int
+            else self._checked("total_token_count", total_token_count)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Video(WireModel):
     uri: str | None = field(default=None, metadata={"wire": "uri"})
     video: bytes | None = field(default=None, metadata={"wire": "video"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        uri: str | None = None,
+        video: bytes | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
+        self.video = (
+            video if video is None or video.__class__ is bytes else self._checked("video", video)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class VideoFileMetadata(WireModel):
     video_duration: Duration | None = field(default=None, metadata={"wire": "videoDuration"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        video_duration: Duration | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.video_duration = (
+            None if video_duration is None else self._checked("video_duration", video_duration)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class VideoMetadata(WireModel):
     end_offset: Duration | None = field(default=None, metadata={"wire": "endOffset"})
     fps: float | None = field(default=None, metadata={"wire": "fps"})
     start_offset: Duration | None = field(default=None, metadata={"wire": "startOffset"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        end_offset: Duration | None = None,
+        fps: float | None = None,
+        start_offset: Duration | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.end_offset = None if end_offset is None else self._checked("end_offset", end_offset)
+        self.fps = fps if fps is None or fps.__class__ is float else self._checked("fps", fps)
+        self.start_offset = (
+            None if start_offset is None else self._checked("start_offset", start_offset)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class VoiceConfig(WireModel):
     prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
         default=None, metadata={"wire": "prebuiltVoiceConfig"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        prebuilt_voice_config: PrebuiltVoiceConfig | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.prebuilt_voice_config = (
+            prebuilt_voice_config
+            if prebuilt_voice_config is None
+            or prebuilt_voice_config.__class__ is PrebuiltVoiceConfig
+            else self._checked("prebuilt_voice_config", prebuilt_voice_config)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Web(WireModel):
     title: str | None = field(default=None, metadata={"wire": "title", "output_only": True})
     uri: str | None = field(default=None, metadata={"wire": "uri", "output_only": True})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        title: str | None = None,
+        uri: str | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.title = (
+            title if title is None or title.__class__ is str else self._checked("title", title)
+        )
+        self.uri = uri if uri is None or uri.__class__ is str else self._checked("uri", uri)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class WebSearch(WireModel):
-    pass
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class WhiteSpaceConfig(WireModel):
     max_overlap_tokens: int | None = field(default=None, metadata={"wire": "maxOverlapTokens"})
     max_tokens_per_chunk: int | None = field(default=None, metadata={"wire": "maxTokensPerChunk"})
+
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        max_overlap_tokens: int | None = None,
+        max_tokens_per_chunk: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.max_overlap_tokens = (
+            max_overlap_tokens
+            if max_overlap_tokens is None or max_overlap_tokens.__class__ is int
+            else self._checked("max_overlap_tokens", max_overlap_tokens)
+        )
+        self.max_tokens_per_chunk = (
+            max_tokens_per_chunk
+            if max_tokens_per_chunk is None or max_tokens_per_chunk.__class__ is int
+            else self._checked("max_tokens_per_chunk", max_tokens_per_chunk)
+        )
 
 
 # What friendly-input fields accept; the runtime turns each into the wire type.

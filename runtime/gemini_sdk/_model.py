@@ -3,7 +3,8 @@
 Generated classes are declarative attrs classes; all behaviour lives here, once:
 JSON and dict conversion (through the one converter in `_convert`), and the check that turns
 friendly input (dicts, enum strings, a model class where an instance is meant) into typed
-values or raises a TypeError naming the field.
+values or raises a TypeError naming the field. A generated `__init__` only tests each set
+value's class inline and calls `_checked` when that is not already exactly right.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime
 import enum
 import operator
-import threading
 import types as _types
 import typing
 from collections.abc import Callable
@@ -53,15 +53,6 @@ class WireEnum(str, enum.Enum):
         return self._name_ in type(self).__members__
 
 
-class _DecodeState(threading.local):
-    # The converter builds objects from values it has already checked; it switches the
-    # construction-time check off for its own thread while it does.
-    trusted = False
-
-
-decode_state = _DecodeState()
-
-
 @define(kw_only=True)
 class WireModel:
     """Shared behaviour of every generated object type."""
@@ -81,24 +72,18 @@ class WireModel:
         ]
         return f"{type(self).__name__}({', '.join(shown)})"
 
-    def __attrs_post_init__(self) -> None:
-        if decode_state.trusted:
-            return
+    def _checked(self, name: str, value: Any) -> Any:
+        """The slow path of a generated __init__: a value not of exactly the expected class is
+        coerced where friendly input allows (a dict, an enum string, ...) or rejected."""
         cls = type(self)
-        plan = _CHECKS.get(cls) or _build_checks(cls)
-        # one C call reads every field; most are None and cost nothing more
-        for (name, check), value in zip(plan.checks, plan.read(self), strict=True):
-            if value is None:
-                continue
-            try:
-                checked = check(value)
-            except _Mismatch as mismatch:
-                raise TypeError(
-                    f"{cls.__name__}.{name}{mismatch.where}: expected {mismatch.expected}, "
-                    f"got {_describe(mismatch.value)}"
-                ) from None
-            if checked is not value:
-                object.__setattr__(self, name, checked)
+        checks = _CHECKS.get(cls) or _build_checks(cls)
+        try:
+            return checks[name](value)
+        except _Mismatch as mismatch:
+            raise TypeError(
+                f"{cls.__name__}.{name}{mismatch.where}: expected {mismatch.expected}, "
+                f"got {_describe(mismatch.value)}"
+            ) from None
 
     @classmethod
     def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
@@ -134,6 +119,15 @@ class _Mismatch(Exception):
         self.expected, self.value, self.where = expected, value, where
 
 
+_NUMBERS = frozenset({float, int})
+
+
+def all_of(values: list[Any], kind: type) -> bool:
+    """Whether every item is exactly of `kind` (ints count as floats): one C-level pass,
+    so a 3,072-float embedding costs no Python per item."""
+    return set(map(type, values)) <= (_NUMBERS if kind is float else {kind})
+
+
 def _describe(value: object) -> str:
     text = repr(value)
     return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
@@ -142,32 +136,20 @@ def _describe(value: object) -> str:
 Check = Callable[[Any], Any]
 
 
-@attrs.frozen
-class _CheckPlan:
-    checks: list[tuple[str, Check]]
-    read: Callable[[Any], tuple[Any, ...]]  # all checked fields' values at once
+_CHECKS: dict[type, dict[str, Check]] = {}
 
 
-_CHECKS: dict[type, _CheckPlan] = {}
-
-
-def _build_checks(cls: type) -> _CheckPlan:
+def _build_checks(cls: type) -> dict[str, Check]:
     attrs.resolve_types(cls)
-    checks = [
-        (
-            f.name,
-            _transform_check(f.metadata["transform"])
-            if "transform" in f.metadata
-            else checker(_strip_optional(f.type)),
-        )
+    checks = {
+        f.name: _transform_check(f.metadata["transform"])
+        if "transform" in f.metadata
+        else checker(_strip_optional(f.type))
         for f in attrs.fields(cls)
         if "wire" in f.metadata
-    ]
-    names = [name for name, _ in checks]
-    getter = operator.attrgetter(*names) if names else (lambda _: ())
-    read = getter if len(names) != 1 else (lambda obj: (getter(obj),))
-    plan = _CHECKS[cls] = _CheckPlan(checks, read)
-    return plan
+    }
+    _CHECKS[cls] = checks
+    return checks
 
 
 def _strip_optional(tp: Any) -> Any:

@@ -188,7 +188,17 @@ def test_field_annotations(types_py: str) -> None:
 
 def test_model_and_enum_classes(types_py: str) -> None:
     assert re.search(r"^@define\(kw_only=True[^)]*\)\nclass Thing\(WireModel\):$", types_py, re.M)
-    assert "class Empty(WireModel):\n    pass\n" in types_py
+    empty = re.search(r"^class Empty\(WireModel\):\n(.*?)(?=^\S|\Z)", types_py, re.M | re.S)
+    assert empty is not None
+    assert "unknown_fields: dict[str, Any] | None = None," in empty[1]
+    assert "field(" not in empty[1]
+
+
+def test_init_checks_the_class_inline_and_falls_back_to_the_runtime(types_py: str) -> None:
+    assert "things.__class__ is list and all_of(things, Thing)" in types_py
+    assert 'else self._checked("things", things)' in types_py
+    # int64 has a range to check: always the run-time path
+    assert 'None if size is None else self._checked("size", size)' in types_py
     assert "class Color(WireEnum):\n" in types_py
     assert '    RED = "red"\n' in types_py
     assert '    V1_1 = "1:1"\n' in types_py

@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 from attrs import define, field
 
 from gemini_sdk._helpers import WidgetHelpers
-from gemini_sdk._model import WireEnum, WireModel
+from gemini_sdk._model import WireEnum, WireModel, all_of
 from gemini_sdk._wire import Int64
 
 __all__ = [
@@ -30,7 +30,7 @@ class WidgetKind(WireEnum):
     V1_1 = "1:1"
 
 
-@define(kw_only=True, repr=False)
+@define(kw_only=True, repr=False, init=False)
 class CreateWidgetConfig(WireModel):
     children: WidgetListUnion | None = field(
         default=None, metadata={"wire": "children", "transform": "widgets", "to": "body.children"}
@@ -39,22 +39,69 @@ class CreateWidgetConfig(WireModel):
         default=None, metadata={"wire": "labels", "to": "body.labels"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        children: WidgetListUnion | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.children = None if children is None else self._checked("children", children)
+        self.labels = None if labels is None else self._checked("labels", labels)
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListWidgetsConfig(WireModel):
     filter: str | None = field(default=None, metadata={"wire": "filter", "to": "query.filter"})
     page_size: int | None = field(
         default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
     )
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        filter: str | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.filter = (
+            filter if filter is None or filter.__class__ is str else self._checked("filter", filter)
+        )
+        self.page_size = (
+            page_size
+            if page_size is None or page_size.__class__ is int
+            else self._checked("page_size", page_size)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class ListWidgetsResponse(WireModel):
     next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
     widgets: list[Widget] | None = field(default=None, metadata={"wire": "widgets"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        next_page_token: str | None = None,
+        widgets: list[Widget] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.next_page_token = (
+            next_page_token
+            if next_page_token is None or next_page_token.__class__ is str
+            else self._checked("next_page_token", next_page_token)
+        )
+        self.widgets = (
+            widgets
+            if widgets is None or widgets.__class__ is list and all_of(widgets, Widget)
+            else self._checked("widgets", widgets)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class Widget(WidgetHelpers, WireModel):
     response_json_schema_: Any | None = field(
         default=None, metadata={"wire": "_responseJsonSchema"}
@@ -76,11 +123,87 @@ class Widget(WidgetHelpers, WireModel):
     type: str | None = field(default=None, metadata={"wire": "type"})
     weight: float | None = field(default=None, metadata={"wire": "weight"})
 
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        response_json_schema_: Any | None = None,
+        children: list[Widget] | None = None,
+        create_time: datetime.datetime | None = None,
+        import_: bool | None = None,
+        kind: WidgetKind | None = None,
+        labels: dict[str, str] | None = None,
+        legacy_name: str | None = None,
+        name: str | None = None,
+        payload: bytes | None = None,
+        response_json_schema: Any | None = None,
+        size_bytes: Int64 | None = None,
+        type: str | None = None,
+        weight: float | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.response_json_schema_ = response_json_schema_
+        self.children = (
+            children
+            if children is None or children.__class__ is list and all_of(children, Widget)
+            else self._checked("children", children)
+        )
+        self.create_time = (
+            None if create_time is None else self._checked("create_time", create_time)
+        )
+        self.import_ = (
+            import_
+            if import_ is None or import_.__class__ is bool
+            else self._checked("import_", import_)
+        )
+        self.kind = (
+            kind if kind is None or kind.__class__ is WidgetKind else self._checked("kind", kind)
+        )
+        self.labels = None if labels is None else self._checked("labels", labels)
+        self.legacy_name = (
+            legacy_name
+            if legacy_name is None or legacy_name.__class__ is str
+            else self._checked("legacy_name", legacy_name)
+        )
+        self.name = name if name is None or name.__class__ is str else self._checked("name", name)
+        self.payload = (
+            payload
+            if payload is None or payload.__class__ is bytes
+            else self._checked("payload", payload)
+        )
+        self.response_json_schema = response_json_schema
+        self.size_bytes = None if size_bytes is None else self._checked("size_bytes", size_bytes)
+        self.type = type if type is None or type.__class__ is str else self._checked("type", type)
+        self.weight = (
+            weight
+            if weight is None or weight.__class__ is float
+            else self._checked("weight", weight)
+        )
 
-@define(kw_only=True, repr=False)
+
+@define(kw_only=True, repr=False, init=False)
 class WidgetChange(WireModel):
     parent: Widget | None = field(default=None, metadata={"wire": "parent"})
     sequence: int | None = field(default=None, metadata={"wire": "sequence"})
+
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+        parent: Widget | None = None,
+        sequence: int | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
+        self.parent = (
+            parent
+            if parent is None or parent.__class__ is Widget
+            else self._checked("parent", parent)
+        )
+        self.sequence = (
+            sequence
+            if sequence is None or sequence.__class__ is int
+            else self._checked("sequence", sequence)
+        )
 
 
 # What friendly-input fields accept; the runtime turns each into the wire type.
