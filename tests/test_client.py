@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import attrs
 import httpx
 import pytest
 import yaml
+from fakes import Server, fake_client
 
 import gemini_sdk as genai
 from gemini_sdk import errors, types
@@ -28,41 +28,7 @@ STREAM = f"/v1beta/models/{MODEL}:streamGenerateContent"
 SDK_YAML = Path(__file__).resolve().parents[1] / "spec" / "sdk.yaml"
 
 
-# -- a recording fake server ---------------------------------------------------------------------
-
-
-Answer = Any  # dict (a 200 JSON answer) | httpx.Response | BaseException | callable(request)
-
-
-class Server:
-    """Records every request; answers from a queue first, then from `route`."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.queue: list[Answer] = []
-        self.route: Callable[[httpx.Request], Answer] | None = None
-
-    def reply(self, *answers: Answer) -> None:
-        self.queue.extend(answers)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.queue:
-            answer = self.queue.pop(0)
-        else:
-            assert self.route is not None, f"unexpected request {request.method} {request.url}"
-            answer = self.route
-        if callable(answer) and not isinstance(answer, httpx.Response):
-            answer = answer(request)
-        if isinstance(answer, BaseException):
-            raise answer
-        if isinstance(answer, httpx.Response):
-            return answer
-        return httpx.Response(200, json=answer)
-
-    @property
-    def last(self) -> httpx.Request:
-        return self.requests[-1]
+# -- answers for the fake server -------------------------------------------------------------
 
 
 def sse(*payloads: dict[str, Any], newline: bytes = b"\n") -> httpx.Response:
@@ -77,23 +43,7 @@ def error_response(code: int, status: str, message: str = "boom") -> httpx.Respo
 
 
 def make_client(server: Server, **kwargs: Any) -> genai.Client:
-    client = genai.Client(
-        api_key=KEY,
-        http_client=httpx.Client(transport=httpx.MockTransport(server)),
-        async_http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
-        **kwargs,
-    )
-    sleeps: list[float] = []
-
-    async def async_sleep(delay: float) -> None:
-        sleeps.append(delay)
-
-    client._transport.sleep = sleeps.append
-    client._transport.rand = lambda: 0.0
-    client.aio._transport.sleep = async_sleep
-    client.aio._transport.rand = lambda: 0.0
-    client.sleeps = sleeps  # type: ignore[attr-defined]
-    return client
+    return fake_client(server, KEY, **kwargs)
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ import json
 import logging
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from fakes import Server, fake_client
 
 import gemini_sdk as genai
 from gemini_sdk import _http, errors, types
@@ -29,51 +30,8 @@ STREAM = f"/v1beta/models/{MODEL}:streamGenerateContent"
 RAND = 0.25  # the injected jitter draw
 
 
-class Server:
-    """Records requests; answers from a queue first, then from `route`."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.queue: list[Any] = []
-        self.route: Callable[[httpx.Request], Any] | None = None
-
-    def reply(self, *answers: Any) -> None:
-        self.queue.extend(answers)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.queue:
-            answer = self.queue.pop(0)
-        else:
-            assert self.route is not None, f"unexpected request {request.method} {request.url}"
-            answer = self.route
-        if callable(answer) and not isinstance(answer, httpx.Response):
-            answer = answer(request)
-        if isinstance(answer, BaseException):
-            raise answer
-        if isinstance(answer, httpx.Response):
-            return answer
-        return httpx.Response(200, json=answer)
-
-
 def make_client(server: Server, **kwargs: Any) -> genai.Client:
-    client = genai.Client(
-        api_key=KEY,
-        http_client=httpx.Client(transport=httpx.MockTransport(server)),
-        async_http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
-        **kwargs,
-    )
-    sleeps: list[float] = []
-
-    async def async_sleep(delay: float) -> None:
-        sleeps.append(delay)
-
-    client._transport.sleep = sleeps.append
-    client._transport.rand = lambda: RAND
-    client.aio._transport.sleep = async_sleep
-    client.aio._transport.rand = lambda: RAND
-    client.sleeps = sleeps  # type: ignore[attr-defined]
-    return client
+    return fake_client(server, KEY, RAND, **kwargs)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Lazy iteration over list operations, page by page, and over streamed responses."""
+"""Lazy iteration over list operations, page by page."""
 
 from __future__ import annotations
 
