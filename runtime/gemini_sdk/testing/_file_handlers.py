@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import ApiError, invalid_argument
 from gemini_sdk.testing._faults import normal_command
 from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH
 from gemini_sdk.testing._handlers import handles
 from gemini_sdk.testing._paging import page
-from gemini_sdk.testing._reply import Call, Reply, json_reply
+from gemini_sdk.testing._reply import Reply, json_reply
 
 CHUNK_GRANULARITY = 8 * 1024 * 1024  # advertised, as the service does; not enforced
 LIST_DEFAULT_SIZE = 10

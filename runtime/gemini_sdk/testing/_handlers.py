@@ -10,10 +10,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gemini_sdk.testing import _generate as gen
+from gemini_sdk.testing._call import Call, Handler
 from gemini_sdk.testing._errors import invalid_argument, not_found
 from gemini_sdk.testing._model_zoo import ModelCard
 from gemini_sdk.testing._paging import page
-from gemini_sdk.testing._reply import Call, Handler, Reply, json_reply, stream_reply
+from gemini_sdk.testing._reply import Reply, json_reply, stream_reply
 from gemini_sdk.testing._rules import check_contents, check_generate, check_input_limit
 from gemini_sdk.testing._tokens import Tally, text_tokens
 

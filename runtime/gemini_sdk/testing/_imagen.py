@@ -16,9 +16,10 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import invalid_argument, not_found
 from gemini_sdk.testing._handlers import handles
-from gemini_sdk.testing._reply import Call, Reply, json_reply
+from gemini_sdk.testing._reply import Reply, json_reply
 from gemini_sdk.testing._tokens import text_tokens
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -1,33 +1,17 @@
-"""What a handler receives (`Call`) and returns (`Reply`): plain data, no Starlette types."""
+"""What a handler returns (`Reply`): plain data, no Starlette types."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import orjson
 
-from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing._errors import JSON_TYPE
 
-if TYPE_CHECKING:
-    from gemini_sdk.testing._state import EmulatorState
-
 SSE_TYPE = "text/event-stream"
-
-
-@attrs.frozen
-class Call:
-    state: EmulatorState
-    operation: OperationSpec[Any]
-    params: dict[str, str]  # path parameters by their Python name
-    query: Mapping[str, str]
-    body: dict[str, Any]  # canonical wire JSON, validated; {} for operations without a body
-    api_key: str
-    headers: Mapping[str, str] = attrs.field(factory=dict)  # lower-case names
-    base_url: str = ""  # scheme://host the request came to, for URLs in answers
 
 
 @attrs.frozen
@@ -38,9 +22,6 @@ class Reply:
     stream: Callable[[], AsyncIterator[bytes]] | None = None
     media_type: str = JSON_TYPE
     headers: Mapping[str, str] = attrs.field(factory=dict)
-
-
-Handler = Callable[[Call], Reply]
 
 
 def json_reply(data: Any, status: int = 200) -> Reply:
