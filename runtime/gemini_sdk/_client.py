@@ -10,15 +10,12 @@ import httpx
 
 from _gemini_sdk_gen.resources import AsyncResources, Resources
 from gemini_sdk._chat import AsyncChats, Chats
-from gemini_sdk._http import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport, TransportConfig
-from gemini_sdk._retry import RetryPolicy
+from gemini_sdk._http import AsyncTransport, SyncTransport
+from gemini_sdk._options import TransportConfig, check_options, default_config, merged
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.endpoints import AsyncEndpoints, Endpoints
     from _gemini_sdk_gen.types import HttpOptions
-
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-DEFAULT_API_VERSION = "v1beta"
 
 
 class MissingAPIKeyError(ValueError):
@@ -58,15 +55,8 @@ def _options(http_options: Any) -> HttpOptions:
 
 def _config(api_key: str | None, http_options: Any) -> TransportConfig:
     options = _options(http_options)
-    timeout = DEFAULT_TIMEOUT if options.timeout is None else httpx.Timeout(options.timeout / 1000)
-    return TransportConfig(
-        api_key=_api_key(api_key),
-        base_url=options.base_url or os.environ.get("GOOGLE_GEMINI_BASE_URL") or DEFAULT_BASE_URL,
-        api_version=options.api_version or DEFAULT_API_VERSION,
-        timeout=timeout,
-        headers=dict(options.headers or {}),
-        retry=RetryPolicy.from_options(options.retry_options),
-    )
+    check_options(options, "http_options")
+    return merged(default_config(_api_key(api_key)), options)
 
 
 class Client(Resources):

@@ -59,6 +59,8 @@ class PreparedRequest:
     json: dict[str, Any] | None
     headers: dict[str, str]
     timeout: Timeout | None
+    # A call's own `types.HttpOptions`, merged over the client's by the transport.
+    http_options: Any = None
 
 
 def prepare(
@@ -71,6 +73,7 @@ def prepare(
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, Any] | None = None,
     extra_body: Mapping[str, Any] | None = None,
+    http_options: Any = None,
 ) -> PreparedRequest:
     path_args = {}
     for param in operation.path_params:
@@ -108,6 +111,7 @@ def prepare(
         json=json_body,
         headers=dict(extra_headers or {}),
         timeout=timeout,
+        http_options=http_options,
     )
 
 

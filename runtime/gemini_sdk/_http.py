@@ -22,6 +22,7 @@ import httpx
 from gemini_sdk import errors
 from gemini_sdk._convert import dumps, loads, structure
 from gemini_sdk._endpoint import PreparedRequest, Timeout
+from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._retry import RetryPolicy
 from gemini_sdk._sse import SSEDecoder
 from gemini_sdk._upload import UploadSource
@@ -29,23 +30,13 @@ from gemini_sdk._version import __version__
 
 logger = logging.getLogger("gemini_sdk")
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 UPLOAD_CHUNK_SIZE = 8 * 1024 * 1024
 _SPEC_VERSION_PREFIX = "/v1beta/"
 
 
-@attrs.frozen(repr=False)
-class TransportConfig:
-    api_key: str
-    base_url: str
-    api_version: str
-    timeout: httpx.Timeout
-    headers: dict[str, str]
-    retry: RetryPolicy
-
-    def __repr__(self) -> str:
-        # The key never appears in a repr.
-        return f"TransportConfig(base_url={self.base_url!r}, api_version={self.api_version!r})"
+def _for(config: TransportConfig, request: PreparedRequest) -> TransportConfig:
+    """The client's config with the call's own HttpOptions over it."""
+    return config if request.http_options is None else merged(config, request.http_options)
 
 
 def _url(config: TransportConfig, path: str) -> str:
@@ -160,7 +151,7 @@ class SyncTransport:
         self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
     ) -> httpx.Response:
         """Send with retries; return a successful response or raise the typed error."""
-        loop = _RetryLoop(self.config.retry, self.rand)
+        loop = _RetryLoop(_for(self.config, request).retry, self.rand)
         while True:
             loop.attempt += 1
             started = time.perf_counter()
@@ -182,15 +173,21 @@ class SyncTransport:
             self.sleep(delay)
 
     def call(self, request: PreparedRequest) -> Any:
-        response = self._send(lambda: _build(self.http, self.config, request), request)
+        response = self._send(
+            lambda: _build(self.http, _for(self.config, request), request), request
+        )
         return _decode(request, response)
 
     def download(self, request: PreparedRequest) -> bytes:
-        response = self._send(lambda: _build(self.http, self.config, request), request)
+        response = self._send(
+            lambda: _build(self.http, _for(self.config, request), request), request
+        )
         return response.content
 
     def stream(self, request: PreparedRequest) -> Iterator[Any]:
-        response = self._send(lambda: _build(self.http, self.config, request), request, stream=True)
+        response = self._send(
+            lambda: _build(self.http, _for(self.config, request), request), request, stream=True
+        )
         return self._events(request, response)
 
     def _events(self, request: PreparedRequest, response: httpx.Response) -> Iterator[Any]:
@@ -210,7 +207,7 @@ class SyncTransport:
 
     def upload(self, request: PreparedRequest, media: UploadSource, mime_type: str | None) -> Any:
         source, size, mime = _open_media(media, mime_type)
-        steps = _upload_steps(self.config, request, source, size, mime)
+        steps = _upload_steps(_for(self.config, request), request, source, size, mime)
         try:
             step = next(steps)
             while True:
@@ -250,7 +247,7 @@ class AsyncTransport:
     async def _send(
         self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
     ) -> httpx.Response:
-        loop = _RetryLoop(self.config.retry, self.rand)
+        loop = _RetryLoop(_for(self.config, request).retry, self.rand)
         while True:
             loop.attempt += 1
             started = time.perf_counter()
@@ -272,16 +269,20 @@ class AsyncTransport:
             await self.sleep(delay)
 
     async def call(self, request: PreparedRequest) -> Any:
-        response = await self._send(lambda: _build(self.http, self.config, request), request)
+        response = await self._send(
+            lambda: _build(self.http, _for(self.config, request), request), request
+        )
         return _decode(request, response)
 
     async def download(self, request: PreparedRequest) -> bytes:
-        response = await self._send(lambda: _build(self.http, self.config, request), request)
+        response = await self._send(
+            lambda: _build(self.http, _for(self.config, request), request), request
+        )
         return response.content
 
     async def stream(self, request: PreparedRequest) -> AsyncIterator[Any]:
         response = await self._send(
-            lambda: _build(self.http, self.config, request), request, stream=True
+            lambda: _build(self.http, _for(self.config, request), request), request, stream=True
         )
         return self._events(request, response)
 
@@ -306,7 +307,7 @@ class AsyncTransport:
         self, request: PreparedRequest, media: UploadSource, mime_type: str | None
     ) -> Any:
         source, size, mime = _open_media(media, mime_type)
-        steps = _upload_steps(self.config, request, source, size, mime)
+        steps = _upload_steps(_for(self.config, request), request, source, size, mime)
         try:
             step = next(steps)
             while True:

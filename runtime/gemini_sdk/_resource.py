@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, prepare
 from gemini_sdk._model import WireModel, _strip_optional
+from gemini_sdk._options import check_options
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._transform import TRANSFORMS
 
@@ -61,7 +61,7 @@ class _Call:
     path: dict[str, Any] = attrs.field(factory=dict)
     query: dict[str, Any] = attrs.field(factory=dict)
     body: dict[tuple[str | int, ...], Any] = attrs.field(factory=dict)
-    options: dict[str, Any] = attrs.field(factory=dict)
+    http_options: Any = None
     expects_json: bool = False
     media: Any = None
     media_type: str | None = None
@@ -77,7 +77,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
     elif kind == "body":
         call.body[_body_path(rest)] = value
     elif kind == "options":
-        call.options.update(_http_options(value))
+        call.http_options = value
     elif kind in ("media", "media_type", "save_to"):
         setattr(call, kind, value)
     else:
@@ -97,16 +97,6 @@ def _body_path(dotted: str) -> tuple[str | int, ...]:
         else:
             path.append(step)
     return tuple(path)
-
-
-def _http_options(options: Any) -> dict[str, Any]:
-    """Per-call HttpOptions -> the transport's per-request options."""
-    out: dict[str, Any] = {}
-    if options.headers:
-        out["extra_headers"] = dict(options.headers)
-    if options.timeout is not None:
-        out["timeout"] = httpx.Timeout(options.timeout / 1000)
-    return out
 
 
 def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
@@ -152,6 +142,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             if value is not None and "to" in f.metadata:
                 _place(call, f.metadata["to"], value)
         call.expects_json = _asks_for_json(config)
+    if call.http_options is not None:
+        check_options(call.http_options, f"{spec.name}: config.http_options")
     return call
 
 
@@ -247,7 +239,7 @@ def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]
 def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRequest:
     if spec.moves_into is not None:
         _move_into(spec, call)
-    options = {**call.options, **extra}
+    options = {"http_options": call.http_options, **extra}
     path_values = {
         p.py_name: call.path[p.wire_name]
         for p in spec.operation.path_params
