@@ -209,12 +209,17 @@ class Operation:
     def returns(self, is_async: bool) -> str:
         response = f"t.{self.response.class_name}"
         if self.streaming:
-            return f"{'AsyncIterator' if is_async else 'Iterator'}[{response}]"
+            return f"{'AsyncStream' if is_async else 'Stream'}[{response}]"
         return response
 
     @property
-    def transport_method(self) -> str:
-        return "_stream" if self.streaming else "_upload" if self.upload else "_call"
+    def kind(self) -> str:
+        """What the runtime's `execute` makes of a call (see `OperationSpec.kind`)."""
+        return "stream" if self.streaming else "upload" if self.upload else "response"
+
+    @property
+    def alt(self) -> str | None:
+        return "sse" if self.streaming else None
 
 
 @dataclass(frozen=True)
@@ -250,10 +255,17 @@ class Method:
     result_field: Field | None = None
     result_transform: str | None = None
     result_class: str | None = None
+    # (config attribute, text it must contain or None for any value): the answer is JSON.
+    json_when: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def config(self) -> Model | None:
         return next((p.config for p in self.params if p.config is not None), None)
+
+    @property
+    def alt(self) -> str | None:
+        """The `alt` a call sends instead of the operation's: the file's bytes for media."""
+        return "media" if self.returns == "media" else None
 
     def result(self, is_async: bool) -> str:
         if self.returns == "nothing":
@@ -266,7 +278,7 @@ class Method:
             return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
-            return f"{'AsyncIterator' if is_async else 'Iterator'}[{item}]"
+            return f"{'AsyncStream' if is_async else 'Stream'}[{item}]"
         if self.returns == "pager":
             paging = self.operation.paging
             assert paging is not None

@@ -272,6 +272,7 @@ class _Loader:
             }
         return ir.Method(
             name=name,
+            json_when=self.json_when(where, spec.get("json_when"), params, operation),
             constant=naming.constant_name(f"{resource}_{name}"),
             operation=operation,
             params=params,
@@ -282,6 +283,24 @@ class _Loader:
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
         )
+
+    def json_when(
+        self, where: str, spec: Json | None, params: list[ir.MethodParam], operation: ir.Operation
+    ) -> list[tuple[str, str | None]]:
+        if not spec:
+            return []
+        config = next((p.config for p in params if p.config is not None), None)
+        if config is None:
+            raise SpecError(f"{where}: json_when needs a config parameter")
+        if operation.response.spec_name not in self.mixins:
+            raise SpecError(f"{where}: json_when needs a helper mixin on the response")
+        fields = {f.wire_name: f.attr_name for f in config.fields}
+        conditions = [(wire, None) for wire in spec.get("set", [])]
+        conditions += list(spec.get("contains", {}).items())
+        for wire, _ in conditions:
+            if wire not in fields:
+                raise SpecError(f"{where}: json_when: {config.spec_name} has no {wire}")
+        return [(fields[wire], text) for wire, text in conditions]
 
     def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
         type_ref = self.type_ref(expr, where)

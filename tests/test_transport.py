@@ -11,7 +11,7 @@ import json
 import logging
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -365,6 +365,105 @@ def test_finished_stream_closes_the_response(client: genai.Client, server: Serve
     assert [c.text for c in stream] == ["a", "b"]
 
     assert body.closed
+
+
+def test_closing_a_stream_early_releases_the_connection(
+    client: genai.Client, server: Server
+) -> None:
+    body = TrackedStream([event("a"), event("b"), event("c"), event("d")])
+    server.reply(httpx.Response(200, stream=body))
+
+    stream = client.models.generate_content_stream(model=MODEL, contents="hi")
+    assert next(stream).text == "a"
+    stream.close()
+
+    assert body.closed
+    assert body.sent < 4
+    assert list(stream) == []
+
+
+def test_closing_an_unread_stream_releases_the_connection(
+    client: genai.Client, server: Server
+) -> None:
+    body = TrackedStream([event("a")])
+    server.reply(httpx.Response(200, stream=body))
+
+    client.models.generate_content_stream(model=MODEL, contents="hi").close()
+
+    assert body.closed
+    assert body.sent == 0
+
+
+def test_stream_as_a_context_manager(client: genai.Client, server: Server) -> None:
+    body = TrackedStream([event("a"), event("b"), event("c"), event("d")])
+    server.reply(httpx.Response(200, stream=body))
+
+    with client.models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert next(stream).text == "a"
+        assert not body.closed
+
+    assert body.closed
+    assert body.sent < 4
+
+
+def test_stream_shows_its_http_response(client: genai.Client, server: Server) -> None:
+    headers = {"content-type": "text/event-stream", "x-served-by": "edge-7"}
+    server.reply(httpx.Response(200, content=event("a"), headers=headers))
+
+    with client.models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert isinstance(stream.response, httpx.Response)
+        assert stream.response.status_code == 200
+        assert stream.response.headers["x-served-by"] == "edge-7"
+        assert stream.response.request.url.path == STREAM
+        assert [c.text for c in stream] == ["a"]
+
+
+def test_low_level_stream_is_a_stream_object(client: genai.Client, server: Server) -> None:
+    body = TrackedStream([event("a"), event("b")])
+    server.reply(httpx.Response(200, stream=body))
+    request = types.GenerateContentRequest(contents=[{"parts": [{"text": "hi"}]}])
+
+    with client.endpoints.stream_generate_content(MODEL, request) as stream:
+        assert stream.response.status_code == 200
+        assert next(stream).text == "a"
+
+    assert body.closed
+
+
+class AsyncTrackedStream(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+        self.sent = 0
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            self.sent += 1
+            yield chunk
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_async_stream_aclose_and_context_manager(
+    client: genai.Client, server: Server
+) -> None:
+    first = AsyncTrackedStream([event("a"), event("b"), event("c"), event("d")])
+    second = AsyncTrackedStream([event("x"), event("y"), event("z"), event("w")])
+    server.reply(httpx.Response(200, stream=first), httpx.Response(200, stream=second))
+    models = client.aio.models
+
+    stream = await models.generate_content_stream(model=MODEL, contents="hi")
+    assert (await stream.__anext__()).text == "a"
+    await stream.aclose()
+    assert first.closed and first.sent < 4
+
+    async with await models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert stream.response.status_code == 200
+        async for chunk in stream:
+            assert chunk.text == "x"
+            break
+    assert second.closed and second.sent < 4
 
 
 def test_stream_is_retried_before_its_first_event(client: genai.Client, server: Server) -> None:

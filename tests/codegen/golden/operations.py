@@ -45,7 +45,8 @@ STREAM_WIDGET_EVENTS = OperationSpec(
     query_params=(),
     request=t.Widget,
     response=t.WidgetChange,
-    streaming=True,
+    kind="stream",
+    alt="sse",
 )
 
 ALL: tuple[OperationSpec[Any], ...] = (
