@@ -310,6 +310,9 @@ class Api:
     transforms: list[Transform] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> class name
+    # The type of `Client(http_options=...)` and of every config's `http_options`; the
+    # concrete clients are generated only with it.
+    options_class: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {

@@ -97,7 +97,16 @@ class _Loader:
             transforms=list(self.transforms.values()),
             resources=resources,
             aliases=self.aliases(),
+            options_class=self.options_class(),
         )
+
+    def options_class(self) -> str | None:
+        name = self.sdk.get("options_type")
+        if name is None:
+            return None
+        if name not in self.class_names:
+            raise SpecError(f"options_type: unknown type {name}")
+        return self.class_names[name]
 
     def enum(self, name: str, schema: Json) -> ir.Enum:
         deprecated = set(schema.get("deprecated_values", []))

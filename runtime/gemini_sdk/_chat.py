@@ -20,23 +20,23 @@ S = TypeVar("S", bound=Union[Stream[Any], AsyncStream[Any]])  # noqa: UP007 - 3.
 
 def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
     """The model's turn from one response or from every chunk of a stream, parts in order."""
-    from _gemini_sdk_gen.types import Content
-
     parts: list[Any] = []
+    content_type: type[Content] | None = None
     role = "model"
     unknown: dict[str, Any] = {}
     for response in responses:
         if not response.candidates or response.candidates[0].content is None:
             continue
         turn = response.candidates[0].content
+        content_type = type(turn)
         parts.extend(turn.parts or [])
         role = turn.role or role
         unknown.update(turn.unknown_fields or {})
         if len(responses) == 1:
             return turn
-    if not parts:
+    if not parts or content_type is None:
         return None
-    return Content(role=role, parts=parts, unknown_fields=unknown or None)
+    return content_type(role=role, parts=parts, unknown_fields=unknown or None)
 
 
 def _curate(history: list[Content]) -> list[Content]:

@@ -15,8 +15,6 @@ import httpx
 
 from gemini_sdk._retry import RetryPolicy
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-DEFAULT_API_VERSION = "v1beta"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 
@@ -34,11 +32,12 @@ class TransportConfig:
         return f"TransportConfig(base_url={self.base_url!r}, api_version={self.api_version!r})"
 
 
-def default_config(api_key: str) -> TransportConfig:
+def default_config(api_key: str, base_url: str, api_version: str) -> TransportConfig:
+    """The config before any options: `base_url` and `api_version` are the spec's."""
     return TransportConfig(
         api_key=api_key,
-        base_url=os.environ.get("GOOGLE_GEMINI_BASE_URL") or DEFAULT_BASE_URL,
-        api_version=DEFAULT_API_VERSION,
+        base_url=os.environ.get("GOOGLE_GEMINI_BASE_URL") or base_url,
+        api_version=api_version,
         timeout=DEFAULT_TIMEOUT,
         headers={},
         retry=RetryPolicy(),
