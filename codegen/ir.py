@@ -193,7 +193,7 @@ class Operation:
     method_name: str
     constant: str
     http_method: str
-    path: str  # with {py_name} placeholders
+    path: str  # after the API version, with {py_name} placeholders
     path_params: list[Param]
     query_params: list[Param]
     request: Model | None
@@ -205,6 +205,8 @@ class Operation:
     paging: Paging | None = None
     # Required request-body fields that the service takes from the path instead.
     path_bound_fields: list[str] = field(default_factory=list)
+    # What comes before the API version in the URL ("upload" for media uploads).
+    root: str = ""
 
     def returns(self, is_async: bool) -> str:
         response = f"t.{self.response.class_name}"

@@ -176,10 +176,18 @@ class _Loader:
             raise SpecError(f"{where}: no Python type for {kind}/{fmt}")
         return ir.TypeRef("scalar", annotation, wire_type=kind, wire_format=fmt)
 
+    def split_path(self, op_id: str, path: str) -> tuple[str, str]:
+        """`/upload/v1beta/files` -> ("upload", "files"): the API version is the client's."""
+        version = f"/{self.wire['info']['version']}/"
+        before, found, after = path.partition(version)
+        if not found or not after:
+            raise SpecError(f"{op_id}: path {path!r} does not hold {version!r}")
+        return before.strip("/"), after
+
     def operation(self, op_id: str, op: Json) -> ir.Operation:
         path_params = [self.param(n, e, op_id) for n, e in op.get("path_params", {}).items()]
         query_params = [self.param(n, e, op_id) for n, e in op.get("query_params", {}).items()]
-        path = op["path"]
+        root, path = self.split_path(op_id, op["path"])
         for param in path_params:
             placeholder = "{" + param.wire_name + "}"
             if placeholder not in path:
@@ -202,6 +210,7 @@ class _Loader:
             constant=naming.constant_name(op_id),
             http_method=op["method"],
             path=path,
+            root=root,
             path_params=path_params,
             query_params=query_params,
             request=request,

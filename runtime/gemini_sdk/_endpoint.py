@@ -48,6 +48,14 @@ class OperationSpec(Generic[R]):
     alt: str | None = None
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
+    # What comes before the API version in the URL ("upload" for media uploads); `path`
+    # comes after it, so the version is the client's to choose.
+    root: str = ""
+
+    def url_path(self, api_version: str) -> str:
+        """The path template at `api_version`: `/v1beta/models/{model}:generateContent`."""
+        root = f"/{self.root}" if self.root else ""
+        return f"{root}/{api_version}/{self.path}"
 
     @property
     def streaming(self) -> bool:

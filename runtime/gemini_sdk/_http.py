@@ -33,7 +33,6 @@ logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
 
 UPLOAD_CHUNK_SIZE = 8 * 1024 * 1024
-_SPEC_VERSION_PREFIX = "/v1beta/"
 
 
 def _for(config: TransportConfig, request: PreparedRequest) -> TransportConfig:
@@ -41,10 +40,9 @@ def _for(config: TransportConfig, request: PreparedRequest) -> TransportConfig:
     return config if request.http_options is None else merged(config, request.http_options)
 
 
-def _url(config: TransportConfig, path: str) -> str:
-    if config.api_version != "v1beta":
-        path = path.replace(_SPEC_VERSION_PREFIX, f"/{config.api_version}/", 1)
-    return config.base_url.rstrip("/") + path
+def _url(config: TransportConfig, request: PreparedRequest) -> str:
+    root = f"/{request.operation.root}" if request.operation.root else ""
+    return f"{config.base_url.rstrip('/')}{root}/{config.api_version}/{request.path}"
 
 
 def _headers(config: TransportConfig, request: PreparedRequest | None) -> dict[str, str]:
@@ -70,7 +68,7 @@ def _build(
 ) -> httpx.Request:
     return client.build_request(
         request.method,
-        _url(config, request.path),
+        _url(config, request),
         params=request.query or None,
         content=dumps(request.json) if request.json is not None else None,
         headers=_headers(config, request),
@@ -348,7 +346,7 @@ def _upload_steps(
     def start() -> httpx.Request:
         return httpx.Request(
             "POST",
-            _url(config, request.path),
+            _url(config, request),
             params=request.query or None,
             content=dumps(request.json or {}),
             headers=_upload_start_headers(config, request, size, mime),

@@ -229,8 +229,8 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
 
 
 def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
-    """`/v1beta/models/{model}:x` with model=m -> `models/m`: the name a nested request needs."""
-    template = operation.path.split("/", 2)[2].split(":")[0]
+    """`models/{model}:x` with model=m -> `models/m`: the name a nested request needs."""
+    template = operation.path.split(":")[0]
     return template.format(**{p.py_name: path_values[p.wire_name] for p in operation.path_params})
 
 
