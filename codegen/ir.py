@@ -193,7 +193,7 @@ class Operation:
     method_name: str
     constant: str
     http_method: str
-    path: str  # with {py_name} placeholders
+    path: str  # after the API version, with {py_name} placeholders
     path_params: list[Param]
     query_params: list[Param]
     request: Model | None
@@ -205,16 +205,23 @@ class Operation:
     paging: Paging | None = None
     # Required request-body fields that the service takes from the path instead.
     path_bound_fields: list[str] = field(default_factory=list)
+    # What comes before the API version in the URL ("upload" for media uploads).
+    root: str = ""
 
     def returns(self, is_async: bool) -> str:
         response = f"t.{self.response.class_name}"
         if self.streaming:
-            return f"{'AsyncIterator' if is_async else 'Iterator'}[{response}]"
+            return f"{'AsyncStream' if is_async else 'Stream'}[{response}]"
         return response
 
     @property
-    def transport_method(self) -> str:
-        return "_stream" if self.streaming else "_upload" if self.upload else "_call"
+    def kind(self) -> str:
+        """What the runtime's `execute` makes of a call (see `OperationSpec.kind`)."""
+        return "stream" if self.streaming else "upload" if self.upload else "response"
+
+    @property
+    def alt(self) -> str | None:
+        return "sse" if self.streaming else None
 
 
 @dataclass(frozen=True)
@@ -250,10 +257,17 @@ class Method:
     result_field: Field | None = None
     result_transform: str | None = None
     result_class: str | None = None
+    # (config attribute, text it must contain or None for any value): the answer is JSON.
+    json_when: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def config(self) -> Model | None:
         return next((p.config for p in self.params if p.config is not None), None)
+
+    @property
+    def alt(self) -> str | None:
+        """The `alt` a call sends instead of the operation's: the file's bytes for media."""
+        return "media" if self.returns == "media" else None
 
     def result(self, is_async: bool) -> str:
         if self.returns == "nothing":
@@ -266,7 +280,7 @@ class Method:
             return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
-            return f"{'AsyncIterator' if is_async else 'Iterator'}[{item}]"
+            return f"{'AsyncStream' if is_async else 'Stream'}[{item}]"
         if self.returns == "pager":
             paging = self.operation.paging
             assert paging is not None
@@ -298,6 +312,9 @@ class Api:
     transforms: list[Transform] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> class name
+    # The type of `Client(http_options=...)` and of every config's `http_options`; the
+    # concrete clients are generated only with it.
+    options_class: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {

@@ -97,7 +97,16 @@ class _Loader:
             transforms=list(self.transforms.values()),
             resources=resources,
             aliases=self.aliases(),
+            options_class=self.options_class(),
         )
+
+    def options_class(self) -> str | None:
+        name = self.sdk.get("options_type")
+        if name is None:
+            return None
+        if name not in self.class_names:
+            raise SpecError(f"options_type: unknown type {name}")
+        return self.class_names[name]
 
     def enum(self, name: str, schema: Json) -> ir.Enum:
         deprecated = set(schema.get("deprecated_values", []))
@@ -167,10 +176,18 @@ class _Loader:
             raise SpecError(f"{where}: no Python type for {kind}/{fmt}")
         return ir.TypeRef("scalar", annotation, wire_type=kind, wire_format=fmt)
 
+    def split_path(self, op_id: str, path: str) -> tuple[str, str]:
+        """`/upload/v1beta/files` -> ("upload", "files"): the API version is the client's."""
+        version = f"/{self.wire['info']['version']}/"
+        before, found, after = path.partition(version)
+        if not found or not after:
+            raise SpecError(f"{op_id}: path {path!r} does not hold {version!r}")
+        return before.strip("/"), after
+
     def operation(self, op_id: str, op: Json) -> ir.Operation:
         path_params = [self.param(n, e, op_id) for n, e in op.get("path_params", {}).items()]
         query_params = [self.param(n, e, op_id) for n, e in op.get("query_params", {}).items()]
-        path = op["path"]
+        root, path = self.split_path(op_id, op["path"])
         for param in path_params:
             placeholder = "{" + param.wire_name + "}"
             if placeholder not in path:
@@ -193,6 +210,7 @@ class _Loader:
             constant=naming.constant_name(op_id),
             http_method=op["method"],
             path=path,
+            root=root,
             path_params=path_params,
             query_params=query_params,
             request=request,
@@ -272,6 +290,7 @@ class _Loader:
             }
         return ir.Method(
             name=name,
+            json_when=self.json_when(where, spec.get("json_when"), params, operation),
             constant=naming.constant_name(f"{resource}_{name}"),
             operation=operation,
             params=params,
@@ -282,6 +301,24 @@ class _Loader:
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
         )
+
+    def json_when(
+        self, where: str, spec: Json | None, params: list[ir.MethodParam], operation: ir.Operation
+    ) -> list[tuple[str, str | None]]:
+        if not spec:
+            return []
+        config = next((p.config for p in params if p.config is not None), None)
+        if config is None:
+            raise SpecError(f"{where}: json_when needs a config parameter")
+        if operation.response.spec_name not in self.mixins:
+            raise SpecError(f"{where}: json_when needs a helper mixin on the response")
+        fields = {f.wire_name: f.attr_name for f in config.fields}
+        conditions = [(wire, None) for wire in spec.get("set", [])]
+        conditions += list(spec.get("contains", {}).items())
+        for wire, _ in conditions:
+            if wire not in fields:
+                raise SpecError(f"{where}: json_when: {config.spec_name} has no {wire}")
+        return [(fields[wire], text) for wire, text in conditions]
 
     def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
         type_ref = self.type_ref(expr, where)

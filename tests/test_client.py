@@ -997,6 +997,25 @@ def test_chat_send_message_with_parts_and_initial_history(
     assert len(chat.history) == 4
 
 
+def test_chat_stream_is_a_stream_and_closing_it_early_keeps_no_history(
+    client: genai.Client, server: Server
+) -> None:
+    server.reply(sse(text_answer("Hel"), text_answer("lo!")), sse(text_answer("Hi")))
+    chat = client.chats.create(model=MODEL)
+
+    with chat.send_message_stream("Greet me") as stream:
+        assert stream.response.status_code == 200
+        assert next(stream).text == "Hel"
+    with chat.send_message_stream("Greet me again") as stream:
+        assert [chunk.text for chunk in stream] == ["Hi"]
+
+    # the first exchange was not read to its end, so only the second is history
+    assert [m.to_dict() for m in chat.history] == [
+        user({"text": "Greet me again"}),
+        {"role": "model", "parts": [{"text": "Hi"}]},
+    ]
+
+
 def test_chat_send_message_stream_appends_the_streamed_turn(
     client: genai.Client, server: Server
 ) -> None:

@@ -138,7 +138,7 @@ class Call:
         assert ({"media", "mime_type"} <= {p.name for p in keyword}) == op.upload
 
         self.args = [f"p{i}" for i, _ in enumerate(path_names, 1)]
-        self.path = op.path.format(**dict(zip(path_names, self.args, strict=True)))
+        self.path = op.url_path("v1beta").format(**dict(zip(path_names, self.args, strict=True)))
         self.kwargs: dict[str, Any] = {}
         self.query: dict[str, str] = {}
         wire = {p.py_name: p.wire_name for p in op.query_params}

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gemini_sdk import errors
-from gemini_sdk._sse import ServerSentEvent, SSEDecoder, aiter_events, iter_events
+from gemini_sdk._sse import ServerSentEvent, SSEDecoder
+from gemini_sdk._stream import AsyncStream, Events
+
+
+def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+    decoder = SSEDecoder()
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    decoder.finish()
 
 
 def decode(*chunks: bytes) -> list[ServerSentEvent]:
@@ -223,23 +232,32 @@ def test_every_truncation_inside_an_event_raises() -> None:
     assert outcome([STREAM[: blank_line_end + 1]]) == (EXPECTED[:1], False)
 
 
-async def chunks_of(*parts: bytes) -> AsyncIterator[bytes]:
-    for part in parts:
-        yield part
+class Chunks(httpx.AsyncByteStream):
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = parts
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for part in self.parts:
+            yield part
+
+
+def async_stream(*parts: bytes) -> AsyncStream[str]:
+    """The data of each event, as an async stream over a response made of `parts`."""
+    return AsyncStream(httpx.Response(200, stream=Chunks(*parts)), Events(str))
 
 
 async def test_async_events() -> None:
-    events = [event async for event in aiter_events(chunks_of(STREAM[:50], STREAM[50:]))]
+    events = [data async for data in async_stream(STREAM[:50], STREAM[50:])]
 
-    assert events == EXPECTED
+    assert events == [event.data for event in EXPECTED]
 
 
 async def test_async_cut_stream_raises() -> None:
-    events: list[ServerSentEvent] = []
+    events: list[str] = []
     with pytest.raises(errors.StreamInterruptedError):
-        async for event in aiter_events(chunks_of(b"data: a\n\n", b"data: b")):
-            events.append(event)
-    assert events == [ServerSentEvent("a")]
+        async for data in async_stream(b"data: a\n\n", b"data: b"):
+            events.append(data)
+    assert events == ["a"]
 
 
 def test_many_large_events() -> None:

@@ -11,7 +11,7 @@ import json
 import logging
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ import pytest
 from fakes import Server, fake_client
 
 import gemini_sdk as genai
-from gemini_sdk import _http, errors, types
+from gemini_sdk import _http, _options, errors, types
 from gemini_sdk._client import MissingAPIKeyError
 
 KEY = "AIzaSy-SECRET-transport-key"
@@ -367,6 +367,105 @@ def test_finished_stream_closes_the_response(client: genai.Client, server: Serve
     assert body.closed
 
 
+def test_closing_a_stream_early_releases_the_connection(
+    client: genai.Client, server: Server
+) -> None:
+    body = TrackedStream([event("a"), event("b"), event("c"), event("d")])
+    server.reply(httpx.Response(200, stream=body))
+
+    stream = client.models.generate_content_stream(model=MODEL, contents="hi")
+    assert next(stream).text == "a"
+    stream.close()
+
+    assert body.closed
+    assert body.sent < 4
+    assert list(stream) == []
+
+
+def test_closing_an_unread_stream_releases_the_connection(
+    client: genai.Client, server: Server
+) -> None:
+    body = TrackedStream([event("a")])
+    server.reply(httpx.Response(200, stream=body))
+
+    client.models.generate_content_stream(model=MODEL, contents="hi").close()
+
+    assert body.closed
+    assert body.sent == 0
+
+
+def test_stream_as_a_context_manager(client: genai.Client, server: Server) -> None:
+    body = TrackedStream([event("a"), event("b"), event("c"), event("d")])
+    server.reply(httpx.Response(200, stream=body))
+
+    with client.models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert next(stream).text == "a"
+        assert not body.closed
+
+    assert body.closed
+    assert body.sent < 4
+
+
+def test_stream_shows_its_http_response(client: genai.Client, server: Server) -> None:
+    headers = {"content-type": "text/event-stream", "x-served-by": "edge-7"}
+    server.reply(httpx.Response(200, content=event("a"), headers=headers))
+
+    with client.models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert isinstance(stream.response, httpx.Response)
+        assert stream.response.status_code == 200
+        assert stream.response.headers["x-served-by"] == "edge-7"
+        assert stream.response.request.url.path == STREAM
+        assert [c.text for c in stream] == ["a"]
+
+
+def test_low_level_stream_is_a_stream_object(client: genai.Client, server: Server) -> None:
+    body = TrackedStream([event("a"), event("b")])
+    server.reply(httpx.Response(200, stream=body))
+    request = types.GenerateContentRequest(contents=[{"parts": [{"text": "hi"}]}])
+
+    with client.endpoints.stream_generate_content(MODEL, request) as stream:
+        assert stream.response.status_code == 200
+        assert next(stream).text == "a"
+
+    assert body.closed
+
+
+class AsyncTrackedStream(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+        self.sent = 0
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            self.sent += 1
+            yield chunk
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_async_stream_aclose_and_context_manager(
+    client: genai.Client, server: Server
+) -> None:
+    first = AsyncTrackedStream([event("a"), event("b"), event("c"), event("d")])
+    second = AsyncTrackedStream([event("x"), event("y"), event("z"), event("w")])
+    server.reply(httpx.Response(200, stream=first), httpx.Response(200, stream=second))
+    models = client.aio.models
+
+    stream = await models.generate_content_stream(model=MODEL, contents="hi")
+    assert (await stream.__anext__()).text == "a"
+    await stream.aclose()
+    assert first.closed and first.sent < 4
+
+    async with await models.generate_content_stream(model=MODEL, contents="hi") as stream:
+        assert stream.response.status_code == 200
+        async for chunk in stream:
+            assert chunk.text == "x"
+            break
+    assert second.closed and second.sent < 4
+
+
 def test_stream_is_retried_before_its_first_event(client: genai.Client, server: Server) -> None:
     server.reply(failure(503, "UNAVAILABLE"), httpx.Response(200, content=event("x")))
 
@@ -651,7 +750,7 @@ def test_default_timeout(client: genai.Client, server: Server) -> None:
 
     generate(client)
 
-    assert server.requests[0].extensions["timeout"] == _http.DEFAULT_TIMEOUT.as_dict()
+    assert server.requests[0].extensions["timeout"] == _options.DEFAULT_TIMEOUT.as_dict()
 
 
 def test_per_call_timeout_reaches_httpx(client: genai.Client, server: Server) -> None:
@@ -666,6 +765,92 @@ def test_per_call_timeout_reaches_httpx(client: genai.Client, server: Server) ->
         httpx.Timeout(3.0).as_dict(),
         httpx.Timeout(2.5).as_dict(),
     ]
+
+
+def test_per_call_http_options_override_every_client_field(server: Server) -> None:
+    client = make_client(
+        server,
+        http_options={
+            "base_url": "https://proxy.example.com",
+            "headers": {"x-team": "search", "x-env": "prod"},
+            "retry_options": {"attempts": 5, "initial_delay": 0.5},
+        },
+    )
+    server.reply(failure(503, "UNAVAILABLE"), failure(503, "UNAVAILABLE"))
+    per_call = {
+        "base_url": "https://other.example.org",
+        "api_version": "v1",
+        "timeout": 2500,
+        "headers": {"x-env": "test"},
+        "retry_options": {"attempts": 2},
+    }
+
+    with pytest.raises(errors.ServiceUnavailable):
+        generate(client, config={"http_options": per_call})
+
+    # the call's attempts win; its other retry fields and the client's headers are kept
+    assert len(server.requests) == 2
+    assert client.sleeps == [0.5 + RAND]
+    request = server.requests[0]
+    assert str(request.url) == f"https://other.example.org/v1/models/{MODEL}:generateContent"
+    assert request.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
+    assert request.headers["x-team"] == "search"
+    assert request.headers["x-env"] == "test"
+
+
+def test_per_call_http_options_leave_the_client_as_it_was(server: Server) -> None:
+    client = make_client(server)
+    server.reply(answer(), answer())
+
+    generate(client, config={"http_options": {"base_url": "https://other.example.org"}})
+    generate(client)
+
+    assert [r.url.host for r in server.requests] == ["other.example.org", HOST]
+
+
+async def test_async_per_call_http_options(client: genai.Client, server: Server) -> None:
+    server.reply(failure(503, "UNAVAILABLE"))
+    config = types.GenerateContentConfig(
+        http_options=types.HttpOptions(api_version="v1", retry_options={"attempts": 1})
+    )
+
+    with pytest.raises(errors.ServiceUnavailable):
+        await client.aio.models.generate_content(model=MODEL, contents="hi", config=config)
+
+    assert [r.url.path for r in server.requests] == [f"/v1/models/{MODEL}:generateContent"]
+
+
+MISSPELT_OPTIONS = [
+    ({"base_ur": "https://other.example.org"}, r"http_options: .*HttpOptions: base_ur"),
+    ({"timout": 5}, r"http_options: .*HttpOptions: timout"),
+    (
+        {"retry_options": {"attemps": 7}},
+        r"http_options\.retry_options: .*HttpRetryOptions: attemps",
+    ),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), MISSPELT_OPTIONS)
+def test_misspelt_client_http_options_raise(
+    server: Server, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        make_client(server, http_options=options)
+
+
+@pytest.mark.parametrize(("options", "message"), MISSPELT_OPTIONS)
+@pytest.mark.parametrize("typed", [False, True])
+def test_misspelt_per_call_http_options_raise_before_sending(
+    client: genai.Client, server: Server, options: dict[str, Any], message: str, typed: bool
+) -> None:
+    config: Any = {"http_options": options}
+    if typed:
+        config = types.GenerateContentConfig(http_options=options)
+
+    with pytest.raises(TypeError, match="models.generate_content: config." + message):
+        generate(client, config=config)
+
+    assert server.requests == []
 
 
 def test_extra_headers_query_and_body_are_merged(client: genai.Client, server: Server) -> None:

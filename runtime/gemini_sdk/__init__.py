@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any
 from gemini_sdk._version import __version__
 
 if TYPE_CHECKING:
+    from _gemini_sdk_gen.resources import AsyncClient, Client
     from gemini_sdk import errors, types
-    from gemini_sdk._client import AsyncClient, Client
 
 __all__ = ["AsyncClient", "Client", "__version__", "errors", "types"]
 
 _LAZY = {
-    "Client": "gemini_sdk._client",
-    "AsyncClient": "gemini_sdk._client",
+    # The concrete clients are generated, on the bases in gemini_sdk._client.
+    "Client": "_gemini_sdk_gen.resources",
+    "AsyncClient": "_gemini_sdk_gen.resources",
     "types": "gemini_sdk.types",
     "errors": "gemini_sdk.errors",
 }

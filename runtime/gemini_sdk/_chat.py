@@ -6,35 +6,37 @@ version does not know included), because the service checks them when they come 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
+from gemini_sdk._stream import AsyncStream, Stream
 from gemini_sdk._transform import content, contents
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.resources import AsyncModels, Models
     from _gemini_sdk_gen.types import Content, GenerateContentResponse
 
+S = TypeVar("S", bound=Union[Stream[Any], AsyncStream[Any]])  # noqa: UP007 - 3.10 needs Union
+
 
 def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
     """The model's turn from one response or from every chunk of a stream, parts in order."""
-    from _gemini_sdk_gen.types import Content
-
     parts: list[Any] = []
+    content_type: type[Content] | None = None
     role = "model"
     unknown: dict[str, Any] = {}
     for response in responses:
         if not response.candidates or response.candidates[0].content is None:
             continue
         turn = response.candidates[0].content
+        content_type = type(turn)
         parts.extend(turn.parts or [])
         role = turn.role or role
         unknown.update(turn.unknown_fields or {})
         if len(responses) == 1:
             return turn
-    if not parts:
+    if not parts or content_type is None:
         return None
-    return Content(role=role, parts=parts, unknown_fields=unknown or None)
+    return content_type(role=role, parts=parts, unknown_fields=unknown or None)
 
 
 def _curate(history: list[Content]) -> list[Content]:
@@ -75,6 +77,12 @@ class _ChatBase:
     def history(self) -> list[Content]:
         return self.get_history()
 
+    def _recorded(self, user_turn: Content, stream: S) -> S:
+        """`stream`, which becomes history once it is read to its end."""
+        chunks: list[GenerateContentResponse] = []
+        stream._watch(on_item=chunks.append, on_end=lambda: self._record(user_turn, chunks))
+        return stream
+
     def _record(self, user_turn: Content, responses: list[GenerateContentResponse]) -> None:
         model_turn = _model_turn(responses)
         self._history.append(user_turn)
@@ -99,22 +107,12 @@ class Chat(_ChatBase):
 
     def send_message_stream(
         self, message: Any, config: Any = None
-    ) -> Iterator[GenerateContentResponse]:
+    ) -> Stream[GenerateContentResponse]:
         user_turn = content(message)
         stream = self._models.generate_content_stream(
             model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
-        return self._recording(user_turn, stream)
-
-    def _recording(
-        self, user_turn: Content, stream: Iterator[GenerateContentResponse]
-    ) -> Iterator[GenerateContentResponse]:
-        chunks: list[GenerateContentResponse] = []
-        for chunk in stream:
-            chunks.append(chunk)
-            yield chunk
-        # only a stream read to its end becomes history
-        self._record(user_turn, chunks)
+        return self._recorded(user_turn, stream)
 
 
 class AsyncChat(_ChatBase):
@@ -132,21 +130,12 @@ class AsyncChat(_ChatBase):
 
     async def send_message_stream(
         self, message: Any, config: Any = None
-    ) -> AsyncIterator[GenerateContentResponse]:
+    ) -> AsyncStream[GenerateContentResponse]:
         user_turn = content(message)
         stream = await self._models.generate_content_stream(
             model=self.model, contents=[*self._curated, user_turn], config=config or self.config
         )
-        return self._recording(user_turn, stream)
-
-    async def _recording(
-        self, user_turn: Content, stream: AsyncIterator[GenerateContentResponse]
-    ) -> AsyncIterator[GenerateContentResponse]:
-        chunks: list[GenerateContentResponse] = []
-        async for chunk in stream:
-            chunks.append(chunk)
-            yield chunk
-        self._record(user_turn, chunks)
+        return self._recorded(user_turn, stream)
 
 
 class Chats:

@@ -1,24 +1,24 @@
-"""`genai.Client`: configuration, the two transports, and the resources hung on them."""
+"""What `genai.Client` does: configuration, the two transports, chats, closing.
+
+The concrete `Client` and `AsyncClient` are generated (`_gemini_sdk_gen.resources`): they put
+the resources of spec/sdk.yaml on these bases and hand them what only the spec knows (the
+options type, the base URL and API version, the endpoint stubs).
+"""
 
 from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from _gemini_sdk_gen.resources import AsyncResources, Resources
 from gemini_sdk._chat import AsyncChats, Chats
-from gemini_sdk._http import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport, TransportConfig
-from gemini_sdk._retry import RetryPolicy
+from gemini_sdk._http import AsyncTransport, SyncTransport
+from gemini_sdk._options import TransportConfig, check_options, default_config, merged
 
-if TYPE_CHECKING:
-    from _gemini_sdk_gen.endpoints import AsyncEndpoints, Endpoints
-    from _gemini_sdk_gen.types import HttpOptions
-
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-DEFAULT_API_VERSION = "v1beta"
+C = TypeVar("C", bound="ClientBase")
+A = TypeVar("A", bound="AsyncClientBase")
 
 
 class MissingAPIKeyError(ValueError):
@@ -32,7 +32,7 @@ def _api_key(explicit: str | None) -> str:
     if google and gemini:
         warnings.warn(
             "Both GOOGLE_API_KEY and GEMINI_API_KEY are set; using GOOGLE_API_KEY.",
-            stacklevel=3,
+            stacklevel=4,
         )
     key = google or gemini
     if not key:
@@ -42,54 +42,48 @@ def _api_key(explicit: str | None) -> str:
     return key
 
 
-def _options(http_options: Any) -> HttpOptions:
-    from _gemini_sdk_gen.types import HttpOptions
-
-    if http_options is None:
-        return HttpOptions()
-    if isinstance(http_options, dict):
-        return HttpOptions.from_dict(http_options)
-    if not isinstance(http_options, HttpOptions):
-        raise TypeError(
-            f"http_options must be HttpOptions or dict, got {type(http_options).__name__}"
-        )
-    return http_options
-
-
-def _config(api_key: str | None, http_options: Any) -> TransportConfig:
-    options = _options(http_options)
-    timeout = DEFAULT_TIMEOUT if options.timeout is None else httpx.Timeout(options.timeout / 1000)
-    return TransportConfig(
-        api_key=_api_key(api_key),
-        base_url=options.base_url or os.environ.get("GOOGLE_GEMINI_BASE_URL") or DEFAULT_BASE_URL,
-        api_version=options.api_version or DEFAULT_API_VERSION,
-        timeout=timeout,
-        headers=dict(options.headers or {}),
-        retry=RetryPolicy.from_options(options.retry_options),
-    )
-
-
-class Client(Resources):
+class ClientBase:
     """The Gemini API client. `client.aio` is its asyncio twin.
 
     Pass `http_client` / `async_http_client` to reuse your own httpx clients (proxies,
     transports, mounted test apps); the SDK then leaves closing them to you.
     """
 
+    # Set by the generated client: the options type and where the API lives.
+    options_type: ClassVar[type[Any]]
+    default_base_url: ClassVar[str]
+    default_api_version: ClassVar[str]
+    models: Any
+
     def __init__(
         self,
         *,
         api_key: str | None = None,
-        http_options: HttpOptions | dict[str, Any] | None = None,
+        http_options: Any = None,
         http_client: httpx.Client | None = None,
         async_http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._config = _config(api_key, http_options)
+        self._config = self._configure(api_key, http_options)
         self._transport = SyncTransport(self._config, http_client)
         self._async_http_client = async_http_client
-        self._aio: AsyncClient | None = None
         self._chats: Chats | None = None
-        self._endpoints: Endpoints | None = None
+
+    def _configure(self, api_key: str | None, http_options: Any) -> TransportConfig:
+        options = http_options
+        if options is None:
+            options = self.options_type()
+        elif isinstance(options, dict):
+            options = self.options_type.from_dict(options)
+        elif not isinstance(options, self.options_type):
+            raise TypeError(
+                f"http_options must be {self.options_type.__name__} or dict, "
+                f"got {type(options).__name__}"
+            )
+        check_options(options, "http_options")
+        defaults = default_config(
+            _api_key(api_key), self.default_base_url, self.default_api_version
+        )
+        return merged(defaults, options)
 
     def __repr__(self) -> str:
         return f"Client(base_url={self._config.base_url!r})"
@@ -100,39 +94,25 @@ class Client(Resources):
             self._chats = Chats(self.models)
         return self._chats
 
-    @property
-    def endpoints(self) -> Endpoints:
-        """Every operation of the wire spec, one typed method each (the low-level layer)."""
-        if self._endpoints is None:
-            from _gemini_sdk_gen.endpoints import Endpoints
-
-            self._endpoints = Endpoints(self._transport)
-        return self._endpoints
-
-    @property
-    def aio(self) -> AsyncClient:
-        if self._aio is None:
-            self._aio = AsyncClient(self._config, self._async_http_client)
-        return self._aio
-
     def close(self) -> None:
         self._transport.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class AsyncClient(AsyncResources):
+class AsyncClientBase:
     """The asyncio side of a `Client`, reached as `client.aio`."""
+
+    models: Any
 
     def __init__(self, config: TransportConfig, http_client: httpx.AsyncClient | None) -> None:
         self._config = config
         self._transport = AsyncTransport(config, http_client)
         self._chats: AsyncChats | None = None
-        self._endpoints: AsyncEndpoints | None = None
 
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={self._config.base_url!r})"
@@ -143,18 +123,10 @@ class AsyncClient(AsyncResources):
             self._chats = AsyncChats(self.models)
         return self._chats
 
-    @property
-    def endpoints(self) -> AsyncEndpoints:
-        if self._endpoints is None:
-            from _gemini_sdk_gen.endpoints import AsyncEndpoints
-
-            self._endpoints = AsyncEndpoints(self._transport)
-        return self._endpoints
-
     async def aclose(self) -> None:
         await self._transport.close()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self: A) -> A:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -1,13 +1,14 @@
-"""What generated endpoint stubs stand on: operation descriptors and two thin base classes.
+"""What generated endpoint stubs stand on: operation descriptors, `prepare`, and one base.
 
-A generated stub only names its operation and passes its arguments along; building the URL,
-checking the request and calling the transport happens here, once for every operation.
+A generated stub only names its operation and passes its arguments along; building the URL
+and checking the request happens here, once for every operation, and the transport's one
+`execute` does the rest, for stubs and high-level methods alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, Union
 from urllib.parse import quote
 
 import attrs
@@ -17,7 +18,6 @@ from gemini_sdk._model import WireModel, missing_required
 if TYPE_CHECKING:
     import httpx
 
-    from gemini_sdk._http import AsyncTransport, SyncTransport
     from gemini_sdk._upload import UploadSource
 
 R = TypeVar("R", bound=WireModel)
@@ -41,11 +41,29 @@ class OperationSpec(Generic[R]):
     query_params: tuple[Param, ...]
     request: type[WireModel] | None
     response: type[R]
-    streaming: bool = False
-    long_running: bool = False
-    upload: bool = False
+    # What a call gives back: "response" (decoded), "stream" (of decoded events) or
+    # "upload" (the resumable protocol, then the decoded response).
+    kind: str = "response"
+    # The `alt` query parameter every call of the operation sends (`sse` for a stream).
+    alt: str | None = None
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
+    # What comes before the API version in the URL ("upload" for media uploads); `path`
+    # comes after it, so the version is the client's to choose.
+    root: str = ""
+
+    def url_path(self, api_version: str) -> str:
+        """The path template at `api_version`: `/v1beta/models/{model}:generateContent`."""
+        root = f"/{self.root}" if self.root else ""
+        return f"{root}/{api_version}/{self.path}"
+
+    @property
+    def streaming(self) -> bool:
+        return self.kind == "stream"
+
+    @property
+    def upload(self) -> bool:
+        return self.kind == "upload"
 
 
 @attrs.frozen
@@ -59,6 +77,12 @@ class PreparedRequest:
     json: dict[str, Any] | None
     headers: dict[str, str]
     timeout: Timeout | None
+    # The operation's kind, or what a high-level method makes of it ("pager", "media").
+    kind: str
+    # A call's own `types.HttpOptions`, merged over the client's by the transport.
+    http_options: Any = None
+    media: UploadSource | None = None
+    mime_type: str | None = None
 
 
 def prepare(
@@ -71,6 +95,11 @@ def prepare(
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, Any] | None = None,
     extra_body: Mapping[str, Any] | None = None,
+    http_options: Any = None,
+    kind: str | None = None,
+    alt: str | None = None,
+    media: UploadSource | None = None,
+    mime_type: str | None = None,
 ) -> PreparedRequest:
     path_args = {}
     for param in operation.path_params:
@@ -84,6 +113,9 @@ def prepare(
     path = operation.path.format(**path_args)
 
     params = {k: _query_value(v) for k, v in query.items() if v is not None}
+    alt = alt or operation.alt
+    if alt is not None:
+        params["alt"] = alt
     if extra_query:
         params.update({k: _query_value(v) for k, v in extra_query.items()})
 
@@ -108,6 +140,10 @@ def prepare(
         json=json_body,
         headers=dict(extra_headers or {}),
         timeout=timeout,
+        kind=kind or operation.kind,
+        http_options=http_options,
+        media=media,
+        mime_type=mime_type,
     )
 
 
@@ -127,87 +163,30 @@ def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-class SyncEndpointsBase:
-    def __init__(self, transport: SyncTransport) -> None:
+def unchanged(result: Any) -> Any:
+    return result
+
+
+class Transport(Protocol):
+    """What stubs and resources call: `SyncTransport`, or `AsyncTransport` (then awaited)."""
+
+    def execute(
+        self, request: PreparedRequest, finish: Callable[[Any], Any] = unchanged
+    ) -> Any: ...
+
+
+class EndpointsBase:
+    """The base of both generated stub classes: an async stub awaits what `_call` returns."""
+
+    def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
     def _call(
         self,
-        operation: OperationSpec[R],
+        operation: OperationSpec[Any],
         path_values: Mapping[str, Any],
         query: Mapping[str, Any],
         body: WireModel | None,
         **options: Any,
-    ) -> R:
-        request = prepare(operation, path_values, query, body, **options)
-        result: R = self._transport.call(request)
-        return result
-
-    def _stream(
-        self,
-        operation: OperationSpec[R],
-        path_values: Mapping[str, Any],
-        query: Mapping[str, Any],
-        body: WireModel | None,
-        **options: Any,
-    ) -> Iterator[R]:
-        request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
-        return self._transport.stream(request)
-
-    def _upload(
-        self,
-        operation: OperationSpec[R],
-        path_values: Mapping[str, Any],
-        query: Mapping[str, Any],
-        body: WireModel | None,
-        *,
-        media: UploadSource,
-        mime_type: str | None,
-        **options: Any,
-    ) -> R:
-        request = prepare(operation, path_values, query, body, **options)
-        result: R = self._transport.upload(request, media, mime_type)
-        return result
-
-
-class AsyncEndpointsBase:
-    def __init__(self, transport: AsyncTransport) -> None:
-        self._transport = transport
-
-    async def _call(
-        self,
-        operation: OperationSpec[R],
-        path_values: Mapping[str, Any],
-        query: Mapping[str, Any],
-        body: WireModel | None,
-        **options: Any,
-    ) -> R:
-        request = prepare(operation, path_values, query, body, **options)
-        result: R = await self._transport.call(request)
-        return result
-
-    async def _stream(
-        self,
-        operation: OperationSpec[R],
-        path_values: Mapping[str, Any],
-        query: Mapping[str, Any],
-        body: WireModel | None,
-        **options: Any,
-    ) -> AsyncIterator[R]:
-        request = prepare(operation, path_values, {**query, "alt": "sse"}, body, **options)
-        return await self._transport.stream(request)
-
-    async def _upload(
-        self,
-        operation: OperationSpec[R],
-        path_values: Mapping[str, Any],
-        query: Mapping[str, Any],
-        body: WireModel | None,
-        *,
-        media: UploadSource,
-        mime_type: str | None,
-        **options: Any,
-    ) -> R:
-        request = prepare(operation, path_values, query, body, **options)
-        result: R = await self._transport.upload(request, media, mime_type)
-        return result
+    ) -> Any:
+        return self._transport.execute(prepare(operation, path_values, query, body, **options))

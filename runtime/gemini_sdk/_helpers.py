@@ -1,6 +1,7 @@
 """Mixins that give generated classes their convenience helpers (named in spec/sdk.yaml).
 
-They import nothing generated at module level: the generated types module imports them.
+They import nothing generated (the generated types module imports them); the values of other
+generated classes they make come from `_generated.types`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import mimetypes
 import os
 import tempfile
 from typing import TYPE_CHECKING, Any
+
+from gemini_sdk import _generated
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, Part
@@ -115,33 +118,25 @@ class PartFactories:
 
     @classmethod
     def from_bytes(cls, *, data: bytes, mime_type: str) -> Part:
-        from _gemini_sdk_gen.types import Blob
-
-        return cls(inline_data=Blob(data=data, mime_type=mime_type))  # type: ignore[call-arg, return-value]
+        return cls(inline_data=_generated.types.Blob(data=data, mime_type=mime_type))  # type: ignore[call-arg, return-value]
 
     @classmethod
     def from_uri(cls, *, file_uri: str, mime_type: str | None = None) -> Part:
-        from _gemini_sdk_gen.types import FileData
-
-        return cls(file_data=FileData(file_uri=file_uri, mime_type=mime_type))  # type: ignore[call-arg, return-value]
+        return cls(file_data=_generated.types.FileData(file_uri=file_uri, mime_type=mime_type))  # type: ignore[call-arg, return-value]
 
     @classmethod
     def from_function_call(cls, *, name: str, args: dict[str, Any]) -> Part:
-        from _gemini_sdk_gen.types import FunctionCall
-
-        return cls(function_call=FunctionCall(name=name, args=args))  # type: ignore[call-arg, return-value]
+        return cls(function_call=_generated.types.FunctionCall(name=name, args=args))  # type: ignore[call-arg, return-value]
 
     @classmethod
     def from_function_response(cls, *, name: str, response: dict[str, Any]) -> Part:
-        from _gemini_sdk_gen.types import FunctionResponse
-
-        return cls(function_response=FunctionResponse(name=name, response=response))  # type: ignore[call-arg, return-value]
+        return cls(
+            function_response=_generated.types.FunctionResponse(name=name, response=response)
+        )  # type: ignore[call-arg, return-value]
 
     @classmethod
     def from_executable_code(cls, *, code: str, language: str = "PYTHON") -> Part:
-        from _gemini_sdk_gen.types import ExecutableCode
-
-        return cls(executable_code=ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value]
+        return cls(executable_code=_generated.types.ExecutableCode(code=code, language=language))  # type: ignore[call-arg, return-value]
 
 
 class ImageHelpers:

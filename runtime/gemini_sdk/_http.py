@@ -1,7 +1,8 @@
 """The transport: one pooled httpx client per SDK client, auth, retries, errors, SSE, uploads.
 
-Sync and async share every decision (URLs, headers, retry policy, error mapping, decoding);
-only the I/O differs between `SyncTransport` and `AsyncTransport`.
+Every decision (URLs, headers, retries, error mapping, decoding, the upload protocol) is
+written once, as generators of steps without I/O; `SyncTransport` and `AsyncTransport` only
+perform the steps, and each has the one `execute` that stubs and high-level methods call.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import logging
 import os
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
-from typing import Any, BinaryIO
+from collections.abc import Callable, Generator
+from typing import Any, BinaryIO, TypeVar, Union
 from urllib.parse import urlsplit
 
 import attrs
@@ -21,37 +22,27 @@ import httpx
 
 from gemini_sdk import errors
 from gemini_sdk._convert import dumps, loads, structure
-from gemini_sdk._endpoint import PreparedRequest, Timeout
-from gemini_sdk._retry import RetryPolicy
-from gemini_sdk._sse import SSEDecoder
+from gemini_sdk._endpoint import PreparedRequest, Timeout, unchanged
+from gemini_sdk._options import TransportConfig, merged
+from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import UploadSource
 from gemini_sdk._version import __version__
 
 logger = logging.getLogger("gemini_sdk")
+T = TypeVar("T")
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 UPLOAD_CHUNK_SIZE = 8 * 1024 * 1024
-_SPEC_VERSION_PREFIX = "/v1beta/"
 
 
-@attrs.frozen(repr=False)
-class TransportConfig:
-    api_key: str
-    base_url: str
-    api_version: str
-    timeout: httpx.Timeout
-    headers: dict[str, str]
-    retry: RetryPolicy
-
-    def __repr__(self) -> str:
-        # The key never appears in a repr.
-        return f"TransportConfig(base_url={self.base_url!r}, api_version={self.api_version!r})"
+def _for(config: TransportConfig, request: PreparedRequest) -> TransportConfig:
+    """The client's config with the call's own HttpOptions over it."""
+    return config if request.http_options is None else merged(config, request.http_options)
 
 
-def _url(config: TransportConfig, path: str) -> str:
-    if config.api_version != "v1beta":
-        path = path.replace(_SPEC_VERSION_PREFIX, f"/{config.api_version}/", 1)
-    return config.base_url.rstrip("/") + path
+def _url(config: TransportConfig, request: PreparedRequest) -> str:
+    root = f"/{request.operation.root}" if request.operation.root else ""
+    return f"{config.base_url.rstrip('/')}{root}/{config.api_version}/{request.path}"
 
 
 def _headers(config: TransportConfig, request: PreparedRequest | None) -> dict[str, str]:
@@ -77,7 +68,7 @@ def _build(
 ) -> httpx.Request:
     return client.build_request(
         request.method,
-        _url(config, request.path),
+        _url(config, request),
         params=request.query or None,
         content=dumps(request.json) if request.json is not None else None,
         headers=_headers(config, request),
@@ -95,10 +86,7 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
     content = response.content
     data = loads(content) if content.strip() else {}
-    return structure(
-        data,
-        request.operation.response,
-    )
+    return structure(data, request.operation.response)
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -113,29 +101,94 @@ def _log(request: PreparedRequest, status: int | str, started: float, attempt: i
         )
 
 
-def _stream_payload(data: str, response: httpx.Response, request: PreparedRequest) -> Any:
-    payload = loads(data)
-    if isinstance(payload, dict) and "error" in payload:
-        raise errors.error_from_payload(payload, response)
-    return structure(
-        payload,
-        request.operation.response,
+def _stream_item(request: PreparedRequest, response: httpx.Response) -> Callable[[str], Any]:
+    def parse(data: str) -> Any:
+        payload = loads(data)
+        if isinstance(payload, dict) and "error" in payload:
+            raise errors.error_from_payload(payload, response)
+        return structure(payload, request.operation.response)
+
+    return parse
+
+
+# -- the request path without I/O ------------------------------------------------------------
+#
+# Every exchange is a generator of steps: it yields a `_Send` and is sent back the response
+# or the httpx error, yields a `_Sleep` and is resumed after the wait, and returns its result.
+# The two transports below only perform the steps.
+
+
+@attrs.frozen
+class _Send:
+    request: httpx.Request
+    stream: bool = False
+
+
+@attrs.frozen
+class _Sleep:
+    seconds: float
+
+
+_Outcome = Union[httpx.Response, httpx.HTTPError, None]  # noqa: UP007 - 3.10 needs Union
+_Steps = Generator[Union[_Send, _Sleep], _Outcome, T]  # noqa: UP007
+
+
+def _retrying(
+    config: TransportConfig,
+    request: PreparedRequest,
+    build: Callable[[], httpx.Request],
+    rand: Callable[[], float],
+    stream: bool = False,
+) -> _Steps[httpx.Response]:
+    """Send with retries; return a successful response or raise the typed error."""
+    attempt = 0
+    while True:
+        attempt += 1
+        started = time.perf_counter()
+        outcome = yield _Send(build(), stream)
+        if isinstance(outcome, httpx.Response):
+            _log(request, outcome.status_code, started, attempt)
+            if outcome.status_code < 400:
+                return outcome
+            error: errors.APIError = errors.error_from_response(outcome, outcome.content)
+        else:
+            assert isinstance(outcome, httpx.HTTPError)
+            _log(request, type(outcome).__name__, started, attempt)
+            error = _translate(outcome)
+        delay = config.retry.delay(attempt, error, rand)
+        if delay is None:
+            raise error
+        logger.info("retrying after %.2fs: %s", delay, error)
+        yield _Sleep(delay)
+
+
+def _exchange(
+    config: TransportConfig,
+    request: PreparedRequest,
+    http: httpx.Client | httpx.AsyncClient,
+    rand: Callable[[], float],
+) -> _Steps[Any]:
+    """One call of any kind but a pager: what `execute` returns before wrapping a stream."""
+    if request.kind == "upload":
+        source, size, mime = _open_media(request.media, request.mime_type)
+        try:
+            return (yield from _upload_steps(config, request, source, size, mime, rand))
+        finally:
+            source.close()
+    response = yield from _retrying(
+        config, request, lambda: _build(http, config, request), rand, request.kind == "stream"
     )
+    if request.kind == "stream":
+        return response
+    if request.kind == "media":
+        return response.content
+    return _decode(request, response)
 
 
-class _RetryLoop:
-    """Attempt bookkeeping shared by both transports."""
-
-    def __init__(self, policy: RetryPolicy, rand: Callable[[], float]) -> None:
-        self.policy = policy
-        self.rand = rand
-        self.attempt = 0
-
-    def next_delay(self, error: BaseException) -> float | None:
-        delay = self.policy.delay(self.attempt, error, self.rand)
-        if delay is not None:
-            logger.info("retrying after %.2fs: %s", delay, error)
-        return delay
+def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
+    # A page is a plain call of the list operation.
+    query = request.query if token is None else {**request.query, "pageToken": token}
+    return attrs.evolve(request, query=query, kind="response")
 
 
 class SyncTransport:
@@ -156,77 +209,35 @@ class SyncTransport:
         if self.owns_client:
             self.http.close()
 
-    def _send(
-        self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
-    ) -> httpx.Response:
-        """Send with retries; return a successful response or raise the typed error."""
-        loop = _RetryLoop(self.config.retry, self.rand)
-        while True:
-            loop.attempt += 1
-            started = time.perf_counter()
-            try:
-                response = self.http.send(build(), stream=stream)
-            except httpx.HTTPError as exc:
-                error: errors.APIError = _translate(exc)
-                _log(request, type(exc).__name__, started, loop.attempt)
-            else:
-                _log(request, response.status_code, started, loop.attempt)
-                if response.status_code < 400:
-                    return response
-                body = response.read()
-                response.close()
-                error = errors.error_from_response(response, body)
-            delay = loop.next_delay(error)
-            if delay is None:
-                raise error
-            self.sleep(delay)
+    def execute(self, request: PreparedRequest, finish: Callable[[Any], Any] = unchanged) -> Any:
+        """Send `request` and return what its kind asks for, as `finish` makes it."""
+        if request.kind == "pager":
+            fetch = lambda token: self.execute(_with_page_token(request, token))  # noqa: E731
+            return finish(Pager(fetch, request.operation.items_attr))
+        result = self._run(_exchange(_for(self.config, request), request, self.http, self.rand))
+        if request.kind == "stream":
+            result = Stream(result, Events(_stream_item(request, result)))
+        return finish(result)
 
-    def call(self, request: PreparedRequest) -> Any:
-        response = self._send(lambda: _build(self.http, self.config, request), request)
-        return _decode(request, response)
-
-    def download(self, request: PreparedRequest) -> bytes:
-        response = self._send(lambda: _build(self.http, self.config, request), request)
-        return response.content
-
-    def stream(self, request: PreparedRequest) -> Iterator[Any]:
-        response = self._send(lambda: _build(self.http, self.config, request), request, stream=True)
-        return self._events(request, response)
-
-    def _events(self, request: PreparedRequest, response: httpx.Response) -> Iterator[Any]:
-        decoder = SSEDecoder()
+    def _run(self, steps: _Steps[T]) -> T:
+        outcome: _Outcome = None
         try:
-            try:
-                for chunk in response.iter_bytes():
-                    for event in decoder.feed(chunk):
-                        yield _stream_payload(event.data, response, request)
-            except httpx.HTTPError as exc:
-                raise errors.StreamInterruptedError(
-                    f"the stream broke after it started ({type(exc).__name__})"
-                ) from None
-            decoder.finish()
-        finally:
-            response.close()
-
-    def upload(self, request: PreparedRequest, media: UploadSource, mime_type: str | None) -> Any:
-        source, size, mime = _open_media(media, mime_type)
-        steps = _upload_steps(self.config, request, source, size, mime)
-        try:
-            step = next(steps)
             while True:
-                outcome: httpx.Response | httpx.HTTPError
-                if step.retried:
-                    outcome = self._send(step.build, request)
-                else:
-                    try:
-                        outcome = self.http.send(step.build())
-                    except httpx.HTTPError as exc:
-                        outcome = exc
                 step = steps.send(outcome)
+                if isinstance(step, _Sleep):
+                    self.sleep(step.seconds)
+                    outcome = None
+                    continue
+                try:
+                    outcome = self.http.send(step.request, stream=step.stream)
+                    if step.stream and outcome.status_code >= 400:
+                        outcome.read()
+                        outcome.close()
+                except httpx.HTTPError as error:
+                    outcome = error
         except StopIteration as done:
-            return done.value
-        finally:
-            source.close()
+            result: T = done.value
+            return result
 
 
 class AsyncTransport:
@@ -247,88 +258,45 @@ class AsyncTransport:
         if self.owns_client:
             await self.http.aclose()
 
-    async def _send(
-        self, build: Callable[[], httpx.Request], request: PreparedRequest, stream: bool = False
-    ) -> httpx.Response:
-        loop = _RetryLoop(self.config.retry, self.rand)
-        while True:
-            loop.attempt += 1
-            started = time.perf_counter()
-            try:
-                response = await self.http.send(build(), stream=stream)
-            except httpx.HTTPError as exc:
-                error: errors.APIError = _translate(exc)
-                _log(request, type(exc).__name__, started, loop.attempt)
-            else:
-                _log(request, response.status_code, started, loop.attempt)
-                if response.status_code < 400:
-                    return response
-                body = await response.aread()
-                await response.aclose()
-                error = errors.error_from_response(response, body)
-            delay = loop.next_delay(error)
-            if delay is None:
-                raise error
-            await self.sleep(delay)
-
-    async def call(self, request: PreparedRequest) -> Any:
-        response = await self._send(lambda: _build(self.http, self.config, request), request)
-        return _decode(request, response)
-
-    async def download(self, request: PreparedRequest) -> bytes:
-        response = await self._send(lambda: _build(self.http, self.config, request), request)
-        return response.content
-
-    async def stream(self, request: PreparedRequest) -> AsyncIterator[Any]:
-        response = await self._send(
-            lambda: _build(self.http, self.config, request), request, stream=True
-        )
-        return self._events(request, response)
-
-    async def _events(
-        self, request: PreparedRequest, response: httpx.Response
-    ) -> AsyncIterator[Any]:
-        decoder = SSEDecoder()
-        try:
-            try:
-                async for chunk in response.aiter_bytes():
-                    for event in decoder.feed(chunk):
-                        yield _stream_payload(event.data, response, request)
-            except httpx.HTTPError as exc:
-                raise errors.StreamInterruptedError(
-                    f"the stream broke after it started ({type(exc).__name__})"
-                ) from None
-            decoder.finish()
-        finally:
-            await response.aclose()
-
-    async def upload(
-        self, request: PreparedRequest, media: UploadSource, mime_type: str | None
+    async def execute(
+        self, request: PreparedRequest, finish: Callable[[Any], Any] = unchanged
     ) -> Any:
-        source, size, mime = _open_media(media, mime_type)
-        steps = _upload_steps(self.config, request, source, size, mime)
+        if request.kind == "pager":
+            fetch = lambda token: self.execute(_with_page_token(request, token))  # noqa: E731
+            pager: AsyncPager[Any] = AsyncPager(fetch, request.operation.items_attr)
+            await pager.first()
+            return finish(pager)
+        config = _for(self.config, request)
+        result = await self._run(_exchange(config, request, self.http, self.rand))
+        if request.kind == "stream":
+            result = AsyncStream(result, Events(_stream_item(request, result)))
+        return finish(result)
+
+    async def _run(self, steps: _Steps[T]) -> T:
+        outcome: _Outcome = None
         try:
-            step = next(steps)
             while True:
-                outcome: httpx.Response | httpx.HTTPError
-                if step.retried:
-                    outcome = await self._send(step.build, request)
-                else:
-                    try:
-                        outcome = await self.http.send(step.build())
-                    except httpx.HTTPError as exc:
-                        outcome = exc
                 step = steps.send(outcome)
+                if isinstance(step, _Sleep):
+                    await self.sleep(step.seconds)
+                    outcome = None
+                    continue
+                try:
+                    outcome = await self.http.send(step.request, stream=step.stream)
+                    if step.stream and outcome.status_code >= 400:
+                        await outcome.aread()
+                        await outcome.aclose()
+                except httpx.HTTPError as error:
+                    outcome = error
         except StopIteration as done:
-            return done.value
-        finally:
-            source.close()
+            result: T = done.value
+            return result
 
 
 # -- resumable upload protocol ---------------------------------------------------------------
 
 
-def _open_media(media: UploadSource, mime_type: str | None) -> tuple[BinaryIO, int, str]:
+def _open_media(media: UploadSource | None, mime_type: str | None) -> tuple[BinaryIO, int, str]:
     """A seekable binary source, its size and its MIME type; a missing path raises here."""
     if isinstance(media, (bytes, bytearray, memoryview)):
         data = bytes(media)
@@ -338,7 +306,7 @@ def _open_media(media: UploadSource, mime_type: str | None) -> tuple[BinaryIO, i
         handle = open(path, "rb")  # noqa: SIM115 - closed by the caller's finally
         size = os.fstat(handle.fileno()).st_size
         return handle, size, mime_type or _guess_mime(path)
-    if hasattr(media, "read") and hasattr(media, "seek"):
+    if media is not None and hasattr(media, "read") and hasattr(media, "seek"):
         start = media.tell()
         size = media.seek(0, io.SEEK_END) - start
         media.seek(start)
@@ -360,18 +328,15 @@ def _guess_mime(path: str) -> str:
     return guessed
 
 
-@attrs.frozen
-class _Step:
-    """One request of the upload protocol; `retried` ones go through the retry loop."""
-
-    build: Callable[[], httpx.Request]
-    retried: bool
-
-
 def _upload_steps(
-    config: TransportConfig, request: PreparedRequest, source: BinaryIO, size: int, mime: str
-) -> Generator[_Step, httpx.Response | httpx.HTTPError, Any]:
-    """The resumable protocol without I/O: both transports drive this one generator.
+    config: TransportConfig,
+    request: PreparedRequest,
+    source: BinaryIO,
+    size: int,
+    mime: str,
+    rand: Callable[[], float],
+) -> _Steps[Any]:
+    """The resumable protocol without I/O.
 
     Start a session, send chunks at the offsets the server confirms, and after a dropped
     or failed chunk ask the server what it received and resume from there.
@@ -381,15 +346,14 @@ def _upload_steps(
     def start() -> httpx.Request:
         return httpx.Request(
             "POST",
-            _url(config, request.path),
+            _url(config, request),
             params=request.query or None,
             content=dumps(request.json or {}),
             headers=_upload_start_headers(config, request, size, mime),
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
         )
 
-    started = yield _Step(start, retried=True)
-    assert isinstance(started, httpx.Response)
+    started = yield from _retrying(config, request, start, rand)
     upload_url = _upload_url(started)
 
     def query() -> httpx.Request:
@@ -401,15 +365,15 @@ def _upload_steps(
         chunk = source.read(UPLOAD_CHUNK_SIZE)
         final = offset + len(chunk) >= size
         headers = _chunk_headers(config, upload_url, offset, final)
-        outcome = yield _Step(_chunk_request(upload_url, chunk, headers), retried=False)
+        outcome = yield _Send(httpx.Request("POST", upload_url, content=chunk, headers=headers))
+        assert outcome is not None
         if isinstance(outcome, httpx.HTTPError) or outcome.status_code >= 500:
             failures += 1
             if failures >= config.retry.attempts:
                 if isinstance(outcome, httpx.HTTPError):
                     raise _translate(outcome)
                 raise errors.error_from_response(outcome, outcome.read())
-            status = yield _Step(query, retried=True)
-            assert isinstance(status, httpx.Response)
+            status = yield from _retrying(config, request, query, rand)
             offset = _received_offset(status)
             continue
         if outcome.status_code >= 400:
@@ -417,10 +381,6 @@ def _upload_steps(
         if final:
             return _decode(request, outcome)
         offset += len(chunk)
-
-
-def _chunk_request(url: str, chunk: bytes, headers: dict[str, str]) -> Callable[[], httpx.Request]:
-    return lambda: httpx.Request("POST", url, content=chunk, headers=headers)
 
 
 def _same_host(config: TransportConfig, url: str) -> bool:

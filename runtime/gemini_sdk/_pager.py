@@ -8,7 +8,27 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class Pager(Generic[T]):
+class _Pages(Generic[T]):
+    """What both pagers know without I/O: the current page, and the token of the next one."""
+
+    def __init__(self, items_attr: str | None) -> None:
+        self._items_attr = items_attr or ""
+        self.response: Any = None
+        self.page: list[T] = []
+        self.next_page_token: str | None = None
+
+    def _accept(self, response: Any) -> None:
+        self.response = response
+        self.page = list(getattr(response, self._items_attr) or [])
+        self.next_page_token = response.next_page_token or None
+
+    def _following(self) -> str:
+        if not self.next_page_token:
+            raise IndexError("no more pages")
+        return self.next_page_token
+
+
+class Pager(_Pages[T]):
     """Iterates every item of a list operation, fetching the next page only when needed.
 
     The first page is fetched when the pager is made, so a bad request fails at the call.
@@ -16,19 +36,12 @@ class Pager(Generic[T]):
     """
 
     def __init__(self, fetch: Callable[[str | None], Any], items_attr: str | None) -> None:
+        super().__init__(items_attr)
         self._fetch = fetch
-        self._items_attr = items_attr or ""
-        self._load(None)
-
-    def _load(self, token: str | None) -> None:
-        self.response = self._fetch(token)
-        self.page: list[T] = list(getattr(self.response, self._items_attr) or [])
-        self.next_page_token: str | None = self.response.next_page_token or None
+        self._accept(fetch(None))
 
     def next_page(self) -> list[T]:
-        if not self.next_page_token:
-            raise IndexError("no more pages")
-        self._load(self.next_page_token)
+        self._accept(self._fetch(self._following()))
         return self.page
 
     def __iter__(self) -> Iterator[T]:
@@ -36,32 +49,23 @@ class Pager(Generic[T]):
             yield from self.page
             if not self.next_page_token:
                 return
-            self._load(self.next_page_token)
+            self.next_page()
 
 
-class AsyncPager(Generic[T]):
-    """The asyncio twin of `Pager`; `await pager.first()` happens inside the call."""
+class AsyncPager(_Pages[T]):
+    """`Pager` for asyncio; the call that makes it awaits `first()`."""
 
     def __init__(
         self, fetch: Callable[[str | None], Awaitable[Any]], items_attr: str | None
     ) -> None:
+        super().__init__(items_attr)
         self._fetch = fetch
-        self._items_attr = items_attr or ""
-        self.page: list[T] = []
-        self.next_page_token: str | None = None
-
-    async def _load(self, token: str | None) -> None:
-        self.response = await self._fetch(token)
-        self.page = list(getattr(self.response, self._items_attr) or [])
-        self.next_page_token = self.response.next_page_token or None
 
     async def first(self) -> None:
-        await self._load(None)
+        self._accept(await self._fetch(None))
 
     async def next_page(self) -> list[T]:
-        if not self.next_page_token:
-            raise IndexError("no more pages")
-        await self._load(self.next_page_token)
+        self._accept(await self._fetch(self._following()))
         return self.page
 
     async def __aiter__(self) -> AsyncIterator[T]:
@@ -70,4 +74,4 @@ class AsyncPager(Generic[T]):
                 yield item
             if not self.next_page_token:
                 return
-            await self._load(self.next_page_token)
+            await self.next_page()

@@ -9,21 +9,15 @@ operation's typed request; the result comes back as a response, a stream or a pa
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
-import httpx
 
-from gemini_sdk._endpoint import OperationSpec, PreparedRequest, prepare
+from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel, _strip_optional
-from gemini_sdk._pager import AsyncPager, Pager
-from gemini_sdk._transform import TRANSFORMS
-
-if TYPE_CHECKING:
-    from gemini_sdk._http import AsyncTransport, SyncTransport
-
+from gemini_sdk._options import check_options
+from gemini_sdk._transform import RESULTS, TRANSFORMS
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -52,6 +46,11 @@ class MethodSpec:
     # What the caller gets instead of the response: one of its fields, or a transform of it.
     result_field: str | None = None
     result_transform: str | None = None
+    # The `alt` query parameter when it differs from the operation's (`media` for a download).
+    alt: str | None = None
+    # (config attribute, text it must contain or None for any value): the answer is JSON,
+    # and each response is told so with `expect_json()`.
+    json_when: tuple[tuple[str, str | None], ...] = ()
 
 
 @attrs.define
@@ -61,7 +60,7 @@ class _Call:
     path: dict[str, Any] = attrs.field(factory=dict)
     query: dict[str, Any] = attrs.field(factory=dict)
     body: dict[tuple[str | int, ...], Any] = attrs.field(factory=dict)
-    options: dict[str, Any] = attrs.field(factory=dict)
+    http_options: Any = None
     expects_json: bool = False
     media: Any = None
     media_type: str | None = None
@@ -77,7 +76,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
     elif kind == "body":
         call.body[_body_path(rest)] = value
     elif kind == "options":
-        call.options.update(_http_options(value))
+        call.http_options = value
     elif kind in ("media", "media_type", "save_to"):
         setattr(call, kind, value)
     else:
@@ -97,16 +96,6 @@ def _body_path(dotted: str) -> tuple[str | int, ...]:
         else:
             path.append(step)
     return tuple(path)
-
-
-def _http_options(options: Any) -> dict[str, Any]:
-    """Per-call HttpOptions -> the transport's per-request options."""
-    out: dict[str, Any] = {}
-    if options.headers:
-        out["extra_headers"] = dict(options.headers)
-    if options.timeout is not None:
-        out["timeout"] = httpx.Timeout(options.timeout / 1000)
-    return out
 
 
 def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
@@ -151,17 +140,18 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             value = getattr(config, f.name)
             if value is not None and "to" in f.metadata:
                 _place(call, f.metadata["to"], value)
-        call.expects_json = _asks_for_json(config)
+        call.expects_json = _asks_for_json(spec, config)
+    if call.http_options is not None:
+        check_options(call.http_options, f"{spec.name}: config.http_options")
     return call
 
 
-def _asks_for_json(config: Any) -> bool:
-    mime = getattr(config, "response_mime_type", None)
-    return bool(
-        getattr(config, "response_schema", None) is not None
-        or getattr(config, "response_json_schema", None) is not None
-        or (mime and "json" in mime)
-    )
+def _asks_for_json(spec: MethodSpec, config: Any) -> bool:
+    for attr, text in spec.json_when:
+        value = getattr(config, attr)
+        if value is not None and (text is None or text in value):
+            return True
+    return False
 
 
 def assemble(cls: type[WireModel], values: Mapping[tuple[str | int, ...], Any]) -> WireModel:
@@ -239,15 +229,22 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
 
 
 def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
-    """`/v1beta/models/{model}:x` with model=m -> `models/m`: the name a nested request needs."""
-    template = operation.path.split("/", 2)[2].split(":")[0]
+    """`models/{model}:x` with model=m -> `models/m`: the name a nested request needs."""
+    template = operation.path.split(":")[0]
     return template.format(**{p.py_name: path_values[p.wire_name] for p in operation.path_params})
 
 
 def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRequest:
     if spec.moves_into is not None:
         _move_into(spec, call)
-    options = {**call.options, **extra}
+    options = {
+        "http_options": call.http_options,
+        "kind": spec.returns if spec.returns in ("pager", "media") else None,
+        "alt": spec.alt,
+        "media": call.media,
+        "mime_type": call.media_type,
+        **extra,
+    }
     path_values = {
         p.py_name: call.path[p.wire_name]
         for p in spec.operation.path_params
@@ -262,10 +259,7 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
             return _fan_out(spec, call, key, items, many_op, list_field, path_values, options)
         call.body[key] = items[0]
     body = assemble(spec.operation.request, call.body) if spec.operation.request else None
-    query = call.query
-    if spec.returns in ("stream", "media"):
-        query = {**query, "alt": "sse" if spec.returns == "stream" else "media"}
-    return prepare(spec.operation, path_values, query, body, **options)
+    return prepare(spec.operation, path_values, call.query, body, **options)
 
 
 def _fan_out(
@@ -297,22 +291,26 @@ def _per_call(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finish(call: _Call, response: Any) -> Any:
-    if call.expects_json and hasattr(response, "expect_json"):
+    if call.expects_json:
         response.expect_json()
     return response
 
 
-def _result(spec: MethodSpec, call: _Call, response: Any) -> Any:
-    """What the caller gets from one response, as the method's spec says."""
+def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
+    """What the caller gets from what `execute` returned, as the method's spec says."""
     if spec.returns == "nothing":
         return None
+    if spec.returns == "media":
+        return _save(call, result)
+    if spec.returns == "pager":
+        return result
+    if spec.returns == "stream":
+        return result._watch(on_item=lambda item: _finish(call, item))
     if spec.result_field is not None:
-        return getattr(response, spec.result_field)
+        return getattr(result, spec.result_field)
     if spec.result_transform is not None:
-        from gemini_sdk._transform import RESULTS
-
-        return RESULTS[spec.result_transform](response)
-    return _finish(call, response)
+        return RESULTS[spec.result_transform](result)
+    return _finish(call, result)
 
 
 def _save(call: _Call, data: bytes) -> bytes:
@@ -322,80 +320,15 @@ def _save(call: _Call, data: bytes) -> bytes:
     return data
 
 
-class SyncResource:
-    def __init__(self, transport: SyncTransport) -> None:
+class Resource:
+    """The base of every generated resource, sync and async: an async method awaits
+    what `_invoke` returns."""
+
+    def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
     def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
         extra = _per_call(args)
         call = _gather(spec, args)
         request = _request(spec, call, extra)
-        if spec.returns == "stream":
-            return _finish_sync(call, self._transport.stream(request))
-        if spec.returns == "pager":
-            return Pager(lambda token: self._page(request, token), request.operation.items_attr)
-        if spec.returns == "media":
-            return _save(call, self._transport.download(request))
-        if request.operation.upload:
-            return _result(spec, call, self._transport.upload(request, call.media, call.media_type))
-        return _result(spec, call, self._transport.call(request))
-
-    def _page(self, request: PreparedRequest, token: str | None) -> Any:
-        return self._transport.call(_with_page_token(request, token))
-
-
-class AsyncResource:
-    def __init__(self, transport: AsyncTransport) -> None:
-        self._transport = transport
-
-    async def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
-        extra = _per_call(args)
-        call = _gather(spec, args)
-        request = _request(spec, call, extra)
-        if spec.returns == "stream":
-            stream = await self._transport.stream(request)
-            return _finish_async(call, stream)
-        if spec.returns == "pager":
-            pager: AsyncPager[Any] = AsyncPager(
-                lambda token: self._page(request, token), request.operation.items_attr
-            )
-            await pager.first()
-            return pager
-        if spec.returns == "media":
-            return _save(call, await self._transport.download(request))
-        if request.operation.upload:
-            uploaded = await self._transport.upload(request, call.media, call.media_type)
-            return _result(spec, call, uploaded)
-        return _result(spec, call, await self._transport.call(request))
-
-    async def _page(self, request: PreparedRequest, token: str | None) -> Any:
-        return await self._transport.call(_with_page_token(request, token))
-
-
-def _finish_sync(call: _Call, stream: typing.Iterator[Any]) -> typing.Iterator[Any]:
-    try:
-        for item in stream:
-            yield _finish(call, item)
-    finally:
-        # stopping early (break, close(), garbage collection) releases the connection now
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()
-
-
-async def _finish_async(
-    call: _Call, stream: typing.AsyncIterator[Any]
-) -> typing.AsyncIterator[Any]:
-    try:
-        async for item in stream:
-            yield _finish(call, item)
-    finally:
-        aclose = getattr(stream, "aclose", None)
-        if aclose is not None:
-            await aclose()
-
-
-def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
-    if token is None:
-        return request
-    return attrs.evolve(request, query={**request.query, "pageToken": token})
+        return self._transport.execute(request, lambda result: _result(spec, call, result))

@@ -36,17 +36,26 @@ class RetryPolicy:
 
     @classmethod
     def from_options(cls, options: object | None) -> RetryPolicy:
-        """A policy from user options: any object with some of the field names as attributes
-        (such as `types.HttpRetryOptions`), or a dict. Missing or None values keep the defaults.
+        """A policy from user options over the defaults; see `updated`."""
+        return cls().updated(options)
+
+    def updated(self, options: object | None) -> RetryPolicy:
+        """This policy with the values `options` sets: any object with some of the field names
+        as attributes (such as `types.HttpRetryOptions`), or a dict. None values keep ours.
         """
         if options is None:
-            return cls()
+            return self
         if isinstance(options, Mapping):
             # Unknown keys are left in, so that a misspelt option fails loudly in __init__.
             values: dict[str, Any] = dict(options)
         else:
-            values = {field.name: getattr(options, field.name, None) for field in attrs.fields(cls)}
-        return cls(**{name: value for name, value in values.items() if value is not None})
+            values = {
+                field.name: getattr(options, field.name, None)
+                for field in attrs.fields(RetryPolicy)
+            }
+        return attrs.evolve(
+            self, **{name: value for name, value in values.items() if value is not None}
+        )
 
     def retryable(self, error: BaseException) -> bool:
         """Whether a fresh attempt could succeed where this one failed."""

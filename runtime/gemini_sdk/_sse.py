@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-
 import attrs
 
 from gemini_sdk.errors import StreamInterruptedError
@@ -104,18 +102,3 @@ class SSEDecoder:
         self._data = []
         self._event = self._retry = None
         return event
-
-
-def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    decoder.finish()
-
-
-async def aiter_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentEvent]:
-    decoder = SSEDecoder()
-    async for chunk in chunks:
-        for event in decoder.feed(chunk):
-            yield event
-    decoder.finish()

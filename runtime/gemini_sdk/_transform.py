@@ -4,8 +4,8 @@ Contents follow the rules Google's SDKs use: a string becomes one `user` Content
 text part; a list of strings and Parts becomes one `user` Content with several parts;
 Content objects pass through; a File becomes a file-data part.
 
-Generated types are imported inside the functions: the runtime never imports generated
-modules while it is itself being imported.
+Generated types are reached through the module the generated package registers
+(`_generated.types`): the runtime never imports generated modules.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import base64
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from gemini_sdk import _generated
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import Content, Part, Schema, Tool
@@ -38,7 +40,7 @@ def cached_content_name(value: Any) -> str:
 
 
 def _is_part_like(value: Any) -> bool:
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     return isinstance(value, (str, t.Part, t.File)) or (
         isinstance(value, dict) and "parts" not in value and "role" not in value
@@ -46,7 +48,7 @@ def _is_part_like(value: Any) -> bool:
 
 
 def part(value: Any) -> Part:
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     if isinstance(value, t.Part):
         return value
@@ -62,7 +64,7 @@ def part(value: Any) -> Part:
 
 
 def content(value: Any) -> Content:
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     if isinstance(value, t.Content):
         return value
@@ -77,7 +79,7 @@ def content(value: Any) -> Content:
 
 def contents(value: Any) -> list[Content]:
     """A list mixing Contents and parts: runs of parts become one user Content each."""
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     if not isinstance(value, (list, tuple)):
         return [content(value)]
@@ -108,7 +110,7 @@ def contents_each(value: Any) -> list[Content]:
 
 
 def schema(value: Any) -> Schema:
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     if isinstance(value, t.Schema):
         return value
@@ -118,7 +120,7 @@ def schema(value: Any) -> Schema:
 
 
 def tools(value: Any) -> list[Tool]:
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     if isinstance(value, (t.Tool, dict)):
         value = [value]
@@ -159,7 +161,7 @@ def upload_source(value: Any) -> Any:
 
 def generated_images(response: Any) -> Any:
     """Imagen's predict answer -> GenerateImagesResponse (one GeneratedImage a prediction)."""
-    from _gemini_sdk_gen import types as t
+    t = _generated.types
 
     images = []
     for prediction in response.predictions or []:

@@ -75,7 +75,7 @@ GET_THING = ir.Operation(
     method_name="get_thing",
     constant="GET_THING",
     http_method="GET",
-    path="/v0/things/{thing}",
+    path="things/{thing}",
     path_params=[PATH_NAME],
     query_params=[],
     request=None,
@@ -86,7 +86,7 @@ LIST_THINGS = ir.Operation(
     method_name="list_things",
     constant="LIST_THINGS",
     http_method="GET",
-    path="/v0/things",
+    path="things",
     path_params=[],
     query_params=[
         ir.Param("pageSize", "page_size", ir.TypeRef("scalar", "int", wire_type="integer")),
@@ -102,7 +102,7 @@ STREAM_THINGS = ir.Operation(
     method_name="stream_things",
     constant="STREAM_THINGS",
     http_method="POST",
-    path="/v0/things/{thing}:stream",
+    path="things/{thing}:stream",
     path_params=[PATH_NAME],
     query_params=[],
     request=THING,
@@ -114,7 +114,7 @@ BUILD_THING = ir.Operation(
     method_name="build_thing",
     constant="BUILD_THING",
     http_method="POST",
-    path="/v0/things/{thing}:build",
+    path="things/{thing}:build",
     path_params=[PATH_NAME],
     query_params=[],
     request=THING,
@@ -232,19 +232,19 @@ def _async_part(source: str) -> str:
     return source[source.index("class AsyncEndpoints(") :]
 
 
-def test_streaming_stubs_return_iterators(endpoints_py: str) -> None:
+def test_streaming_stubs_return_stream_objects(endpoints_py: str) -> None:
     sync = _method(_sync_part(endpoints_py), "def stream_things(")
-    assert ") -> Iterator[t.Thing]:" in sync
-    assert "return self._stream(" in sync
+    assert ") -> Stream[t.Thing]:" in sync
+    assert "result: Stream[t.Thing] = self._call(" in sync
     asynchronous = _method(_async_part(endpoints_py), "async def stream_things(")
-    assert ") -> AsyncIterator[t.Thing]:" in asynchronous
-    assert "return await self._stream(" in asynchronous
+    assert ") -> AsyncStream[t.Thing]:" in asynchronous
+    assert "result: AsyncStream[t.Thing] = await self._call(" in asynchronous
 
 
 def test_plain_stubs_return_the_response(endpoints_py: str) -> None:
     sync = _method(_sync_part(endpoints_py), "def get_thing(")
     assert ") -> t.Thing:" in sync
-    assert "return self._call(" in sync
+    assert "result: t.Thing = self._call(" in sync
     assert "ops.GET_THING" in sync
 
 
@@ -255,7 +255,7 @@ def test_async_stubs_are_async_and_await(endpoints_py: str) -> None:
         assert f"async def {op.method_name}(" not in sync
         assert f"    async def {op.method_name}(" in asynchronous
     assert "await" not in sync
-    assert asynchronous.count("return await self.") == len(_api().operations)
+    assert asynchronous.count("= await self._call(") == len(_api().operations)
 
 
 def test_stub_parameters(endpoints_py: str) -> None:
@@ -285,16 +285,16 @@ def _descriptor(source: str, constant: str) -> str:
 def test_operation_descriptors(operations_py: str) -> None:
     assert 'BASE_URL = "https://things.example.com"' in operations_py
     stream = _descriptor(operations_py, "STREAM_THINGS")
-    assert "streaming=True" in stream
-    assert 'path="/v0/things/{thing}:stream"' in stream
+    assert 'kind="stream"' in stream
+    assert 'alt="sse"' in stream
+    assert 'path="things/{thing}:stream"' in stream
     assert "request=t.Thing" in stream
     listing = _descriptor(operations_py, "LIST_THINGS")
     assert 'items_attr="things"' in listing
     assert 'Param("filter_", "filter")' in listing
     assert "request=None" in listing
-    assert "streaming" not in listing
-    assert "long_running=True" in _descriptor(operations_py, "BUILD_THING")
-    assert "long_running" not in _descriptor(operations_py, "GET_THING")
+    assert "kind=" not in listing
+    assert "alt=" not in listing
 
 
 # -- the environment ------------------------------------------------------------------------

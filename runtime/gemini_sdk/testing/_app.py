@@ -91,7 +91,7 @@ class OperationRouter:
     """Matches a method and path against every operation's path template."""
 
     def __init__(self, operations: Iterable[OperationSpec[Any]]) -> None:
-        self._routes = [(op, _template_pattern(op.path)) for op in operations]
+        self._routes = [(op, _template_pattern(op.url_path(ops.API_VERSION))) for op in operations]
 
     def match(self, method: str, path: str) -> Routed:
         allowed = []

@@ -18,7 +18,7 @@ from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
 if TYPE_CHECKING:
-    from gemini_sdk._client import Client
+    from gemini_sdk import Client
 
 
 class Emulator:
@@ -101,7 +101,7 @@ class Emulator:
 
     def client(self, api_key: str = "test-key", **kwargs: Any) -> Client:
         """A `gemini_sdk.Client` wired to this emulator (sync and `.aio`), no network."""
-        from gemini_sdk._client import Client
+        from gemini_sdk import Client
 
         options = kwargs.pop("http_options", None)
         if options is None or isinstance(options, dict):

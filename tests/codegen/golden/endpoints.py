@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-from gemini_sdk._endpoint import AsyncEndpointsBase, SyncEndpointsBase, Timeout
+from gemini_sdk._endpoint import EndpointsBase, Timeout
+from gemini_sdk._stream import AsyncStream, Stream
 
 from . import operations as ops
 from . import types as t
 
 
-class Endpoints(SyncEndpointsBase):
+class Endpoints(EndpointsBase):
     """Every operation of the wire spec, called synchronously."""
 
     def create_widget(
@@ -24,7 +23,7 @@ class Endpoints(SyncEndpointsBase):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.Widget:
-        return self._call(
+        result: t.Widget = self._call(
             ops.CREATE_WIDGET,
             {
                 "shelf": shelf,
@@ -36,6 +35,7 @@ class Endpoints(SyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     def list_widgets(
         self,
@@ -49,7 +49,7 @@ class Endpoints(SyncEndpointsBase):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.ListWidgetsResponse:
-        return self._call(
+        result: t.ListWidgetsResponse = self._call(
             ops.LIST_WIDGETS,
             {
                 "shelf": shelf,
@@ -65,6 +65,7 @@ class Endpoints(SyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     def stream_widget_events(
         self,
@@ -75,8 +76,8 @@ class Endpoints(SyncEndpointsBase):
         extra_headers: dict[str, str] | None = None,
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
-    ) -> Iterator[t.WidgetChange]:
-        return self._stream(
+    ) -> Stream[t.WidgetChange]:
+        result: Stream[t.WidgetChange] = self._call(
             ops.STREAM_WIDGET_EVENTS,
             {
                 "shelf": shelf,
@@ -88,9 +89,10 @@ class Endpoints(SyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
 
-class AsyncEndpoints(AsyncEndpointsBase):
+class AsyncEndpoints(EndpointsBase):
     """Every operation of the wire spec, called from asyncio."""
 
     async def create_widget(
@@ -103,7 +105,7 @@ class AsyncEndpoints(AsyncEndpointsBase):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.Widget:
-        return await self._call(
+        result: t.Widget = await self._call(
             ops.CREATE_WIDGET,
             {
                 "shelf": shelf,
@@ -115,6 +117,7 @@ class AsyncEndpoints(AsyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     async def list_widgets(
         self,
@@ -128,7 +131,7 @@ class AsyncEndpoints(AsyncEndpointsBase):
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
     ) -> t.ListWidgetsResponse:
-        return await self._call(
+        result: t.ListWidgetsResponse = await self._call(
             ops.LIST_WIDGETS,
             {
                 "shelf": shelf,
@@ -144,6 +147,7 @@ class AsyncEndpoints(AsyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result
 
     async def stream_widget_events(
         self,
@@ -154,8 +158,8 @@ class AsyncEndpoints(AsyncEndpointsBase):
         extra_headers: dict[str, str] | None = None,
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
-    ) -> AsyncIterator[t.WidgetChange]:
-        return await self._stream(
+    ) -> AsyncStream[t.WidgetChange]:
+        result: AsyncStream[t.WidgetChange] = await self._call(
             ops.STREAM_WIDGET_EVENTS,
             {
                 "shelf": shelf,
@@ -167,3 +171,4 @@ class AsyncEndpoints(AsyncEndpointsBase):
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        return result

@@ -15,7 +15,7 @@ API_VERSION = "v0"
 CREATE_WIDGET = OperationSpec(
     name="CreateWidget",
     method="POST",
-    path="/v0/shelves/{shelf}/widgets",
+    path="shelves/{shelf}/widgets",
     path_params=(Param("shelf", "shelf"),),
     query_params=(),
     request=t.Widget,
@@ -25,7 +25,7 @@ CREATE_WIDGET = OperationSpec(
 LIST_WIDGETS = OperationSpec(
     name="ListWidgets",
     method="GET",
-    path="/v0/shelves/{shelf}/widgets",
+    path="shelves/{shelf}/widgets",
     path_params=(Param("shelf", "shelf"),),
     query_params=(
         Param("page_size", "pageSize"),
@@ -40,12 +40,13 @@ LIST_WIDGETS = OperationSpec(
 STREAM_WIDGET_EVENTS = OperationSpec(
     name="StreamWidgetEvents",
     method="POST",
-    path="/v0/shelves/{shelf}/widgets:streamEvents",
+    path="shelves/{shelf}/widgets:streamEvents",
     path_params=(Param("shelf", "shelf"),),
     query_params=(),
     request=t.Widget,
     response=t.WidgetChange,
-    streaming=True,
+    kind="stream",
+    alt="sse",
 )
 
 ALL: tuple[OperationSpec[Any], ...] = (

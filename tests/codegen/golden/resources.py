@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from gemini_sdk._endpoint import Timeout
 from gemini_sdk._pager import AsyncPager, Pager
-from gemini_sdk._resource import AsyncResource, MethodSpec, Placement, SyncResource
+from gemini_sdk._resource import MethodSpec, Placement, Resource
+from gemini_sdk._stream import AsyncStream, Stream
 
 from . import operations as ops
 from . import types as t
@@ -51,7 +51,7 @@ WIDGETS_STREAM_EVENTS = MethodSpec(
 )
 
 
-class Widgets(SyncResource):
+class Widgets(Resource):
     def create(
         self,
         *,
@@ -109,8 +109,8 @@ class Widgets(SyncResource):
         extra_headers: dict[str, str] | None = None,
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
-    ) -> Iterator[t.WidgetChange]:
-        result: Iterator[t.WidgetChange] = self._invoke(
+    ) -> Stream[t.WidgetChange]:
+        result: Stream[t.WidgetChange] = self._invoke(
             WIDGETS_STREAM_EVENTS,
             shelf=shelf,
             name=name,
@@ -122,7 +122,7 @@ class Widgets(SyncResource):
         return result
 
 
-class AsyncWidgets(AsyncResource):
+class AsyncWidgets(Resource):
     async def create(
         self,
         *,
@@ -180,8 +180,8 @@ class AsyncWidgets(AsyncResource):
         extra_headers: dict[str, str] | None = None,
         extra_query: dict[str, str] | None = None,
         extra_body: dict[str, object] | None = None,
-    ) -> AsyncIterator[t.WidgetChange]:
-        result: AsyncIterator[t.WidgetChange] = await self._invoke(
+    ) -> AsyncStream[t.WidgetChange]:
+        result: AsyncStream[t.WidgetChange] = await self._invoke(
             WIDGETS_STREAM_EVENTS,
             shelf=shelf,
             name=name,

@@ -1,0 +1,76 @@
+"""HTTP options: the client's, and each call's merged over them, as one `TransportConfig`.
+
+`Client(http_options=...)` and a call's `config.http_options` are the same type
+(`types.HttpOptions`); both go through `merged`, so every field a call sets overrides the
+client's (headers add to the client's), and no field is read in one place but not the other.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+import httpx
+
+from gemini_sdk._retry import RetryPolicy
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+
+
+@attrs.frozen(repr=False)
+class TransportConfig:
+    api_key: str
+    base_url: str
+    api_version: str
+    timeout: httpx.Timeout
+    headers: dict[str, str]
+    retry: RetryPolicy
+
+    def __repr__(self) -> str:
+        # The key never appears in a repr.
+        return f"TransportConfig(base_url={self.base_url!r}, api_version={self.api_version!r})"
+
+
+def default_config(api_key: str, base_url: str, api_version: str) -> TransportConfig:
+    """The config before any options: `base_url` and `api_version` are the spec's."""
+    return TransportConfig(
+        api_key=api_key,
+        base_url=os.environ.get("GOOGLE_GEMINI_BASE_URL") or base_url,
+        api_version=api_version,
+        timeout=DEFAULT_TIMEOUT,
+        headers={},
+        retry=RetryPolicy(),
+    )
+
+
+def check_options(options: Any, where: str) -> None:
+    """Raise TypeError for a field the options do not have, at any depth.
+
+    Options never reach the wire, so a key kept as unknown can only be a typo: left alone,
+    `{"timout": 5}` would keep the default timeout without a word.
+    """
+    for name, value in (("", options), (".retry_options", options.retry_options)):
+        unknown = getattr(value, "unknown_fields", None)
+        if unknown:
+            raise TypeError(
+                f"{where}{name}: unknown field(s) of {type(value).__name__}: "
+                f"{', '.join(sorted(unknown))}"
+            )
+
+
+def merged(config: TransportConfig, options: Any) -> TransportConfig:
+    """`config` with every field that `options` (a checked `types.HttpOptions`) sets."""
+    changes: dict[str, Any] = {}
+    if options.base_url:
+        changes["base_url"] = options.base_url
+    if options.api_version:
+        changes["api_version"] = options.api_version
+    if options.timeout is not None:
+        # milliseconds, as in Google's SDKs
+        changes["timeout"] = httpx.Timeout(options.timeout / 1000)
+    if options.headers:
+        changes["headers"] = {**config.headers, **options.headers}
+    if options.retry_options is not None:
+        changes["retry"] = config.retry.updated(options.retry_options)
+    return attrs.evolve(config, **changes) if changes else config

@@ -1,0 +1,153 @@
+"""A streamed result: the items of a server-sent events response, as an object the caller owns.
+
+`Events` is the whole decision (bytes -> events -> typed items, an error event, a cut
+stream) without I/O; `Stream` and `AsyncStream` only move bytes into it. Both close the
+connection when iteration ends, on `close()` / `aclose()` and when their `with` block exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from typing import Generic, TypeVar
+
+import httpx
+
+from gemini_sdk import errors
+from gemini_sdk._sse import SSEDecoder
+
+T = TypeVar("T")
+
+
+class Events(Generic[T]):
+    """Bytes of one SSE response in, items out; watchers see every item and the clean end."""
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        self._decoder = SSEDecoder()
+        self._parse = parse
+        self._on_item: list[Callable[[T], object]] = []
+        self._on_end: list[Callable[[], object]] = []
+
+    def watch(
+        self,
+        on_item: Callable[[T], object] | None = None,
+        on_end: Callable[[], object] | None = None,
+    ) -> None:
+        if on_item is not None:
+            self._on_item.append(on_item)
+        if on_end is not None:
+            self._on_end.append(on_end)
+
+    def feed(self, chunk: bytes) -> Iterator[T]:
+        # One item at a time: an error event must not hide the items before it.
+        for event in self._decoder.feed(chunk):
+            item = self._parse(event.data)
+            for on_item in self._on_item:
+                on_item(item)
+            yield item
+
+    def finish(self) -> None:
+        self._decoder.finish()
+        for on_end in self._on_end:
+            on_end()
+
+
+def interrupted(error: httpx.HTTPError) -> errors.StreamInterruptedError:
+    return errors.StreamInterruptedError(
+        f"the stream broke after it started ({type(error).__name__})"
+    )
+
+
+# The readers take no stream object: a generator holding its owner would make a cycle, and a
+# loop left early (`break`) would then keep the connection until the garbage collector ran.
+
+
+def _read(response: httpx.Response, events: Events[T]) -> Generator[T, None, None]:
+    try:
+        try:
+            for chunk in response.iter_bytes():
+                yield from events.feed(chunk)
+        except httpx.HTTPError as error:
+            raise interrupted(error) from None
+        events.finish()
+    finally:
+        response.close()
+
+
+async def _aread(response: httpx.Response, events: Events[T]) -> AsyncGenerator[T, None]:
+    try:
+        try:
+            async for chunk in response.aiter_bytes():
+                for item in events.feed(chunk):
+                    yield item
+        except httpx.HTTPError as error:
+            raise interrupted(error) from None
+        events.finish()
+    finally:
+        await response.aclose()
+
+
+class Stream(Generic[T]):
+    """The items of a streamed response; `response` is the httpx.Response they come from."""
+
+    def __init__(self, response: httpx.Response, events: Events[T]) -> None:
+        self.response = response
+        self._events = events
+        self._items = _read(response, events)
+
+    def __iter__(self) -> Iterator[T]:
+        return self._items
+
+    def __next__(self) -> T:
+        return next(self._items)
+
+    def close(self) -> None:
+        """Stop reading and release the connection; the items not read yet are dropped."""
+        self._items.close()
+        self.response.close()
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _watch(
+        self,
+        on_item: Callable[[T], object] | None = None,
+        on_end: Callable[[], object] | None = None,
+    ) -> Stream[T]:
+        self._events.watch(on_item, on_end)
+        return self
+
+
+class AsyncStream(Generic[T]):
+    """`Stream` for asyncio: `async for`, `async with`, `aclose()`."""
+
+    def __init__(self, response: httpx.Response, events: Events[T]) -> None:
+        self.response = response
+        self._events = events
+        self._items = _aread(response, events)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items
+
+    async def __anext__(self) -> T:
+        return await self._items.__anext__()
+
+    async def aclose(self) -> None:
+        await self._items.aclose()
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _watch(
+        self,
+        on_item: Callable[[T], object] | None = None,
+        on_end: Callable[[], object] | None = None,
+    ) -> AsyncStream[T]:
+        self._events.watch(on_item, on_end)
+        return self
