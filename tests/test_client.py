@@ -1126,6 +1126,17 @@ def test_parsed_json(client: genai.Client, server: Server, config: Any) -> None:
     assert response.parsed == {"n": 3, "names": ["a", "b"]}
 
 
+def test_parsed_json_on_each_chunk_of_a_stream(client: genai.Client, server: Server) -> None:
+    server.reply(sse(text_answer('{"n": 1}'), text_answer('{"n": 2}')), sse(text_answer("{}")))
+    config = {"response_mime_type": "application/json"}
+
+    stream = client.models.generate_content_stream(model=MODEL, contents="x", config=config)
+    plain = client.models.generate_content_stream(model=MODEL, contents="x")
+
+    assert [chunk.parsed for chunk in stream] == [{"n": 1}, {"n": 2}]
+    assert [chunk.parsed for chunk in plain] == [None]
+
+
 def test_parsed_is_none_without_json_request(client: genai.Client, server: Server) -> None:
     server.reply(text_answer('{"n": 3}'))
 

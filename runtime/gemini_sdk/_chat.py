@@ -6,6 +6,7 @@ version does not know included), because the service checks them when they come 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from gemini_sdk._stream import AsyncStream, Stream
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from _gemini_sdk_gen.types import Content, GenerateContentResponse
 
 S = TypeVar("S", bound=Union[Stream[Any], AsyncStream[Any]])  # noqa: UP007 - 3.10 needs Union
+R = TypeVar("R")
 
 
 def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
@@ -77,6 +79,14 @@ class _ChatBase:
     def history(self) -> list[Content]:
         return self.get_history()
 
+    def _ask(self, method: Callable[..., R], message: Any, config: Any) -> tuple[Content, R]:
+        """Send the history and `message` through `method`; sync and async chats share this."""
+        user_turn = content(message)
+        result = method(
+            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
+        )
+        return user_turn, result
+
     def _recorded(self, user_turn: Content, stream: S) -> S:
         """`stream`, which becomes history once it is read to its end."""
         chunks: list[GenerateContentResponse] = []
@@ -98,20 +108,14 @@ class Chat(_ChatBase):
         self._models = models
 
     def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
-        user_turn = content(message)
-        response = self._models.generate_content(
-            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
-        )
+        user_turn, response = self._ask(self._models.generate_content, message, config)
         self._record(user_turn, [response])
         return response
 
     def send_message_stream(
         self, message: Any, config: Any = None
     ) -> Stream[GenerateContentResponse]:
-        user_turn = content(message)
-        stream = self._models.generate_content_stream(
-            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
-        )
+        user_turn, stream = self._ask(self._models.generate_content_stream, message, config)
         return self._recorded(user_turn, stream)
 
 
@@ -121,21 +125,16 @@ class AsyncChat(_ChatBase):
         self._models = models
 
     async def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
-        user_turn = content(message)
-        response = await self._models.generate_content(
-            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
-        )
+        user_turn, pending = self._ask(self._models.generate_content, message, config)
+        response = await pending
         self._record(user_turn, [response])
         return response
 
     async def send_message_stream(
         self, message: Any, config: Any = None
     ) -> AsyncStream[GenerateContentResponse]:
-        user_turn = content(message)
-        stream = await self._models.generate_content_stream(
-            model=self.model, contents=[*self._curated, user_turn], config=config or self.config
-        )
-        return self._recorded(user_turn, stream)
+        user_turn, pending = self._ask(self._models.generate_content_stream, message, config)
+        return self._recorded(user_turn, await pending)
 
 
 class Chats:

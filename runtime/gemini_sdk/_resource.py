@@ -290,9 +290,8 @@ def _per_call(args: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in popped.items() if value is not None}
 
 
-def _finish(call: _Call, response: Any) -> Any:
-    if call.expects_json:
-        response.expect_json()
+def _json_expected(response: Any) -> Any:
+    response.expect_json()
     return response
 
 
@@ -305,12 +304,12 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "pager":
         return result
     if spec.returns == "stream":
-        return result._watch(on_item=lambda item: _finish(call, item))
+        return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:
         return getattr(result, spec.result_field)
     if spec.result_transform is not None:
         return RESULTS[spec.result_transform](result)
-    return _finish(call, result)
+    return _json_expected(result) if call.expects_json else result
 
 
 def _save(call: _Call, data: bytes) -> bytes:

@@ -39,10 +39,12 @@ class Events(Generic[T]):
 
     def feed(self, chunk: bytes) -> Iterator[T]:
         # One item at a time: an error event must not hide the items before it.
+        parse, watchers = self._parse, self._on_item
         for event in self._decoder.feed(chunk):
-            item = self._parse(event.data)
-            for on_item in self._on_item:
-                on_item(item)
+            item = parse(event.data)
+            if watchers:
+                for on_item in watchers:
+                    on_item(item)
             yield item
 
     def finish(self) -> None:
