@@ -7,7 +7,7 @@ checking the request and calling the transport happens here, once for every oper
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 from urllib.parse import quote
 
 import attrs
@@ -32,6 +32,14 @@ class Param:
     wire_name: str
 
 
+def generated_type(name: str) -> type[WireModel]:
+    """A generated type by its name. Descriptors name their types rather than hold them, so
+    that importing the descriptor tables builds no type: each is built on its first call."""
+    from _gemini_sdk_gen import types
+
+    return cast("type[WireModel]", getattr(types, name))
+
+
 @attrs.frozen
 class OperationSpec(Generic[R]):
     name: str
@@ -39,13 +47,21 @@ class OperationSpec(Generic[R]):
     path: str
     path_params: tuple[Param, ...]
     query_params: tuple[Param, ...]
-    request: type[WireModel] | None
-    response: type[R]
+    request_type: str | None  # names in the generated types module
+    response_type: str
     streaming: bool = False
     long_running: bool = False
     upload: bool = False
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
+
+    @property
+    def request(self) -> type[WireModel] | None:
+        return None if self.request_type is None else generated_type(self.request_type)
+
+    @property
+    def response(self) -> type[R]:
+        return cast("type[R]", generated_type(self.response_type))
 
 
 @attrs.frozen

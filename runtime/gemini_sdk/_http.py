@@ -20,7 +20,6 @@ import attrs
 import httpx
 
 from gemini_sdk import errors
-from gemini_sdk._convert import dumps, loads, structure
 from gemini_sdk._endpoint import PreparedRequest, Timeout
 from gemini_sdk._retry import RetryPolicy
 from gemini_sdk._sse import SSEDecoder
@@ -75,6 +74,9 @@ def _timeout(config: TransportConfig, request: PreparedRequest) -> Timeout:
 def _build(
     client: httpx.Client | httpx.AsyncClient, config: TransportConfig, request: PreparedRequest
 ) -> httpx.Request:
+    # The converter (and cattrs under it) loads with the first request, not with the client.
+    from gemini_sdk._convert import dumps
+
     return client.build_request(
         request.method,
         _url(config, request.path),
@@ -93,6 +95,8 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
 
 
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
+    from gemini_sdk._convert import loads, structure
+
     content = response.content
     data = loads(content) if content.strip() else {}
     return structure(
@@ -114,6 +118,8 @@ def _log(request: PreparedRequest, status: int | str, started: float, attempt: i
 
 
 def _stream_payload(data: str, response: httpx.Response, request: PreparedRequest) -> Any:
+    from gemini_sdk._convert import loads, structure
+
     payload = loads(data)
     if isinstance(payload, dict) and "error" in payload:
         raise errors.error_from_payload(payload, response)
@@ -379,6 +385,8 @@ def _upload_steps(
     timeout = _timeout(config, request)
 
     def start() -> httpx.Request:
+        from gemini_sdk._convert import dumps
+
         return httpx.Request(
             "POST",
             _url(config, request.path),

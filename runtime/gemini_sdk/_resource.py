@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
-from gemini_sdk._endpoint import OperationSpec, PreparedRequest, prepare
+from gemini_sdk._endpoint import OperationSpec, PreparedRequest, generated_type, prepare
 from gemini_sdk._model import WireModel, _strip_optional
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._transform import TRANSFORMS
@@ -42,7 +42,7 @@ class MethodSpec:
     operation: OperationSpec[Any]
     placements: tuple[Placement, ...]
     returns: str = "response"
-    config: type[WireModel] | None = None
+    config_type: str | None = None  # a name in the generated types module
     aliases: Mapping[str, str] = attrs.field(factory=dict)
     # (param, operation, list field): several items go to `operation`, one request each.
     fan_out: tuple[str, OperationSpec[Any], str] | None = None
@@ -52,6 +52,10 @@ class MethodSpec:
     # What the caller gets instead of the response: one of its fields, or a transform of it.
     result_field: str | None = None
     result_transform: str | None = None
+
+    @property
+    def config(self) -> type[WireModel] | None:
+        return None if self.config_type is None else generated_type(self.config_type)
 
 
 @attrs.define
