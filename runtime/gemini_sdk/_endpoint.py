@@ -6,6 +6,7 @@ checking the request and calling the transport happens here, once for every oper
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 from urllib.parse import quote
@@ -32,6 +33,7 @@ class Param:
     wire_name: str
 
 
+@functools.cache
 def generated_type(name: str) -> type[WireModel]:
     """A generated type by its name. Descriptors name their types rather than hold them, so
     that importing the descriptor tables builds no type: each is built on its first call."""

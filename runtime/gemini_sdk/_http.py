@@ -7,12 +7,14 @@ only the I/O differs between `SyncTransport` and `AsyncTransport`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import os
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from types import ModuleType
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
@@ -47,6 +49,15 @@ class TransportConfig:
         return f"TransportConfig(base_url={self.base_url!r}, api_version={self.api_version!r})"
 
 
+@functools.cache
+def _codec() -> ModuleType:
+    """The converter, imported with the first request rather than with the client: it loads
+    cattrs, the dearest import after httpx."""
+    from gemini_sdk import _convert
+
+    return _convert
+
+
 def _url(config: TransportConfig, path: str) -> str:
     if config.api_version != "v1beta":
         path = path.replace(_SPEC_VERSION_PREFIX, f"/{config.api_version}/", 1)
@@ -74,14 +85,11 @@ def _timeout(config: TransportConfig, request: PreparedRequest) -> Timeout:
 def _build(
     client: httpx.Client | httpx.AsyncClient, config: TransportConfig, request: PreparedRequest
 ) -> httpx.Request:
-    # The converter (and cattrs under it) loads with the first request, not with the client.
-    from gemini_sdk._convert import dumps
-
     return client.build_request(
         request.method,
         _url(config, request.path),
         params=request.query or None,
-        content=dumps(request.json) if request.json is not None else None,
+        content=_codec().dumps(request.json) if request.json is not None else None,
         headers=_headers(config, request),
         timeout=_timeout(config, request),
     )
@@ -95,11 +103,10 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
 
 
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
-    from gemini_sdk._convert import loads, structure
-
+    codec = _codec()
     content = response.content
-    data = loads(content) if content.strip() else {}
-    return structure(
+    data = codec.loads(content) if content.strip() else {}
+    return codec.structure(
         data,
         request.operation.response,
     )
@@ -118,12 +125,11 @@ def _log(request: PreparedRequest, status: int | str, started: float, attempt: i
 
 
 def _stream_payload(data: str, response: httpx.Response, request: PreparedRequest) -> Any:
-    from gemini_sdk._convert import loads, structure
-
-    payload = loads(data)
+    codec = _codec()
+    payload = codec.loads(data)
     if isinstance(payload, dict) and "error" in payload:
         raise errors.error_from_payload(payload, response)
-    return structure(
+    return codec.structure(
         payload,
         request.operation.response,
     )
@@ -385,13 +391,11 @@ def _upload_steps(
     timeout = _timeout(config, request)
 
     def start() -> httpx.Request:
-        from gemini_sdk._convert import dumps
-
         return httpx.Request(
             "POST",
             _url(config, request.path),
             params=request.query or None,
-            content=dumps(request.json or {}),
+            content=_codec().dumps(request.json or {}),
             headers=_upload_start_headers(config, request, size, mime),
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
         )
