@@ -6,7 +6,6 @@ only the I/O differs between `SyncTransport` and `AsyncTransport`.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import io
 import logging
@@ -246,9 +245,15 @@ class AsyncTransport:
         self,
         config: TransportConfig,
         http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Any] = asyncio.sleep,
+        sleep: Callable[[float], Any] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
+        if sleep is None:
+            # imported here, not with the module: a sync-only program never needs asyncio,
+            # a large import
+            import asyncio
+
+            sleep = asyncio.sleep
         self.config = config
         self.owns_client = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=config.timeout)
