@@ -163,14 +163,15 @@ gemini_sdk.Client(api_key="k")
 prefix = "_gemini_sdk_gen._types."
 print(json.dumps([
     sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix)),
-    [m for m in ("cattrs", "gemini_sdk._convert", "asyncio") if m in sys.modules],
+    [m for m in ("cattrs", "gemini_sdk._convert", "asyncio", "httpcore") if m in sys.modules],
 ]))
 """
 
 
 def test_client_builds_only_its_options_types() -> None:
     """The operation and method tables name their types: a client builds none of them, nor
-    loads the converter, until its first call; a sync client never loads asyncio."""
+    loads the converter or builds its httpx client (httpcore loads with that), until its
+    first call; a sync client never loads asyncio."""
     out = subprocess.run(
         [sys.executable, "-c", CLIENT_PROBE],
         capture_output=True,
@@ -196,6 +197,13 @@ def test_types_are_built_on_first_use() -> None:
     # Part and what its fields refer to, nothing else
     assert {"part", "blob", "function_call", "function_response"} <= set(after)
     assert "schema" not in after and "generate_content_response" not in after
+
+
+def test_a_client_closed_before_its_first_call_stays_closed() -> None:
+    client = gemini_sdk.Client(api_key="k", http_options={"base_url": "http://127.0.0.1:9"})
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.models.generate_content(model="gemini-2.5-flash", contents="hi")
 
 
 def test_lazy_names_behave_like_module_attributes() -> None:

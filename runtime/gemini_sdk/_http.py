@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from types import ModuleType
@@ -159,12 +160,26 @@ class SyncTransport:
     ) -> None:
         self.config = config
         self.owns_client = http_client is None
-        self.http = http_client or httpx.Client(timeout=config.timeout)
+        self._http = http_client
+        self._building = threading.Lock()
         self.sleep = sleep
         self.rand = rand
 
+    @property
+    def http(self) -> httpx.Client:
+        """The pooled httpx client, built on first use: its SSL context is most of what
+        `Client()` would cost otherwise, and a program may build a client it never calls."""
+        http = self._http
+        if http is None:
+            with self._building:  # two threads' first calls must share one pool
+                http = self._http
+                if http is None:
+                    http = self._http = httpx.Client(timeout=self.config.timeout)
+        return http
+
     def close(self) -> None:
         if self.owns_client:
+            # builds the client if no call did, so that a call after close() fails as it did
             self.http.close()
 
     def _send(
