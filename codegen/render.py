@@ -17,7 +17,7 @@ import jinja2
 
 from codegen import ir
 from codegen.loader import load
-from codegen.naming import snake_case
+from codegen.naming import module_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The package that holds the types, one module per group; types.py maps names into it.
@@ -115,7 +115,7 @@ def type_modules(api: ir.Api) -> list[TypeModule]:
     modules: list[TypeModule] = []
     module_of: dict[str, TypeModule] = {}
     for group in _strongly_connected(nodes, refers):
-        module = TypeModule(snake_case(min(group)))
+        module = TypeModule(module_name(min(group)))
         members = set(group)
         module.enums = [e for e in api.enums if e.class_name in members]
         module.models = [m for m in api.models if m.class_name in members]
