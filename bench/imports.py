@@ -40,10 +40,10 @@ BASELINE = "pass"
 RAW = "import httpx, json"
 OURS = "import gemini_sdk; from gemini_sdk import types"
 OURS_ALONE = "import gemini_sdk"
-OURS_CLIENT = "import gemini_sdk; from gemini_sdk import types; gemini_sdk.Client"
+OURS_CLIENT = "import gemini_sdk; from gemini_sdk import types; gemini_sdk.Client(api_key='k')"
 GENAI = "from google import genai; from google.genai import types"
 GENAI_ALONE = "from google import genai"
-GENAI_CLIENT = "from google import genai; from google.genai import types; genai.Client"
+GENAI_CLIENT = "from google import genai; from google.genai import types; genai.Client(api_key='k')"
 
 
 def first_call(base_url: str) -> tuple[str, str, str]:

@@ -34,6 +34,8 @@ class Scenario:
     # requests one call must make to the loopback server, by route
     hits: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    # the most gemini-sdk may cost, as a multiple of the raw floor (None: no target)
+    target: float | None = None
 
 
 @dataclass
@@ -162,6 +164,7 @@ def small_call(env: Env) -> Scenario:
         genai_op,
         check,
         hits={"generateContent": 1},
+        target=1.1,
     )
 
 
@@ -187,6 +190,32 @@ def _genai_decoder(env: Env, type_name: str, converter_name: str) -> Callable[[b
     except (ImportError, AttributeError, TypeError):
         env.genai_decode_path = "model_validate_json"
         return cls.model_validate_json  # type: ignore[no-any-return]
+
+
+def small_decode(env: Env) -> Scenario:
+    raw_bytes = p.small_response()
+    decode = env.ours_types.GenerateContentResponse.from_json
+    genai_op = None
+    if env.genai_types is not None:
+        genai_decode = _genai_decoder(
+            env, "GenerateContentResponse", "_GenerateContentResponse_from_mldev"
+        )
+
+        def genai_op() -> Any:
+            return _read_text("genai", genai_decode(raw_bytes))
+
+    def check(who: str, result: Any) -> None:
+        assert result == "Hello! How can I help you today?", result
+
+    return Scenario(
+        "decode-small",
+        f"decode small response ({len(raw_bytes)} bytes) + read text",
+        lambda: _read_text("raw", json.loads(raw_bytes)),
+        lambda: _read_text("ours", decode(raw_bytes)),
+        genai_op,
+        check,
+        target=1.5,
+    )
 
 
 def large_decode(env: Env) -> Scenario:
@@ -219,6 +248,7 @@ def large_decode(env: Env) -> Scenario:
         lambda: decode(raw_bytes),
         genai_op,
         check,
+        target=1.5,
     )
 
 
@@ -262,6 +292,7 @@ def grounded_decode(env: Env) -> Scenario:
         lambda: decode(raw_bytes),
         genai_op,
         check,
+        target=1.5,
     )
 
 
@@ -416,6 +447,60 @@ def request_build(env: Env) -> Scenario:
         ours,
         genai_op,
         check,
+        target=1.5,
+    )
+
+
+def request_from_dicts(env: Env) -> Scenario:
+    """The same request given as plain dicts: gemini-sdk checks and converts them into typed
+    objects (`from_dict`) before serialising; the raw floor serialises the dicts as they are."""
+    turns, tools = p.history(), p.tool_schemas()
+    model = f"models/{p.MODEL}"
+    request = env.ours_types.GenerateContentRequest
+
+    def raw() -> bytes:
+        return json.dumps(_plain_request(turns, tools, model)).encode()
+
+    def ours() -> bytes:
+        text: str = request.from_dict(_plain_request(turns, tools, model)).to_json()
+        return text.encode()
+
+    genai_op = None
+    if env.genai_types is not None:
+        contents = env.genai_types.Content
+        config = env.genai_types.GenerateContentConfig
+
+        def genai_op() -> bytes:
+            plain = _plain_request(turns, tools, model)
+            body = {
+                "model": model,
+                "contents": [
+                    contents.model_validate(c).model_dump(
+                        mode="json", exclude_none=True, by_alias=True
+                    )
+                    for c in plain["contents"]
+                ],
+                "tools": config.model_validate({"tools": plain["tools"]}).model_dump(
+                    mode="json", exclude_none=True, by_alias=True
+                )["tools"],
+                "systemInstruction": plain["systemInstruction"],
+                "generationConfig": plain["generationConfig"],
+            }
+            return json.dumps(body).encode()
+
+    expected = json.loads(raw())
+
+    def check(who: str, result: Any) -> None:
+        assert json.loads(result) == expected, f"{who} serialised a different request"
+
+    return Scenario(
+        "build-dicts",
+        f"build + serialise {p.HISTORY_TURNS}-turn request from dicts",
+        raw,
+        ours,
+        genai_op,
+        check,
+        target=2.0,
     )
 
 
@@ -522,6 +607,56 @@ def stream(env: Env) -> Scenario:
         genai_op,
         check,
         hits={"streamGenerateContent": 1},
+        target=1.3,
+    )
+
+
+def stream_offline(env: Env) -> Scenario:
+    """The same stream answered by an in-process httpx transport: no socket, no server
+    thread, so what is left is each contender's own SSE parsing and decoding."""
+    import gemini_sdk
+
+    body = p.stream_body()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+    transport = httpx.MockTransport(answer)
+    url = _url(env, f"models/{p.MODEL}:streamGenerateContent")
+    http = httpx.Client(transport=transport)
+    client = gemini_sdk.Client(
+        api_key="k",
+        http_options={"base_url": env.server.base_url, "retry_options": {"attempts": 1}},
+        http_client=http,
+    )
+
+    def raw() -> Any:
+        request = json.dumps({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]})
+        with http.stream(
+            "POST", url, params={"alt": "sse"}, content=request.encode(), headers=HEADERS
+        ) as response:
+            chunks = [
+                json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: ")
+            ]
+        return [_read_text("raw", chunk) for chunk in chunks]
+
+    def ours() -> Any:
+        chunks = client.models.generate_content_stream(model=p.MODEL, contents="hi")
+        return [_read_text("ours", chunk) for chunk in chunks]
+
+    def check(who: str, result: Any) -> None:
+        assert len(result) == p.STREAM_CHUNKS, len(result)
+        assert len("".join(result)) > 40_000
+
+    return Scenario(
+        "stream-offline",
+        f"stream {p.STREAM_CHUNKS} SSE chunks, in-process transport",
+        raw,
+        ours,
+        None,
+        check,
+        target=1.5,
+        note="both contenders read the same bytes from an httpx.MockTransport",
     )
 
 
@@ -654,11 +789,14 @@ def list_models(env: Env) -> Scenario:
 BUILDERS: list[Callable[[Env], Scenario]] = [
     client_construction,
     small_call,
+    small_decode,
     large_decode,
     grounded_decode,
     request_build,
+    request_from_dicts,
     big_call,
     stream,
+    stream_offline,
     embed_decode,
     embed_call,
     list_models,

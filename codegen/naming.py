@@ -80,5 +80,12 @@ def enum_member_name(value: str) -> str:
     return name
 
 
+def module_name(class_name: str) -> str:
+    """The module of the generated types that holds a class: `GenerateContentResponse` ->
+    `generate_content_response`, `Import` -> `import_` (a keyword cannot be imported from)."""
+    name = snake_case(class_name)
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
 def constant_name(operation_id: str) -> str:
     return snake_case(operation_id).upper()

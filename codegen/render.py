@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,17 @@ import jinja2
 
 from codegen import ir
 from codegen.loader import load
+from codegen.naming import module_name
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The package that holds the types, one module per group; types.py maps names into it.
+TYPES_PACKAGE = "_types"
 
 # Generated module -> template. Sorted output, so two runs over one spec are byte-identical.
+# Besides these, types.py.jinja renders each module of TYPES_PACKAGE.
 MODULES = {
-    "types.py": "types.py.jinja",
+    "types.py": "types_index.py.jinja",
+    f"{TYPES_PACKAGE}/__init__.py": "types_package.py.jinja",
     "types.pyi": "types.pyi.jinja",
     "operations.py": "operations.py.jinja",
     "endpoints.py": "endpoints.py.jinja",
@@ -55,6 +62,108 @@ def field_metadata(f: ir.Field) -> str:
     return repr(meta)
 
 
+@dataclass
+class TypeModule:
+    """One generated module of types: a strongly connected group of schemas (usually one),
+    with what it imports from the modules of the types it references."""
+
+    name: str
+    enums: list[ir.Enum] = field(default_factory=list)
+    models: list[ir.Model] = field(default_factory=list)
+    transforms: list[ir.Transform] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, list[str]] = field(default_factory=dict)  # module -> names
+
+    @property
+    def defines(self) -> list[str]:
+        return [
+            *(e.class_name for e in self.enums),
+            *(m.class_name for m in self.models),
+            *(t.alias for t in self.transforms if t.alias),
+            *self.aliases,
+        ]
+
+    @property
+    def mixins(self) -> list[str]:
+        return sorted({mixin for model in self.models for mixin in model.mixins})
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def type_modules(api: ir.Api) -> list[TypeModule]:
+    """The types split so that each is built only when it, or a type that refers to it, is
+    first used. A module holds one strongly connected group of the reference graph (classes
+    that refer to each other must share one module's globals: a generated `__init__` compares
+    classes by identity) and imports the modules of everything else it names; so the
+    modules' imports never form a cycle."""
+    enums = {e.class_name: e for e in api.enums}
+    models = {m.class_name: m for m in api.models}
+    transforms = {t.alias: t for t in api.transforms if t.alias}
+    nodes = sorted([*enums, *models, *transforms])
+
+    def named_in(text: str) -> set[str]:
+        found = set(_IDENTIFIER.findall(text))
+        return {api.aliases.get(name, name) for name in found} & set(nodes)
+
+    refers: dict[str, list[str]] = {name: [] for name in nodes}
+    for name, model in models.items():
+        refers[name] = sorted(set().union(*(named_in(f.type.optional) for f in model.fields)))
+    for name, transform in transforms.items():
+        refers[name] = sorted(named_in(transform.accepts))
+
+    modules: list[TypeModule] = []
+    module_of: dict[str, TypeModule] = {}
+    for group in _strongly_connected(nodes, refers):
+        module = TypeModule(module_name(min(group)))
+        members = set(group)
+        module.enums = [e for e in api.enums if e.class_name in members]
+        module.models = [m for m in api.models if m.class_name in members]
+        module.transforms = [t for t in api.transforms if t.alias in members]
+        module.aliases = {a: t for a, t in api.aliases.items() if t in members}
+        for name in module.defines:
+            module_of[name] = module
+        for target in sorted({r for member in group for r in refers[member]} - members):
+            module.imports.setdefault(module_of[target].name, []).append(target)
+        modules.append(module)
+    names = [m.name for m in modules]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise ValueError(f"type modules with the same name: {clashes}")
+    return sorted(modules, key=lambda m: m.name)
+
+
+def _strongly_connected(nodes: list[str], edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm: the groups come out dependencies first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group: list[str] = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            groups.append(sorted(group))
+
+    for node in nodes:
+        if node not in index:
+            visit(node)
+    return groups
+
+
 def render(api: ir.Api, templates: Path = TEMPLATES) -> dict[str, str]:
     env = environment(templates)
     exported = sorted(
@@ -64,11 +173,16 @@ def render(api: ir.Api, templates: Path = TEMPLATES) -> dict[str, str]:
         + list(api.aliases)
     )
     mixins = sorted({mixin for m in api.models for mixin in m.mixins})
+    modules = type_modules(api)
+    context = {"api": api, "exported": exported, "mixins": mixins, "type_modules": modules}
     files = {
-        name: env.get_template(template).render(api=api, exported=exported, mixins=mixins)
+        name: env.get_template(template).render(**context)
         for name, template in MODULES.items()
         if (templates / template).exists()
     }
+    type_template = env.get_template("types.py.jinja")
+    for module in modules:
+        files[f"{TYPES_PACKAGE}/{module.name}.py"] = type_template.render(module=module, **context)
     files = format_python(files)
     files["py.typed"] = ""  # the package ships inline types
     files["manifest.json"] = (
@@ -91,6 +205,7 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text)
         ruff = [sys.executable, "-m", "ruff"]
         config = ["--config", "line-length=100", "--config", "target-version='py310'"]
@@ -109,6 +224,7 @@ def write_tree(files: dict[str, str], out: Path) -> None:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     for name, text in sorted(files.items()):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
 
 

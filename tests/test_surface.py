@@ -4,8 +4,11 @@ that importing the package stays cheap, and that types check their values when b
 from __future__ import annotations
 
 import enum
+import importlib
 import inspect
 import json
+import pickle
+import pkgutil
 import subprocess
 import sys
 from typing import Any
@@ -27,11 +30,17 @@ def test_types_exposes_every_generated_name() -> None:
 
 
 def test_every_generated_class_and_enum_is_exported() -> None:
+    package = importlib.import_module("_gemini_sdk_gen._types")
+    modules = [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
     defined = {
         name
-        for name, value in vars(generated).items()
+        for module in modules
+        for name, value in vars(module).items()
         if inspect.isclass(value)
-        and value.__module__ == generated.__name__
+        and value.__module__ == module.__name__
         and issubclass(value, (WireModel, WireEnum))
     }
     assert len(defined) > 200
@@ -132,6 +141,88 @@ def test_import_is_lazy() -> None:
     before, after = json.loads(out.stdout)
     assert before == []
     assert "_gemini_sdk_gen" in after  # the probe does see modules once they load
+
+
+TYPES_PROBE = """
+import json, sys
+from gemini_sdk import types
+
+def built():
+    prefix = "_gemini_sdk_gen._types."
+    return sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix))
+
+first = built()
+types.Part
+print(json.dumps([first, built()]))
+"""
+
+CLIENT_PROBE = """
+import json, sys
+import gemini_sdk
+gemini_sdk.Client(api_key="k")
+prefix = "_gemini_sdk_gen._types."
+print(json.dumps([
+    sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix)),
+    [m for m in ("cattrs", "gemini_sdk._convert", "asyncio", "httpcore") if m in sys.modules],
+]))
+"""
+
+
+def test_client_builds_only_its_options_types() -> None:
+    """The operation and method tables name their types: a client builds none of them, nor
+    loads the converter or builds its httpx client (httpcore loads with that), until its
+    first call; a sync client never loads asyncio."""
+    out = subprocess.run(
+        [sys.executable, "-c", CLIENT_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    built, heavy = json.loads(out.stdout)
+    assert set(built) <= {"http_options", "http_retry_options"}
+    assert heavy == []
+
+
+def test_types_are_built_on_first_use() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", TYPES_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    before, after = json.loads(out.stdout)
+    assert before == []
+    # Part and what its fields refer to, nothing else
+    assert {"part", "blob", "function_call", "function_response"} <= set(after)
+    assert "schema" not in after and "generate_content_response" not in after
+
+
+def test_a_client_closed_before_its_first_call_stays_closed() -> None:
+    client = gemini_sdk.Client(api_key="k", http_options={"base_url": "http://127.0.0.1:9"})
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.models.generate_content(model="gemini-2.5-flash", contents="hi")
+
+
+def test_lazy_names_behave_like_module_attributes() -> None:
+    from gemini_sdk.types import Part
+
+    assert Part is types.Part
+    assert {"Part", "HarmCategory", "WireModel"} <= set(dir(types))
+    assert types.ToolCodeExecution is types.CodeExecution
+    with pytest.raises(AttributeError, match="gemini_sdk.types.*NoSuchType"):
+        _ = types.NoSuchType  # type: ignore[attr-defined]
+
+
+def test_instances_pickle() -> None:
+    part = types.Part(text="hi", inline_data=types.Blob(data=b"\x00", mime_type="image/png"))
+    again = pickle.loads(pickle.dumps(part))
+    assert type(again) is types.Part and isinstance(again.inline_data, types.Blob)
+    assert again.to_dict() == part.to_dict()
+    category = types.HarmCategory.HARM_CATEGORY_HATE_SPEECH
+    assert pickle.loads(pickle.dumps(category)) is category
 
 
 def test_errors_as_exceptions() -> None:

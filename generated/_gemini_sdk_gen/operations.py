@@ -12,197 +12,201 @@ from . import types as t
 BASE_URL = "https://generativelanguage.googleapis.com"
 API_VERSION = "v1beta"
 
-ASYNC_BATCH_EMBED_CONTENT = OperationSpec(
+ASYNC_BATCH_EMBED_CONTENT: OperationSpec[t.AsyncBatchEmbedContentOperation] = OperationSpec(
     name="AsyncBatchEmbedContent",
     method="POST",
     path="models/{model}:asyncBatchEmbedContent",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.AsyncBatchEmbedContentRequest,
-    response=t.AsyncBatchEmbedContentOperation,
+    request_type="AsyncBatchEmbedContentRequest",
+    response_type="AsyncBatchEmbedContentOperation",
 )
 
-ASYNC_BATCH_EMBED_CONTENT_BY_TUNED_MODEL = OperationSpec(
-    name="AsyncBatchEmbedContentByTunedModel",
-    method="POST",
-    path="tunedModels/{tuned_model}:asyncBatchEmbedContent",
-    path_params=(Param("tuned_model", "tunedModel"),),
-    query_params=(),
-    request=t.AsyncBatchEmbedContentRequest,
-    response=t.AsyncBatchEmbedContentOperation,
+ASYNC_BATCH_EMBED_CONTENT_BY_TUNED_MODEL: OperationSpec[t.AsyncBatchEmbedContentOperation] = (
+    OperationSpec(
+        name="AsyncBatchEmbedContentByTunedModel",
+        method="POST",
+        path="tunedModels/{tuned_model}:asyncBatchEmbedContent",
+        path_params=(Param("tuned_model", "tunedModel"),),
+        query_params=(),
+        request_type="AsyncBatchEmbedContentRequest",
+        response_type="AsyncBatchEmbedContentOperation",
+    )
 )
 
-BATCH_EMBED_CONTENTS = OperationSpec(
+BATCH_EMBED_CONTENTS: OperationSpec[t.BatchEmbedContentsResponse] = OperationSpec(
     name="BatchEmbedContents",
     method="POST",
     path="models/{model}:batchEmbedContents",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.BatchEmbedContentsRequest,
-    response=t.BatchEmbedContentsResponse,
+    request_type="BatchEmbedContentsRequest",
+    response_type="BatchEmbedContentsResponse",
 )
 
-BATCH_EMBED_TEXT = OperationSpec(
+BATCH_EMBED_TEXT: OperationSpec[t.BatchEmbedTextResponse] = OperationSpec(
     name="BatchEmbedText",
     method="POST",
     path="models/{model}:batchEmbedText",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.BatchEmbedTextRequest,
-    response=t.BatchEmbedTextResponse,
+    request_type="BatchEmbedTextRequest",
+    response_type="BatchEmbedTextResponse",
 )
 
-BATCH_GENERATE_CONTENT = OperationSpec(
+BATCH_GENERATE_CONTENT: OperationSpec[t.BatchGenerateContentOperation] = OperationSpec(
     name="BatchGenerateContent",
     method="POST",
     path="models/{model}:batchGenerateContent",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.BatchGenerateContentRequest,
-    response=t.BatchGenerateContentOperation,
+    request_type="BatchGenerateContentRequest",
+    response_type="BatchGenerateContentOperation",
 )
 
-BATCH_GENERATE_CONTENT_BY_TUNED_MODEL = OperationSpec(
-    name="BatchGenerateContentByTunedModel",
-    method="POST",
-    path="tunedModels/{tuned_model}:batchGenerateContent",
-    path_params=(Param("tuned_model", "tunedModel"),),
-    query_params=(),
-    request=t.BatchGenerateContentRequest,
-    response=t.BatchGenerateContentOperation,
+BATCH_GENERATE_CONTENT_BY_TUNED_MODEL: OperationSpec[t.BatchGenerateContentOperation] = (
+    OperationSpec(
+        name="BatchGenerateContentByTunedModel",
+        method="POST",
+        path="tunedModels/{tuned_model}:batchGenerateContent",
+        path_params=(Param("tuned_model", "tunedModel"),),
+        query_params=(),
+        request_type="BatchGenerateContentRequest",
+        response_type="BatchGenerateContentOperation",
+    )
 )
 
-CANCEL_OPERATION = OperationSpec(
+CANCEL_OPERATION: OperationSpec[t.Empty] = OperationSpec(
     name="CancelOperation",
     method="POST",
     path="batches/{generate_content_batch}:cancel",
     path_params=(Param("generate_content_batch", "generateContentBatch"),),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-COUNT_MESSAGE_TOKENS = OperationSpec(
+COUNT_MESSAGE_TOKENS: OperationSpec[t.CountMessageTokensResponse] = OperationSpec(
     name="CountMessageTokens",
     method="POST",
     path="models/{model}:countMessageTokens",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.CountMessageTokensRequest,
-    response=t.CountMessageTokensResponse,
+    request_type="CountMessageTokensRequest",
+    response_type="CountMessageTokensResponse",
 )
 
-COUNT_TEXT_TOKENS = OperationSpec(
+COUNT_TEXT_TOKENS: OperationSpec[t.CountTextTokensResponse] = OperationSpec(
     name="CountTextTokens",
     method="POST",
     path="models/{model}:countTextTokens",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.CountTextTokensRequest,
-    response=t.CountTextTokensResponse,
+    request_type="CountTextTokensRequest",
+    response_type="CountTextTokensResponse",
 )
 
-COUNT_TOKENS = OperationSpec(
+COUNT_TOKENS: OperationSpec[t.CountTokensResponse] = OperationSpec(
     name="CountTokens",
     method="POST",
     path="models/{model}:countTokens",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.CountTokensRequest,
-    response=t.CountTokensResponse,
+    request_type="CountTokensRequest",
+    response_type="CountTokensResponse",
 )
 
-CREATE_CACHED_CONTENT = OperationSpec(
+CREATE_CACHED_CONTENT: OperationSpec[t.CachedContent] = OperationSpec(
     name="CreateCachedContent",
     method="POST",
     path="cachedContents",
     path_params=(),
     query_params=(),
-    request=t.CachedContent,
-    response=t.CachedContent,
+    request_type="CachedContent",
+    response_type="CachedContent",
 )
 
-CREATE_CORPUS = OperationSpec(
+CREATE_CORPUS: OperationSpec[t.Corpus] = OperationSpec(
     name="CreateCorpus",
     method="POST",
     path="corpora",
     path_params=(),
     query_params=(),
-    request=t.Corpus,
-    response=t.Corpus,
+    request_type="Corpus",
+    response_type="Corpus",
 )
 
-CREATE_FILE = OperationSpec(
+CREATE_FILE: OperationSpec[t.CreateFileResponse] = OperationSpec(
     name="CreateFile",
     method="POST",
     path="files",
     path_params=(),
     query_params=(),
-    request=t.CreateFileRequest,
-    response=t.CreateFileResponse,
+    request_type="CreateFileRequest",
+    response_type="CreateFileResponse",
 )
 
-CREATE_FILE_SEARCH_STORE = OperationSpec(
+CREATE_FILE_SEARCH_STORE: OperationSpec[t.FileSearchStore] = OperationSpec(
     name="CreateFileSearchStore",
     method="POST",
     path="fileSearchStores",
     path_params=(),
     query_params=(),
-    request=t.FileSearchStore,
-    response=t.FileSearchStore,
+    request_type="FileSearchStore",
+    response_type="FileSearchStore",
 )
 
-CREATE_PERMISSION = OperationSpec(
+CREATE_PERMISSION: OperationSpec[t.Permission] = OperationSpec(
     name="CreatePermission",
     method="POST",
     path="tunedModels/{tuned_model}/permissions",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=t.Permission,
-    response=t.Permission,
+    request_type="Permission",
+    response_type="Permission",
 )
 
-CREATE_PERMISSION_BY_CORPUS = OperationSpec(
+CREATE_PERMISSION_BY_CORPUS: OperationSpec[t.Permission] = OperationSpec(
     name="CreatePermissionByCorpus",
     method="POST",
     path="corpora/{corpus}/permissions",
     path_params=(Param("corpus", "corpus"),),
     query_params=(),
-    request=t.Permission,
-    response=t.Permission,
+    request_type="Permission",
+    response_type="Permission",
 )
 
-CREATE_TUNED_MODEL = OperationSpec(
+CREATE_TUNED_MODEL: OperationSpec[t.CreateTunedModelOperation] = OperationSpec(
     name="CreateTunedModel",
     method="POST",
     path="tunedModels",
     path_params=(),
     query_params=(Param("tuned_model_id", "tunedModelId"),),
-    request=t.TunedModel,
-    response=t.CreateTunedModelOperation,
+    request_type="TunedModel",
+    response_type="CreateTunedModelOperation",
 )
 
-DELETE_CACHED_CONTENT = OperationSpec(
+DELETE_CACHED_CONTENT: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteCachedContent",
     method="DELETE",
     path="cachedContents/{id_}",
     path_params=(Param("id_", "id"),),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_CORPUS = OperationSpec(
+DELETE_CORPUS: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteCorpus",
     method="DELETE",
     path="corpora/{corpus}",
     path_params=(Param("corpus", "corpus"),),
     query_params=(Param("force", "force"),),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_DOCUMENT = OperationSpec(
+DELETE_DOCUMENT: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteDocument",
     method="DELETE",
     path="fileSearchStores/{file_search_store}/documents/{document}",
@@ -211,41 +215,41 @@ DELETE_DOCUMENT = OperationSpec(
         Param("document", "document"),
     ),
     query_params=(Param("force", "force"),),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_FILE = OperationSpec(
+DELETE_FILE: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteFile",
     method="DELETE",
     path="files/{file}",
     path_params=(Param("file", "file"),),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_FILE_SEARCH_STORE = OperationSpec(
+DELETE_FILE_SEARCH_STORE: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteFileSearchStore",
     method="DELETE",
     path="fileSearchStores/{file_search_store}",
     path_params=(Param("file_search_store", "fileSearchStore"),),
     query_params=(Param("force", "force"),),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_OPERATION = OperationSpec(
+DELETE_OPERATION: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteOperation",
     method="DELETE",
     path="batches/{generate_content_batch}",
     path_params=(Param("generate_content_batch", "generateContentBatch"),),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_PERMISSION = OperationSpec(
+DELETE_PERMISSION: OperationSpec[t.Empty] = OperationSpec(
     name="DeletePermission",
     method="DELETE",
     path="tunedModels/{tuned_model}/permissions/{permission}",
@@ -254,11 +258,11 @@ DELETE_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
+DELETE_PERMISSION_BY_CORPUS_AND_PERMISSION: OperationSpec[t.Empty] = OperationSpec(
     name="DeletePermissionByCorpusAndPermission",
     method="DELETE",
     path="corpora/{corpus}/permissions/{permission}",
@@ -267,144 +271,144 @@ DELETE_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DELETE_TUNED_MODEL = OperationSpec(
+DELETE_TUNED_MODEL: OperationSpec[t.Empty] = OperationSpec(
     name="DeleteTunedModel",
     method="DELETE",
     path="tunedModels/{tuned_model}",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=None,
-    response=t.Empty,
+    request_type=None,
+    response_type="Empty",
 )
 
-DOWNLOAD_FILE = OperationSpec(
+DOWNLOAD_FILE: OperationSpec[t.DownloadFileResponse] = OperationSpec(
     name="DownloadFile",
     method="GET",
     path="files/{file}:download",
     path_params=(Param("file", "file"),),
     query_params=(),
-    request=None,
-    response=t.DownloadFileResponse,
+    request_type=None,
+    response_type="DownloadFileResponse",
 )
 
-EMBED_CONTENT = OperationSpec(
+EMBED_CONTENT: OperationSpec[t.EmbedContentResponse] = OperationSpec(
     name="EmbedContent",
     method="POST",
     path="models/{model}:embedContent",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.EmbedContentRequest,
-    response=t.EmbedContentResponse,
+    request_type="EmbedContentRequest",
+    response_type="EmbedContentResponse",
     path_bound_fields=("model",),
 )
 
-EMBED_TEXT = OperationSpec(
+EMBED_TEXT: OperationSpec[t.EmbedTextResponse] = OperationSpec(
     name="EmbedText",
     method="POST",
     path="models/{model}:embedText",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.EmbedTextRequest,
-    response=t.EmbedTextResponse,
+    request_type="EmbedTextRequest",
+    response_type="EmbedTextResponse",
     path_bound_fields=("model",),
 )
 
-GENERATE_ANSWER = OperationSpec(
+GENERATE_ANSWER: OperationSpec[t.GenerateAnswerResponse] = OperationSpec(
     name="GenerateAnswer",
     method="POST",
     path="models/{model}:generateAnswer",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.GenerateAnswerRequest,
-    response=t.GenerateAnswerResponse,
+    request_type="GenerateAnswerRequest",
+    response_type="GenerateAnswerResponse",
 )
 
-GENERATE_CONTENT = OperationSpec(
+GENERATE_CONTENT: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="GenerateContent",
     method="POST",
     path="models/{model}:generateContent",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
     path_bound_fields=("model",),
 )
 
-GENERATE_CONTENT_BY_DYNAMIC_ID = OperationSpec(
+GENERATE_CONTENT_BY_DYNAMIC_ID: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="GenerateContentByDynamicId",
     method="POST",
     path="dynamic/{dynamic_id}:generateContent",
     path_params=(Param("dynamic_id", "dynamicId"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
 )
 
-GENERATE_CONTENT_BY_TUNED_MODEL = OperationSpec(
+GENERATE_CONTENT_BY_TUNED_MODEL: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="GenerateContentByTunedModel",
     method="POST",
     path="tunedModels/{tuned_model}:generateContent",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
 )
 
-GENERATE_MESSAGE = OperationSpec(
+GENERATE_MESSAGE: OperationSpec[t.GenerateMessageResponse] = OperationSpec(
     name="GenerateMessage",
     method="POST",
     path="models/{model}:generateMessage",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.GenerateMessageRequest,
-    response=t.GenerateMessageResponse,
+    request_type="GenerateMessageRequest",
+    response_type="GenerateMessageResponse",
 )
 
-GENERATE_TEXT = OperationSpec(
+GENERATE_TEXT: OperationSpec[t.GenerateTextResponse] = OperationSpec(
     name="GenerateText",
     method="POST",
     path="models/{model}:generateText",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.GenerateTextRequest,
-    response=t.GenerateTextResponse,
+    request_type="GenerateTextRequest",
+    response_type="GenerateTextResponse",
 )
 
-GENERATE_TEXT_BY_TUNED_MODEL = OperationSpec(
+GENERATE_TEXT_BY_TUNED_MODEL: OperationSpec[t.GenerateTextResponse] = OperationSpec(
     name="GenerateTextByTunedModel",
     method="POST",
     path="tunedModels/{tuned_model}:generateText",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=t.GenerateTextRequest,
-    response=t.GenerateTextResponse,
+    request_type="GenerateTextRequest",
+    response_type="GenerateTextResponse",
 )
 
-GET_CACHED_CONTENT = OperationSpec(
+GET_CACHED_CONTENT: OperationSpec[t.CachedContent] = OperationSpec(
     name="GetCachedContent",
     method="GET",
     path="cachedContents/{id_}",
     path_params=(Param("id_", "id"),),
     query_params=(),
-    request=None,
-    response=t.CachedContent,
+    request_type=None,
+    response_type="CachedContent",
 )
 
-GET_CORPUS = OperationSpec(
+GET_CORPUS: OperationSpec[t.Corpus] = OperationSpec(
     name="GetCorpus",
     method="GET",
     path="corpora/{corpus}",
     path_params=(Param("corpus", "corpus"),),
     query_params=(),
-    request=None,
-    response=t.Corpus,
+    request_type=None,
+    response_type="Corpus",
 )
 
-GET_DOCUMENT = OperationSpec(
+GET_DOCUMENT: OperationSpec[t.Document] = OperationSpec(
     name="GetDocument",
     method="GET",
     path="fileSearchStores/{file_search_store}/documents/{document}",
@@ -413,51 +417,51 @@ GET_DOCUMENT = OperationSpec(
         Param("document", "document"),
     ),
     query_params=(),
-    request=None,
-    response=t.Document,
+    request_type=None,
+    response_type="Document",
 )
 
-GET_FILE = OperationSpec(
+GET_FILE: OperationSpec[t.File] = OperationSpec(
     name="GetFile",
     method="GET",
     path="files/{file}",
     path_params=(Param("file", "file"),),
     query_params=(),
-    request=None,
-    response=t.File,
+    request_type=None,
+    response_type="File",
 )
 
-GET_FILE_SEARCH_STORE = OperationSpec(
+GET_FILE_SEARCH_STORE: OperationSpec[t.FileSearchStore] = OperationSpec(
     name="GetFileSearchStore",
     method="GET",
     path="fileSearchStores/{file_search_store}",
     path_params=(Param("file_search_store", "fileSearchStore"),),
     query_params=(),
-    request=None,
-    response=t.FileSearchStore,
+    request_type=None,
+    response_type="FileSearchStore",
 )
 
-GET_GENERATED_FILE = OperationSpec(
+GET_GENERATED_FILE: OperationSpec[t.GeneratedFile] = OperationSpec(
     name="GetGeneratedFile",
     method="GET",
     path="generatedFiles/{generated_file}",
     path_params=(Param("generated_file", "generatedFile"),),
     query_params=(),
-    request=None,
-    response=t.GeneratedFile,
+    request_type=None,
+    response_type="GeneratedFile",
 )
 
-GET_MODEL = OperationSpec(
+GET_MODEL: OperationSpec[t.Model] = OperationSpec(
     name="GetModel",
     method="GET",
     path="models/{model}",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=None,
-    response=t.Model,
+    request_type=None,
+    response_type="Model",
 )
 
-GET_OPERATION = OperationSpec(
+GET_OPERATION: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperation",
     method="GET",
     path="tunedModels/{tuned_model}/operations/{operation}",
@@ -466,11 +470,11 @@ GET_OPERATION = OperationSpec(
         Param("operation", "operation"),
     ),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_OPERATION_BY_CORPUS_AND_OPERATION = OperationSpec(
+GET_OPERATION_BY_CORPUS_AND_OPERATION: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperationByCorpusAndOperation",
     method="GET",
     path="corpora/{corpus}/operations/{operation}",
@@ -479,11 +483,11 @@ GET_OPERATION_BY_CORPUS_AND_OPERATION = OperationSpec(
         Param("operation", "operation"),
     ),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_OPERATION_BY_FILE_SEARCH_STORE_AND_OPERATION = OperationSpec(
+GET_OPERATION_BY_FILE_SEARCH_STORE_AND_OPERATION: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperationByFileSearchStoreAndOperation",
     method="GET",
     path="fileSearchStores/{file_search_store}/operations/{operation}",
@@ -492,34 +496,36 @@ GET_OPERATION_BY_FILE_SEARCH_STORE_AND_OPERATION = OperationSpec(
         Param("operation", "operation"),
     ),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_OPERATION_BY_FILE_SEARCH_STORES_ID_AND_OPERATIONS_ID = OperationSpec(
-    name="GetOperationByFileSearchStoresIdAndOperationsId",
-    method="GET",
-    path="fileSearchStores/{file_search_stores_id}/upload/operations/{operations_id}",
-    path_params=(
-        Param("file_search_stores_id", "fileSearchStoresId"),
-        Param("operations_id", "operationsId"),
-    ),
-    query_params=(),
-    request=None,
-    response=t.Operation,
+GET_OPERATION_BY_FILE_SEARCH_STORES_ID_AND_OPERATIONS_ID: OperationSpec[t.Operation] = (
+    OperationSpec(
+        name="GetOperationByFileSearchStoresIdAndOperationsId",
+        method="GET",
+        path="fileSearchStores/{file_search_stores_id}/upload/operations/{operations_id}",
+        path_params=(
+            Param("file_search_stores_id", "fileSearchStoresId"),
+            Param("operations_id", "operationsId"),
+        ),
+        query_params=(),
+        request_type=None,
+        response_type="Operation",
+    )
 )
 
-GET_OPERATION_BY_GENERATE_CONTENT_BATCH = OperationSpec(
+GET_OPERATION_BY_GENERATE_CONTENT_BATCH: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperationByGenerateContentBatch",
     method="GET",
     path="batches/{generate_content_batch}",
     path_params=(Param("generate_content_batch", "generateContentBatch"),),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_OPERATION_BY_GENERATED_FILE_AND_OPERATION = OperationSpec(
+GET_OPERATION_BY_GENERATED_FILE_AND_OPERATION: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperationByGeneratedFileAndOperation",
     method="GET",
     path="generatedFiles/{generated_file}/operations/{operation}",
@@ -528,11 +534,11 @@ GET_OPERATION_BY_GENERATED_FILE_AND_OPERATION = OperationSpec(
         Param("operation", "operation"),
     ),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_OPERATION_BY_MODEL_AND_OPERATION = OperationSpec(
+GET_OPERATION_BY_MODEL_AND_OPERATION: OperationSpec[t.Operation] = OperationSpec(
     name="GetOperationByModelAndOperation",
     method="GET",
     path="models/{model}/operations/{operation}",
@@ -541,11 +547,11 @@ GET_OPERATION_BY_MODEL_AND_OPERATION = OperationSpec(
         Param("operation", "operation"),
     ),
     query_params=(),
-    request=None,
-    response=t.Operation,
+    request_type=None,
+    response_type="Operation",
 )
 
-GET_PERMISSION = OperationSpec(
+GET_PERMISSION: OperationSpec[t.Permission] = OperationSpec(
     name="GetPermission",
     method="GET",
     path="tunedModels/{tuned_model}/permissions/{permission}",
@@ -554,11 +560,11 @@ GET_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(),
-    request=None,
-    response=t.Permission,
+    request_type=None,
+    response_type="Permission",
 )
 
-GET_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
+GET_PERMISSION_BY_CORPUS_AND_PERMISSION: OperationSpec[t.Permission] = OperationSpec(
     name="GetPermissionByCorpusAndPermission",
     method="GET",
     path="corpora/{corpus}/permissions/{permission}",
@@ -567,31 +573,31 @@ GET_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(),
-    request=None,
-    response=t.Permission,
+    request_type=None,
+    response_type="Permission",
 )
 
-GET_TUNED_MODEL = OperationSpec(
+GET_TUNED_MODEL: OperationSpec[t.TunedModel] = OperationSpec(
     name="GetTunedModel",
     method="GET",
     path="tunedModels/{tuned_model}",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=None,
-    response=t.TunedModel,
+    request_type=None,
+    response_type="TunedModel",
 )
 
-IMPORT_FILE = OperationSpec(
+IMPORT_FILE: OperationSpec[t.ImportFileOperation] = OperationSpec(
     name="ImportFile",
     method="POST",
     path="fileSearchStores/{file_search_store}:importFile",
     path_params=(Param("file_search_store", "fileSearchStore"),),
     query_params=(),
-    request=t.ImportFileRequest,
-    response=t.ImportFileOperation,
+    request_type="ImportFileRequest",
+    response_type="ImportFileOperation",
 )
 
-LIST_CACHED_CONTENTS = OperationSpec(
+LIST_CACHED_CONTENTS: OperationSpec[t.ListCachedContentsResponse] = OperationSpec(
     name="ListCachedContents",
     method="GET",
     path="cachedContents",
@@ -600,12 +606,12 @@ LIST_CACHED_CONTENTS = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListCachedContentsResponse,
+    request_type=None,
+    response_type="ListCachedContentsResponse",
     items_attr="cached_contents",
 )
 
-LIST_CORPORA = OperationSpec(
+LIST_CORPORA: OperationSpec[t.ListCorporaResponse] = OperationSpec(
     name="ListCorpora",
     method="GET",
     path="corpora",
@@ -614,12 +620,12 @@ LIST_CORPORA = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListCorporaResponse,
+    request_type=None,
+    response_type="ListCorporaResponse",
     items_attr="corpora",
 )
 
-LIST_DOCUMENTS = OperationSpec(
+LIST_DOCUMENTS: OperationSpec[t.ListDocumentsResponse] = OperationSpec(
     name="ListDocuments",
     method="GET",
     path="fileSearchStores/{file_search_store}/documents",
@@ -628,12 +634,12 @@ LIST_DOCUMENTS = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListDocumentsResponse,
+    request_type=None,
+    response_type="ListDocumentsResponse",
     items_attr="documents",
 )
 
-LIST_FILE_SEARCH_STORES = OperationSpec(
+LIST_FILE_SEARCH_STORES: OperationSpec[t.ListFileSearchStoresResponse] = OperationSpec(
     name="ListFileSearchStores",
     method="GET",
     path="fileSearchStores",
@@ -642,12 +648,12 @@ LIST_FILE_SEARCH_STORES = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListFileSearchStoresResponse,
+    request_type=None,
+    response_type="ListFileSearchStoresResponse",
     items_attr="file_search_stores",
 )
 
-LIST_FILES = OperationSpec(
+LIST_FILES: OperationSpec[t.ListFilesResponse] = OperationSpec(
     name="ListFiles",
     method="GET",
     path="files",
@@ -656,12 +662,12 @@ LIST_FILES = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListFilesResponse,
+    request_type=None,
+    response_type="ListFilesResponse",
     items_attr="files",
 )
 
-LIST_GENERATED_FILES = OperationSpec(
+LIST_GENERATED_FILES: OperationSpec[t.ListGeneratedFilesResponse] = OperationSpec(
     name="ListGeneratedFiles",
     method="GET",
     path="generatedFiles",
@@ -670,12 +676,12 @@ LIST_GENERATED_FILES = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListGeneratedFilesResponse,
+    request_type=None,
+    response_type="ListGeneratedFilesResponse",
     items_attr="generated_files",
 )
 
-LIST_MODELS = OperationSpec(
+LIST_MODELS: OperationSpec[t.ListModelsResponse] = OperationSpec(
     name="ListModels",
     method="GET",
     path="models",
@@ -684,12 +690,12 @@ LIST_MODELS = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListModelsResponse,
+    request_type=None,
+    response_type="ListModelsResponse",
     items_attr="models",
 )
 
-LIST_OPERATIONS = OperationSpec(
+LIST_OPERATIONS: OperationSpec[t.ListOperationsResponse] = OperationSpec(
     name="ListOperations",
     method="GET",
     path="tunedModels/{tuned_model}/operations",
@@ -700,11 +706,11 @@ LIST_OPERATIONS = OperationSpec(
         Param("page_token", "pageToken"),
         Param("return_partial_success", "returnPartialSuccess"),
     ),
-    request=None,
-    response=t.ListOperationsResponse,
+    request_type=None,
+    response_type="ListOperationsResponse",
 )
 
-LIST_OPERATIONS_BY = OperationSpec(
+LIST_OPERATIONS_BY: OperationSpec[t.ListOperationsResponse] = OperationSpec(
     name="ListOperationsBy",
     method="GET",
     path="batches",
@@ -715,11 +721,11 @@ LIST_OPERATIONS_BY = OperationSpec(
         Param("page_token", "pageToken"),
         Param("return_partial_success", "returnPartialSuccess"),
     ),
-    request=None,
-    response=t.ListOperationsResponse,
+    request_type=None,
+    response_type="ListOperationsResponse",
 )
 
-LIST_OPERATIONS_BY_MODEL = OperationSpec(
+LIST_OPERATIONS_BY_MODEL: OperationSpec[t.ListOperationsResponse] = OperationSpec(
     name="ListOperationsByModel",
     method="GET",
     path="models/{model}/operations",
@@ -730,11 +736,11 @@ LIST_OPERATIONS_BY_MODEL = OperationSpec(
         Param("page_token", "pageToken"),
         Param("return_partial_success", "returnPartialSuccess"),
     ),
-    request=None,
-    response=t.ListOperationsResponse,
+    request_type=None,
+    response_type="ListOperationsResponse",
 )
 
-LIST_PERMISSIONS = OperationSpec(
+LIST_PERMISSIONS: OperationSpec[t.ListPermissionsResponse] = OperationSpec(
     name="ListPermissions",
     method="GET",
     path="tunedModels/{tuned_model}/permissions",
@@ -743,12 +749,12 @@ LIST_PERMISSIONS = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListPermissionsResponse,
+    request_type=None,
+    response_type="ListPermissionsResponse",
     items_attr="permissions",
 )
 
-LIST_PERMISSIONS_BY_CORPUS = OperationSpec(
+LIST_PERMISSIONS_BY_CORPUS: OperationSpec[t.ListPermissionsResponse] = OperationSpec(
     name="ListPermissionsByCorpus",
     method="GET",
     path="corpora/{corpus}/permissions",
@@ -757,12 +763,12 @@ LIST_PERMISSIONS_BY_CORPUS = OperationSpec(
         Param("page_size", "pageSize"),
         Param("page_token", "pageToken"),
     ),
-    request=None,
-    response=t.ListPermissionsResponse,
+    request_type=None,
+    response_type="ListPermissionsResponse",
     items_attr="permissions",
 )
 
-LIST_TUNED_MODELS = OperationSpec(
+LIST_TUNED_MODELS: OperationSpec[t.ListTunedModelsResponse] = OperationSpec(
     name="ListTunedModels",
     method="GET",
     path="tunedModels",
@@ -772,119 +778,119 @@ LIST_TUNED_MODELS = OperationSpec(
         Param("page_token", "pageToken"),
         Param("filter_", "filter"),
     ),
-    request=None,
-    response=t.ListTunedModelsResponse,
+    request_type=None,
+    response_type="ListTunedModelsResponse",
     items_attr="tuned_models",
 )
 
-PREDICT = OperationSpec(
+PREDICT: OperationSpec[t.PredictResponse] = OperationSpec(
     name="Predict",
     method="POST",
     path="models/{model}:predict",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.PredictRequest,
-    response=t.PredictResponse,
+    request_type="PredictRequest",
+    response_type="PredictResponse",
 )
 
-PREDICT_LONG_RUNNING = OperationSpec(
+PREDICT_LONG_RUNNING: OperationSpec[t.PredictLongRunningOperation] = OperationSpec(
     name="PredictLongRunning",
     method="POST",
     path="models/{model}:predictLongRunning",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.PredictLongRunningRequest,
-    response=t.PredictLongRunningOperation,
+    request_type="PredictLongRunningRequest",
+    response_type="PredictLongRunningOperation",
 )
 
-REGISTER_FILES = OperationSpec(
+REGISTER_FILES: OperationSpec[t.RegisterFilesResponse] = OperationSpec(
     name="RegisterFiles",
     method="POST",
     path="files:register",
     path_params=(),
     query_params=(),
-    request=t.RegisterFilesRequest,
-    response=t.RegisterFilesResponse,
+    request_type="RegisterFilesRequest",
+    response_type="RegisterFilesResponse",
 )
 
-STREAM_GENERATE_CONTENT = OperationSpec(
+STREAM_GENERATE_CONTENT: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="StreamGenerateContent",
     method="POST",
     path="models/{model}:streamGenerateContent",
     path_params=(Param("model", "model"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
     kind="stream",
     alt="sse",
     path_bound_fields=("model",),
 )
 
-STREAM_GENERATE_CONTENT_BY_DYNAMIC_ID = OperationSpec(
+STREAM_GENERATE_CONTENT_BY_DYNAMIC_ID: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="StreamGenerateContentByDynamicId",
     method="POST",
     path="dynamic/{dynamic_id}:streamGenerateContent",
     path_params=(Param("dynamic_id", "dynamicId"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
     kind="stream",
     alt="sse",
 )
 
-STREAM_GENERATE_CONTENT_BY_TUNED_MODEL = OperationSpec(
+STREAM_GENERATE_CONTENT_BY_TUNED_MODEL: OperationSpec[t.GenerateContentResponse] = OperationSpec(
     name="StreamGenerateContentByTunedModel",
     method="POST",
     path="tunedModels/{tuned_model}:streamGenerateContent",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=t.GenerateContentRequest,
-    response=t.GenerateContentResponse,
+    request_type="GenerateContentRequest",
+    response_type="GenerateContentResponse",
     kind="stream",
     alt="sse",
 )
 
-TRANSFER_OWNERSHIP = OperationSpec(
+TRANSFER_OWNERSHIP: OperationSpec[t.TransferOwnershipResponse] = OperationSpec(
     name="TransferOwnership",
     method="POST",
     path="tunedModels/{tuned_model}:transferOwnership",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(),
-    request=t.TransferOwnershipRequest,
-    response=t.TransferOwnershipResponse,
+    request_type="TransferOwnershipRequest",
+    response_type="TransferOwnershipResponse",
 )
 
-UPDATE_CACHED_CONTENT = OperationSpec(
+UPDATE_CACHED_CONTENT: OperationSpec[t.CachedContent] = OperationSpec(
     name="UpdateCachedContent",
     method="PATCH",
     path="cachedContents/{id_}",
     path_params=(Param("id_", "id"),),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.CachedContent,
-    response=t.CachedContent,
+    request_type="CachedContent",
+    response_type="CachedContent",
 )
 
-UPDATE_EMBED_CONTENT_BATCH = OperationSpec(
+UPDATE_EMBED_CONTENT_BATCH: OperationSpec[t.EmbedContentBatch] = OperationSpec(
     name="UpdateEmbedContentBatch",
     method="PATCH",
     path="batches/{generate_content_batch}:updateEmbedContentBatch",
     path_params=(Param("generate_content_batch", "generateContentBatch"),),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.EmbedContentBatch,
-    response=t.EmbedContentBatch,
+    request_type="EmbedContentBatch",
+    response_type="EmbedContentBatch",
 )
 
-UPDATE_GENERATE_CONTENT_BATCH = OperationSpec(
+UPDATE_GENERATE_CONTENT_BATCH: OperationSpec[t.GenerateContentBatch] = OperationSpec(
     name="UpdateGenerateContentBatch",
     method="PATCH",
     path="batches/{generate_content_batch}:updateGenerateContentBatch",
     path_params=(Param("generate_content_batch", "generateContentBatch"),),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.GenerateContentBatch,
-    response=t.GenerateContentBatch,
+    request_type="GenerateContentBatch",
+    response_type="GenerateContentBatch",
 )
 
-UPDATE_PERMISSION = OperationSpec(
+UPDATE_PERMISSION: OperationSpec[t.Permission] = OperationSpec(
     name="UpdatePermission",
     method="PATCH",
     path="tunedModels/{tuned_model}/permissions/{permission}",
@@ -893,11 +899,11 @@ UPDATE_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.Permission,
-    response=t.Permission,
+    request_type="Permission",
+    response_type="Permission",
 )
 
-UPDATE_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
+UPDATE_PERMISSION_BY_CORPUS_AND_PERMISSION: OperationSpec[t.Permission] = OperationSpec(
     name="UpdatePermissionByCorpusAndPermission",
     method="PATCH",
     path="corpora/{corpus}/permissions/{permission}",
@@ -906,52 +912,54 @@ UPDATE_PERMISSION_BY_CORPUS_AND_PERMISSION = OperationSpec(
         Param("permission", "permission"),
     ),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.Permission,
-    response=t.Permission,
+    request_type="Permission",
+    response_type="Permission",
 )
 
-UPDATE_TUNED_MODEL = OperationSpec(
+UPDATE_TUNED_MODEL: OperationSpec[t.TunedModel] = OperationSpec(
     name="UpdateTunedModel",
     method="PATCH",
     path="tunedModels/{tuned_model}",
     path_params=(Param("tuned_model", "tunedModel"),),
     query_params=(Param("update_mask", "updateMask"),),
-    request=t.TunedModel,
-    response=t.TunedModel,
+    request_type="TunedModel",
+    response_type="TunedModel",
 )
 
-UPLOAD_FILE = OperationSpec(
+UPLOAD_FILE: OperationSpec[t.CreateFileResponse] = OperationSpec(
     name="UploadFile",
     method="POST",
     path="files",
     root="upload",
     path_params=(),
     query_params=(),
-    request=t.CreateFileRequest,
-    response=t.CreateFileResponse,
+    request_type="CreateFileRequest",
+    response_type="CreateFileResponse",
     kind="upload",
 )
 
-UPLOAD_MEDIA_TO_FILE_SEARCH_STORE = OperationSpec(
-    name="UploadMediaToFileSearchStore",
-    method="POST",
-    path="fileSearchStores/{file_search_store}:uploadToFileSearchStore",
-    root="upload",
-    path_params=(Param("file_search_store", "fileSearchStore"),),
-    query_params=(),
-    request=t.UploadToFileSearchStoreRequest,
-    response=t.UploadToFileSearchStoreOperation,
-    kind="upload",
+UPLOAD_MEDIA_TO_FILE_SEARCH_STORE: OperationSpec[t.UploadToFileSearchStoreOperation] = (
+    OperationSpec(
+        name="UploadMediaToFileSearchStore",
+        method="POST",
+        path="fileSearchStores/{file_search_store}:uploadToFileSearchStore",
+        root="upload",
+        path_params=(Param("file_search_store", "fileSearchStore"),),
+        query_params=(),
+        request_type="UploadToFileSearchStoreRequest",
+        response_type="UploadToFileSearchStoreOperation",
+        kind="upload",
+    )
 )
 
-UPLOAD_TO_FILE_SEARCH_STORE = OperationSpec(
+UPLOAD_TO_FILE_SEARCH_STORE: OperationSpec[t.UploadToFileSearchStoreOperation] = OperationSpec(
     name="UploadToFileSearchStore",
     method="POST",
     path="fileSearchStores/{file_search_store}:uploadToFileSearchStore",
     path_params=(Param("file_search_store", "fileSearchStore"),),
     query_params=(),
-    request=t.UploadToFileSearchStoreRequest,
-    response=t.UploadToFileSearchStoreOperation,
+    request_type="UploadToFileSearchStoreRequest",
+    response_type="UploadToFileSearchStoreOperation",
 )
 
 ALL: tuple[OperationSpec[Any], ...] = (

@@ -27,7 +27,7 @@ MODELS_GENERATE_CONTENT = MethodSpec(
         Placement("model", "path.model", "model_name"),
         Placement("contents", "body.contents", "contents"),
     ),
-    config=t.GenerateContentConfig,
+    config_type="GenerateContentConfig",
     returns="response",
     json_when=(
         ("response_schema", None),
@@ -43,7 +43,7 @@ MODELS_GENERATE_CONTENT_STREAM = MethodSpec(
         Placement("model", "path.model", "model_name"),
         Placement("contents", "body.contents", "contents"),
     ),
-    config=t.GenerateContentConfig,
+    config_type="GenerateContentConfig",
     returns="stream",
     json_when=(
         ("response_schema", None),
@@ -59,7 +59,7 @@ MODELS_COUNT_TOKENS = MethodSpec(
         Placement("model", "path.model", "model_name"),
         Placement("contents", "body.contents", "contents"),
     ),
-    config=t.CountTokensConfig,
+    config_type="CountTokensConfig",
     returns="response",
     moves_into=("body.generateContentRequest", ("contents",), "model"),
 )
@@ -71,7 +71,7 @@ MODELS_EMBED_CONTENT = MethodSpec(
         Placement("model", "path.model", "model_name"),
         Placement("contents", "body.content", "contents_each"),
     ),
-    config=t.EmbedContentConfig,
+    config_type="EmbedContentConfig",
     returns="response",
     fan_out=("contents", ops.BATCH_EMBED_CONTENTS, "requests"),
 )
@@ -80,7 +80,7 @@ MODELS_GET = MethodSpec(
     name="models.get",
     operation=ops.GET_MODEL,
     placements=(Placement("model", "path.model", "model_name"),),
-    config=t.GetModelConfig,
+    config_type="GetModelConfig",
     returns="response",
     aliases={
         "name": "model",
@@ -91,7 +91,7 @@ MODELS_LIST = MethodSpec(
     name="models.list",
     operation=ops.LIST_MODELS,
     placements=(),
-    config=t.ListModelsConfig,
+    config_type="ListModelsConfig",
     returns="pager",
 )
 
@@ -102,7 +102,7 @@ MODELS_GENERATE_IMAGES = MethodSpec(
         Placement("model", "path.model", "model_name"),
         Placement("prompt", "body.instances[0].prompt", None),
     ),
-    config=t.GenerateImagesConfig,
+    config_type="GenerateImagesConfig",
     returns="response",
     result_transform="generated_images",
 )
@@ -111,7 +111,7 @@ FILES_UPLOAD = MethodSpec(
     name="files.upload",
     operation=ops.UPLOAD_FILE,
     placements=(Placement("file", "media", "upload_source"),),
-    config=t.UploadFileConfig,
+    config_type="UploadFileConfig",
     returns="response",
     result_field="file",
 )
@@ -120,7 +120,7 @@ FILES_GET = MethodSpec(
     name="files.get",
     operation=ops.GET_FILE,
     placements=(Placement("name", "path.file", "file_id"),),
-    config=t.GetFileConfig,
+    config_type="GetFileConfig",
     returns="response",
 )
 
@@ -128,7 +128,7 @@ FILES_LIST = MethodSpec(
     name="files.list",
     operation=ops.LIST_FILES,
     placements=(),
-    config=t.ListFilesConfig,
+    config_type="ListFilesConfig",
     returns="pager",
 )
 
@@ -136,7 +136,7 @@ FILES_DELETE = MethodSpec(
     name="files.delete",
     operation=ops.DELETE_FILE,
     placements=(Placement("name", "path.file", "file_id"),),
-    config=t.DeleteFileConfig,
+    config_type="DeleteFileConfig",
     returns="nothing",
 )
 
@@ -147,7 +147,7 @@ FILES_DOWNLOAD = MethodSpec(
         Placement("file", "path.file", "file_id"),
         Placement("path", "save_to", None, optional=True),
     ),
-    config=t.DownloadFileConfig,
+    config_type="DownloadFileConfig",
     returns="media",
     alt="media",
 )

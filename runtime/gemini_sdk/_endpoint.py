@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import attrs
 
+from gemini_sdk import _generated
 from gemini_sdk._model import WireModel, missing_required
 
 if TYPE_CHECKING:
@@ -39,8 +40,10 @@ class OperationSpec(Generic[R]):
     path: str
     path_params: tuple[Param, ...]
     query_params: tuple[Param, ...]
-    request: type[WireModel] | None
-    response: type[R]
+    # Names in the generated types module, not the classes: importing the descriptor
+    # tables then builds no type, and each is built on the first call that needs it.
+    request_type: str | None
+    response_type: str
     # What a call gives back: "response" (decoded), "stream" (of decoded events) or
     # "upload" (the resumable protocol, then the decoded response).
     kind: str = "response"
@@ -56,6 +59,16 @@ class OperationSpec(Generic[R]):
         """The path template at `api_version`: `/v1beta/models/{model}:generateContent`."""
         root = f"/{self.root}" if self.root else ""
         return f"{root}/{api_version}/{self.path}"
+
+    @property
+    def request(self) -> type[WireModel] | None:
+        if self.request_type is None:
+            return None
+        return getattr(_generated.types, self.request_type)  # type: ignore[no-any-return]
+
+    @property
+    def response(self) -> type[R]:
+        return getattr(_generated.types, self.response_type)  # type: ignore[no-any-return]
 
     @property
     def streaming(self) -> bool:

@@ -7,14 +7,14 @@ perform the steps, and each has the one `execute` that stubs and high-level meth
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Generator
-from typing import Any, BinaryIO, TypeVar, Union
+from typing import Any, BinaryIO, Generic, TypeVar, Union
 from urllib.parse import urlsplit
 
 import attrs
@@ -191,7 +191,37 @@ def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedReq
     return attrs.evolve(request, query=query, kind="response")
 
 
-class SyncTransport:
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class _Pooled(Generic[H]):
+    """The one pooled httpx client of a transport: the caller's, or one built on first use.
+
+    Building it makes an SSL context, most of what `Client()` would cost otherwise, and a
+    program may build a client it never calls.
+    """
+
+    def __init__(self, config: TransportConfig, http_client: H | None) -> None:
+        self.config = config
+        self.owns_client = http_client is None
+        self._http = http_client
+        self._building = threading.Lock()
+
+    def _make(self) -> H:
+        raise NotImplementedError
+
+    @property
+    def http(self) -> H:
+        http = self._http
+        if http is None:
+            with self._building:  # two threads' first calls must share one pool
+                http = self._http
+                if http is None:
+                    http = self._http = self._make()
+        return http
+
+
+class SyncTransport(_Pooled[httpx.Client]):
     def __init__(
         self,
         config: TransportConfig,
@@ -199,14 +229,16 @@ class SyncTransport:
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        self.config = config
-        self.owns_client = http_client is None
-        self.http = http_client or httpx.Client(timeout=config.timeout)
+        super().__init__(config, http_client)
         self.sleep = sleep
         self.rand = rand
 
+    def _make(self) -> httpx.Client:
+        return httpx.Client(timeout=self.config.timeout)
+
     def close(self) -> None:
         if self.owns_client:
+            # builds the pool if no call did, so that a call after close() fails as before
             self.http.close()
 
     def execute(self, request: PreparedRequest, finish: Callable[[Any], Any] = unchanged) -> Any:
@@ -240,19 +272,25 @@ class SyncTransport:
             return result
 
 
-class AsyncTransport:
+class AsyncTransport(_Pooled[httpx.AsyncClient]):
     def __init__(
         self,
         config: TransportConfig,
         http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Any] = asyncio.sleep,
+        sleep: Callable[[float], Any] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        self.config = config
-        self.owns_client = http_client is None
-        self.http = http_client or httpx.AsyncClient(timeout=config.timeout)
+        super().__init__(config, http_client)
+        if sleep is None:
+            # imported here, not with the module: a sync-only program never needs asyncio
+            import asyncio
+
+            sleep = asyncio.sleep
         self.sleep = sleep
         self.rand = rand
+
+    def _make(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self.config.timeout)
 
     async def close(self) -> None:
         if self.owns_client:

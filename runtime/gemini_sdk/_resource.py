@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from gemini_sdk import _generated
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel, _strip_optional
 from gemini_sdk._options import check_options
@@ -36,7 +37,7 @@ class MethodSpec:
     operation: OperationSpec[Any]
     placements: tuple[Placement, ...]
     returns: str = "response"
-    config: type[WireModel] | None = None
+    config_type: str | None = None  # a name in the generated types module, resolved on use
     aliases: Mapping[str, str] = attrs.field(factory=dict)
     # (param, operation, list field): several items go to `operation`, one request each.
     fan_out: tuple[str, OperationSpec[Any], str] | None = None
@@ -51,6 +52,12 @@ class MethodSpec:
     # (config attribute, text it must contain or None for any value): the answer is JSON,
     # and each response is told so with `expect_json()`.
     json_when: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def config(self) -> type[WireModel] | None:
+        if self.config_type is None:
+            return None
+        return getattr(_generated.types, self.config_type)  # type: ignore[no-any-return]
 
 
 @attrs.define

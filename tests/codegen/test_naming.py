@@ -186,3 +186,11 @@ def test_method_and_constant_names() -> None:
         naming.constant_name("StreamGenerateContentByTunedModel")
         == "STREAM_GENERATE_CONTENT_BY_TUNED_MODEL"
     )
+
+
+@pytest.mark.parametrize(
+    ("cls", "module"),
+    [("GenerateContentResponse", "generate_content_response"), ("Import", "import_")],
+)
+def test_module_name(cls: str, module: str) -> None:
+    assert naming.module_name(cls) == module

@@ -141,7 +141,12 @@ def _api(**overrides: Any) -> ir.Api:
 def _context(api: Any, mixins: list[str] | None = None) -> dict[str, Any]:
     """What render.render passes to every template."""
     exported = sorted([e.class_name for e in api.enums] + [m.class_name for m in api.models])
-    return {"api": api, "exported": exported, "mixins": mixins or []}
+    return {
+        "api": api,
+        "exported": exported,
+        "mixins": mixins or [],
+        "type_modules": render.type_modules(api),
+    }
 
 
 def _raw(template: str, api: Any, mixins: list[str] | None = None) -> str:
@@ -151,6 +156,15 @@ def _raw(template: str, api: Any, mixins: list[str] | None = None) -> str:
 def _render(template: str, api: Any, mixins: list[str] | None = None) -> str:
     """A template rendered and run through the generator's formatter."""
     return render.format_python({"module.py": _raw(template, api, mixins)})["module.py"]
+
+
+def _type_modules(api: Any) -> dict[str, str]:
+    """Each module of the types package, rendered as `render.render` renders it."""
+    template = render.environment().get_template("types.py.jinja")
+    return {
+        module.name: template.render(module=module, **_context(api))
+        for module in render.type_modules(api)
+    }
 
 
 def _method(source: str, header: str) -> str:
@@ -165,7 +179,11 @@ def _method(source: str, header: str) -> str:
 
 @pytest.fixture(scope="module")
 def types_py() -> str:
-    return _render("types.py.jinja", _api(), mixins=["ThingHelpers"])
+    """types.py (the index), then every module of the types package."""
+    modules = render.format_python(
+        {f"{name}.py": text for name, text in _type_modules(_api()).items()}
+    )
+    return "\n".join([_render("types_index.py.jinja", _api()), *modules.values()])
 
 
 def test_optional_field_line(types_py: str) -> None:
@@ -211,9 +229,26 @@ def test_header_and_exports(types_py: str) -> None:
 
 
 def test_types_without_mixins_is_valid_python() -> None:
-    """A spec with no sdk.yaml mixins must still give an importable types module."""
-    source = _raw("types.py.jinja", _api(), mixins=[])
-    compile(source, "types.py", "exec")
+    """A spec with no sdk.yaml mixins must still give importable types modules."""
+    for name, source in _type_modules(_api()).items():
+        compile(source, f"{name}.py", "exec")
+
+
+def test_types_that_refer_to_each_other_share_a_module() -> None:
+    egg = ir.Model("Egg", "Egg", [ir.Field("hen", "hen", _model_ref("Hen"))])
+    hen = ir.Model("Hen", "Hen", [ir.Field("eggs", "eggs", _list_of(_model_ref("Egg")))])
+    farm = ir.Model(
+        "Farm", "Farm", [ir.Field("hen", "hen", _model_ref("Hen")), ir.Field("c", "c", COLOR)]
+    )
+    api = _api(models=[farm, egg, hen], aliases={"Chicken": "Hen"})
+    modules = {m.name: m for m in render.type_modules(api)}
+    assert sorted(modules) == ["color", "egg", "farm"]
+    assert [m.class_name for m in modules["egg"].models] == ["Egg", "Hen"]
+    assert modules["egg"].aliases == {"Chicken": "Hen"}
+    assert modules["egg"].imports == {}
+    assert modules["farm"].imports == {"color": ["Color"], "egg": ["Hen"]}
+    index = _render("types_index.py.jinja", api)
+    assert '"Chicken": "egg",' in index and '"Farm": "farm",' in index
 
 
 # -- endpoints.py ---------------------------------------------------------------------------
@@ -278,7 +313,7 @@ def operations_py() -> str:
 
 
 def _descriptor(source: str, constant: str) -> str:
-    start = source.index(f"{constant} = OperationSpec(")
+    start = source.index(f"{constant}: OperationSpec[")
     return source[start : source.index("\n)\n", start)]
 
 
@@ -288,11 +323,13 @@ def test_operation_descriptors(operations_py: str) -> None:
     assert 'kind="stream"' in stream
     assert 'alt="sse"' in stream
     assert 'path="things/{thing}:stream"' in stream
-    assert "request=t.Thing" in stream
+    # types by name: importing the table builds none of them
+    assert 'request_type="Thing"' in stream and 'response_type="Thing"' in stream
+    assert "STREAM_THINGS: OperationSpec[t.Thing] = " in operations_py
     listing = _descriptor(operations_py, "LIST_THINGS")
     assert 'items_attr="things"' in listing
     assert 'Param("filter_", "filter")' in listing
-    assert "request=None" in listing
+    assert "request_type=None" in listing
     assert "kind=" not in listing
     assert "alt=" not in listing
 

@@ -12,17 +12,17 @@ from . import types as t
 BASE_URL = "https://fixture.example.com"
 API_VERSION = "v0"
 
-CREATE_WIDGET = OperationSpec(
+CREATE_WIDGET: OperationSpec[t.Widget] = OperationSpec(
     name="CreateWidget",
     method="POST",
     path="shelves/{shelf}/widgets",
     path_params=(Param("shelf", "shelf"),),
     query_params=(),
-    request=t.Widget,
-    response=t.Widget,
+    request_type="Widget",
+    response_type="Widget",
 )
 
-LIST_WIDGETS = OperationSpec(
+LIST_WIDGETS: OperationSpec[t.ListWidgetsResponse] = OperationSpec(
     name="ListWidgets",
     method="GET",
     path="shelves/{shelf}/widgets",
@@ -32,19 +32,19 @@ LIST_WIDGETS = OperationSpec(
         Param("page_token", "pageToken"),
         Param("filter_", "filter"),
     ),
-    request=None,
-    response=t.ListWidgetsResponse,
+    request_type=None,
+    response_type="ListWidgetsResponse",
     items_attr="widgets",
 )
 
-STREAM_WIDGET_EVENTS = OperationSpec(
+STREAM_WIDGET_EVENTS: OperationSpec[t.WidgetChange] = OperationSpec(
     name="StreamWidgetEvents",
     method="POST",
     path="shelves/{shelf}/widgets:streamEvents",
     path_params=(Param("shelf", "shelf"),),
     query_params=(),
-    request=t.Widget,
-    response=t.WidgetChange,
+    request_type="Widget",
+    response_type="WidgetChange",
     kind="stream",
     alt="sse",
 )

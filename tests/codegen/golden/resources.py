@@ -25,7 +25,7 @@ WIDGETS_CREATE = MethodSpec(
         Placement("name", "body.name", None),
         Placement("kind", "body.kind", None),
     ),
-    config=t.CreateWidgetConfig,
+    config_type="CreateWidgetConfig",
     returns="response",
 )
 
@@ -33,7 +33,7 @@ WIDGETS_LIST = MethodSpec(
     name="widgets.list",
     operation=ops.LIST_WIDGETS,
     placements=(Placement("shelf", "path.shelf", "shelf_name"),),
-    config=t.ListWidgetsConfig,
+    config_type="ListWidgetsConfig",
     returns="pager",
     aliases={
         "parent": "shelf",
