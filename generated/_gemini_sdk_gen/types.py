@@ -18,7 +18,17 @@ from gemini_sdk._helpers import (
     TokenCountHelpers,
 )
 from gemini_sdk._model import WireEnum, WireModel, all_of
-from gemini_sdk._wire import Duration, Int64
+from gemini_sdk._wire import (
+    Duration,
+    EnumRef,
+    Field,
+    Friendly,
+    Int64,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 __all__ = [
     "AnswerStyle",
@@ -576,13 +586,18 @@ class UrlRetrievalStatus(WireEnum):
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: EmbedContentBatch | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: AsyncBatchEmbedContentResponse | None = field(
-        default=None, metadata={"wire": "response"}
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("EmbedContentBatch")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("AsyncBatchEmbedContentResponse")),
     )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: EmbedContentBatch | None = None
+    name: str | None = None
+    response: AsyncBatchEmbedContentResponse | None = None
 
     def __init__(
         self,
@@ -614,9 +629,8 @@ class AsyncBatchEmbedContentOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentRequest(WireModel):
-    batch: EmbedContentBatch | None = field(
-        default=None, metadata={"wire": "batch", "required": True}
-    )
+    _wire_fields = (Field("batch", "batch", ModelRef("EmbedContentBatch"), required=True),)
+    batch: EmbedContentBatch | None = None
 
     def __init__(
         self,
@@ -634,9 +648,10 @@ class AsyncBatchEmbedContentRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentResponse(WireModel):
-    output: EmbedContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
+    _wire_fields = (
+        Field("output", "output", ModelRef("EmbedContentBatchOutput"), output_only=True),
     )
+    output: EmbedContentBatchOutput | None = None
 
     def __init__(
         self,
@@ -654,12 +669,14 @@ class AsyncBatchEmbedContentResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class AttributionSourceId(WireModel):
-    grounding_passage: GroundingPassageId | None = field(
-        default=None, metadata={"wire": "groundingPassage"}
+    _wire_fields = (
+        Field("grounding_passage", "groundingPassage", ModelRef("GroundingPassageId")),
+        Field(
+            "semantic_retriever_chunk", "semanticRetrieverChunk", ModelRef("SemanticRetrieverChunk")
+        ),
     )
-    semantic_retriever_chunk: SemanticRetrieverChunk | None = field(
-        default=None, metadata={"wire": "semanticRetrieverChunk"}
-    )
+    grounding_passage: GroundingPassageId | None = None
+    semantic_retriever_chunk: SemanticRetrieverChunk | None = None
 
     def __init__(
         self,
@@ -684,9 +701,14 @@ class AttributionSourceId(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BaseOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("name", "name", Scalar("string")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    name: str | None = None
 
     def __init__(
         self,
@@ -706,9 +728,10 @@ class BaseOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedContentsRequest(WireModel):
-    requests: list[EmbedContentRequest] | None = field(
-        default=None, metadata={"wire": "requests", "required": True}
+    _wire_fields = (
+        Field("requests", "requests", ListOf(ModelRef("EmbedContentRequest")), required=True),
     )
+    requests: list[EmbedContentRequest] | None = None
 
     def __init__(
         self,
@@ -728,12 +751,14 @@ class BatchEmbedContentsRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedContentsResponse(WireModel):
-    embeddings: list[ContentEmbedding] | None = field(
-        default=None, metadata={"wire": "embeddings", "output_only": True}
+    _wire_fields = (
+        Field("embeddings", "embeddings", ListOf(ModelRef("ContentEmbedding")), output_only=True),
+        Field(
+            "usage_metadata", "usageMetadata", ModelRef("EmbeddingUsageMetadata"), output_only=True
+        ),
     )
-    usage_metadata: EmbeddingUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    embeddings: list[ContentEmbedding] | None = None
+    usage_metadata: EmbeddingUsageMetadata | None = None
 
     def __init__(
         self,
@@ -759,8 +784,12 @@ class BatchEmbedContentsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextRequest(WireModel):
-    requests: list[EmbedTextRequest] | None = field(default=None, metadata={"wire": "requests"})
-    texts: list[str] | None = field(default=None, metadata={"wire": "texts"})
+    _wire_fields = (
+        Field("requests", "requests", ListOf(ModelRef("EmbedTextRequest"))),
+        Field("texts", "texts", ListOf(Scalar("string"))),
+    )
+    requests: list[EmbedTextRequest] | None = None
+    texts: list[str] | None = None
 
     def __init__(
         self,
@@ -784,9 +813,10 @@ class BatchEmbedTextRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextResponse(WireModel):
-    embeddings: list[Embedding] | None = field(
-        default=None, metadata={"wire": "embeddings", "output_only": True}
+    _wire_fields = (
+        Field("embeddings", "embeddings", ListOf(ModelRef("Embedding")), output_only=True),
     )
+    embeddings: list[Embedding] | None = None
 
     def __init__(
         self,
@@ -804,13 +834,18 @@ class BatchEmbedTextResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: GenerateContentBatch | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: BatchGenerateContentResponse | None = field(
-        default=None, metadata={"wire": "response"}
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("GenerateContentBatch")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("BatchGenerateContentResponse")),
     )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: GenerateContentBatch | None = None
+    name: str | None = None
+    response: BatchGenerateContentResponse | None = None
 
     def __init__(
         self,
@@ -842,9 +877,8 @@ class BatchGenerateContentOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentRequest(WireModel):
-    batch: GenerateContentBatch | None = field(
-        default=None, metadata={"wire": "batch", "required": True}
-    )
+    _wire_fields = (Field("batch", "batch", ModelRef("GenerateContentBatch"), required=True),)
+    batch: GenerateContentBatch | None = None
 
     def __init__(
         self,
@@ -862,9 +896,10 @@ class BatchGenerateContentRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentResponse(WireModel):
-    output: GenerateContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
+    _wire_fields = (
+        Field("output", "output", ModelRef("GenerateContentBatchOutput"), output_only=True),
     )
+    output: GenerateContentBatchOutput | None = None
 
     def __init__(
         self,
@@ -882,18 +917,18 @@ class BatchGenerateContentResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class BatchStats(WireModel):
-    failed_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "failedRequestCount", "output_only": True}
+    _wire_fields = (
+        Field("failed_request_count", "failedRequestCount", Scalar("int64"), output_only=True),
+        Field("pending_request_count", "pendingRequestCount", Scalar("int64"), output_only=True),
+        Field("request_count", "requestCount", Scalar("int64"), output_only=True),
+        Field(
+            "successful_request_count", "successfulRequestCount", Scalar("int64"), output_only=True
+        ),
     )
-    pending_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "pendingRequestCount", "output_only": True}
-    )
-    request_count: Int64 | None = field(
-        default=None, metadata={"wire": "requestCount", "output_only": True}
-    )
-    successful_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "successfulRequestCount", "output_only": True}
-    )
+    failed_request_count: Int64 | None = None
+    pending_request_count: Int64 | None = None
+    request_count: Int64 | None = None
+    successful_request_count: Int64 | None = None
 
     def __init__(
         self,
@@ -927,8 +962,12 @@ class BatchStats(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Blob(WireModel):
-    data: bytes | None = field(default=None, metadata={"wire": "data"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("data", "data", Scalar("bytes")),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    data: bytes | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,
@@ -948,24 +987,37 @@ class Blob(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CachedContent(WireModel):
-    contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("contents", "contents", ListOf(ModelRef("Content"))),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("expire_time", "expireTime", Scalar("timestamp")),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("system_instruction", "systemInstruction", ModelRef("Content")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", ListOf(ModelRef("Tool"))),
+        Field("ttl", "ttl", Scalar("duration")),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
+        Field(
+            "usage_metadata",
+            "usageMetadata",
+            ModelRef("CachedContentUsageMetadata"),
+            output_only=True,
+        ),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    expire_time: datetime.datetime | None = field(default=None, metadata={"wire": "expireTime"})
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    system_instruction: Content | None = field(default=None, metadata={"wire": "systemInstruction"})
-    tool_config: ToolConfig | None = field(default=None, metadata={"wire": "toolConfig"})
-    tools: list[Tool] | None = field(default=None, metadata={"wire": "tools"})
-    ttl: Duration | None = field(default=None, metadata={"wire": "ttl"})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
-    usage_metadata: CachedContentUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    contents: list[Content] | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    expire_time: datetime.datetime | None = None
+    model: str | None = None
+    name: str | None = None
+    system_instruction: Content | None = None
+    tool_config: ToolConfig | None = None
+    tools: list[Tool] | None = None
+    ttl: Duration | None = None
+    update_time: datetime.datetime | None = None
+    usage_metadata: CachedContentUsageMetadata | None = None
 
     def __init__(
         self,
@@ -1033,7 +1085,8 @@ class CachedContent(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CachedContentUsageMetadata(WireModel):
-    total_token_count: int | None = field(default=None, metadata={"wire": "totalTokenCount"})
+    _wire_fields = (Field("total_token_count", "totalTokenCount", Scalar("int32")),)
+    total_token_count: int | None = None
 
     def __init__(
         self,
@@ -1051,38 +1104,49 @@ class CachedContentUsageMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Candidate(WireModel):
-    avg_logprobs: float | None = field(
-        default=None, metadata={"wire": "avgLogprobs", "output_only": True}
+    _wire_fields = (
+        Field("avg_logprobs", "avgLogprobs", Scalar("double"), output_only=True),
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("content", "content", ModelRef("Content"), output_only=True),
+        Field("finish_message", "finishMessage", Scalar("string"), output_only=True),
+        Field("finish_reason", "finishReason", EnumRef("FinishReason"), output_only=True),
+        Field(
+            "grounding_attributions",
+            "groundingAttributions",
+            ListOf(ModelRef("GroundingAttribution")),
+            output_only=True,
+        ),
+        Field(
+            "grounding_metadata",
+            "groundingMetadata",
+            ModelRef("GroundingMetadata"),
+            output_only=True,
+        ),
+        Field("index", "index", Scalar("int32"), output_only=True),
+        Field("logprobs_result", "logprobsResult", ModelRef("LogprobsResult"), output_only=True),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
+        Field("token_count", "tokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "url_context_metadata",
+            "urlContextMetadata",
+            ModelRef("UrlContextMetadata"),
+            output_only=True,
+        ),
     )
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
-    )
-    content: Content | None = field(default=None, metadata={"wire": "content", "output_only": True})
-    finish_message: str | None = field(
-        default=None, metadata={"wire": "finishMessage", "output_only": True}
-    )
-    finish_reason: FinishReason | None = field(
-        default=None, metadata={"wire": "finishReason", "output_only": True}
-    )
-    grounding_attributions: list[GroundingAttribution] | None = field(
-        default=None, metadata={"wire": "groundingAttributions", "output_only": True}
-    )
-    grounding_metadata: GroundingMetadata | None = field(
-        default=None, metadata={"wire": "groundingMetadata", "output_only": True}
-    )
-    index: int | None = field(default=None, metadata={"wire": "index", "output_only": True})
-    logprobs_result: LogprobsResult | None = field(
-        default=None, metadata={"wire": "logprobsResult", "output_only": True}
-    )
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
-    token_count: int | None = field(
-        default=None, metadata={"wire": "tokenCount", "output_only": True}
-    )
-    url_context_metadata: UrlContextMetadata | None = field(
-        default=None, metadata={"wire": "urlContextMetadata", "output_only": True}
-    )
+    avg_logprobs: float | None = None
+    citation_metadata: CitationMetadata | None = None
+    content: Content | None = None
+    finish_message: str | None = None
+    finish_reason: FinishReason | None = None
+    grounding_attributions: list[GroundingAttribution] | None = None
+    grounding_metadata: GroundingMetadata | None = None
+    index: int | None = None
+    logprobs_result: LogprobsResult | None = None
+    safety_ratings: list[SafetyRating] | None = None
+    token_count: int | None = None
+    url_context_metadata: UrlContextMetadata | None = None
 
     def __init__(
         self,
@@ -1168,9 +1232,8 @@ class Candidate(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ChunkingConfig(WireModel):
-    white_space_config: WhiteSpaceConfig | None = field(
-        default=None, metadata={"wire": "whiteSpaceConfig"}
-    )
+    _wire_fields = (Field("white_space_config", "whiteSpaceConfig", ModelRef("WhiteSpaceConfig")),)
+    white_space_config: WhiteSpaceConfig | None = None
 
     def __init__(
         self,
@@ -1188,9 +1251,10 @@ class ChunkingConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CitationMetadata(WireModel):
-    citation_sources: list[CitationSource] | None = field(
-        default=None, metadata={"wire": "citationSources"}
+    _wire_fields = (
+        Field("citation_sources", "citationSources", ListOf(ModelRef("CitationSource"))),
     )
+    citation_sources: list[CitationSource] | None = None
 
     def __init__(
         self,
@@ -1210,10 +1274,16 @@ class CitationMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CitationSource(WireModel):
-    end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
-    license: str | None = field(default=None, metadata={"wire": "license"})
-    start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    _wire_fields = (
+        Field("end_index", "endIndex", Scalar("int32")),
+        Field("license", "license", Scalar("string")),
+        Field("start_index", "startIndex", Scalar("int32")),
+        Field("uri", "uri", Scalar("string")),
+    )
+    end_index: int | None = None
+    license: str | None = None
+    start_index: int | None = None
+    uri: str | None = None
 
     def __init__(
         self,
@@ -1245,6 +1315,8 @@ class CitationSource(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CodeExecution(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -1255,9 +1327,14 @@ class CodeExecution(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CodeExecutionResult(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    outcome: Outcome | None = field(default=None, metadata={"wire": "outcome", "required": True})
-    output: str | None = field(default=None, metadata={"wire": "output"})
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("outcome", "outcome", EnumRef("Outcome"), required=True),
+        Field("output", "output", Scalar("string")),
+    )
+    id: str | None = None
+    outcome: Outcome | None = None
+    output: str | None = None
 
     def __init__(
         self,
@@ -1281,12 +1358,14 @@ class CodeExecutionResult(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ComputerUse(WireModel):
-    environment: Environment | None = field(
-        default=None, metadata={"wire": "environment", "required": True}
+    _wire_fields = (
+        Field("environment", "environment", EnumRef("Environment"), required=True),
+        Field(
+            "excluded_predefined_functions", "excludedPredefinedFunctions", ListOf(Scalar("string"))
+        ),
     )
-    excluded_predefined_functions: list[str] | None = field(
-        default=None, metadata={"wire": "excludedPredefinedFunctions"}
-    )
+    environment: Environment | None = None
+    excluded_predefined_functions: list[str] | None = None
 
     def __init__(
         self,
@@ -1312,11 +1391,14 @@ class ComputerUse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Condition(WireModel):
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    operation: ConditionOperator | None = field(
-        default=None, metadata={"wire": "operation", "required": True}
+    _wire_fields = (
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("operation", "operation", EnumRef("ConditionOperator"), required=True),
+        Field("string_value", "stringValue", Scalar("string")),
     )
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    numeric_value: float | None = None
+    operation: ConditionOperator | None = None
+    string_value: str | None = None
 
     def __init__(
         self,
@@ -1346,8 +1428,12 @@ class Condition(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Content(WireModel):
-    parts: list[Part] | None = field(default=None, metadata={"wire": "parts"})
-    role: str | None = field(default=None, metadata={"wire": "role"})
+    _wire_fields = (
+        Field("parts", "parts", ListOf(ModelRef("Part"))),
+        Field("role", "role", Scalar("string")),
+    )
+    parts: list[Part] | None = None
+    role: str | None = None
 
     def __init__(
         self,
@@ -1367,8 +1453,12 @@ class Content(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ContentEmbedding(WireModel):
-    shape: list[int] | None = field(default=None, metadata={"wire": "shape"})
-    values: list[float] | None = field(default=None, metadata={"wire": "values"})
+    _wire_fields = (
+        Field("shape", "shape", ListOf(Scalar("int32"))),
+        Field("values", "values", ListOf(Scalar("float"))),
+    )
+    shape: list[int] | None = None
+    values: list[float] | None = None
 
     def __init__(
         self,
@@ -1392,8 +1482,12 @@ class ContentEmbedding(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ContentFilter(WireModel):
-    message: str | None = field(default=None, metadata={"wire": "message"})
-    reason: ContentFilterReason | None = field(default=None, metadata={"wire": "reason"})
+    _wire_fields = (
+        Field("message", "message", Scalar("string")),
+        Field("reason", "reason", EnumRef("ContentFilterReason")),
+    )
+    message: str | None = None
+    reason: ContentFilterReason | None = None
 
     def __init__(
         self,
@@ -1417,14 +1511,16 @@ class ContentFilter(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Corpus(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    name: str | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -1452,9 +1548,8 @@ class Corpus(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountMessageTokensRequest(WireModel):
-    prompt: MessagePrompt | None = field(
-        default=None, metadata={"wire": "prompt", "required": True}
-    )
+    _wire_fields = (Field("prompt", "prompt", ModelRef("MessagePrompt"), required=True),)
+    prompt: MessagePrompt | None = None
 
     def __init__(
         self,
@@ -1472,7 +1567,8 @@ class CountMessageTokensRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountMessageTokensResponse(WireModel):
-    token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
+    _wire_fields = (Field("token_count", "tokenCount", Scalar("int32")),)
+    token_count: int | None = None
 
     def __init__(
         self,
@@ -1490,7 +1586,8 @@ class CountMessageTokensResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountTextTokensRequest(WireModel):
-    prompt: TextPrompt | None = field(default=None, metadata={"wire": "prompt", "required": True})
+    _wire_fields = (Field("prompt", "prompt", ModelRef("TextPrompt"), required=True),)
+    prompt: TextPrompt | None = None
 
     def __init__(
         self,
@@ -1508,7 +1605,8 @@ class CountTextTokensRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountTextTokensResponse(WireModel):
-    token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
+    _wire_fields = (Field("token_count", "tokenCount", Scalar("int32")),)
+    token_count: int | None = None
 
     def __init__(
         self,
@@ -1526,24 +1624,22 @@ class CountTextTokensResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensConfig(WireModel):
+    _input_only = True
+    _wire_fields = (
+        Field("generation_config", "generationConfig", ModelRef("GenerationConfig")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
+        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
+    )
     generation_config: GenerationConfig | None = field(
-        default=None,
-        metadata={"wire": "generationConfig", "to": "body.generateContentRequest.generationConfig"},
+        default=None, metadata={"to": "body.generateContentRequest.generationConfig"}
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     system_instruction: ContentUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "systemInstruction",
-            "transform": "content",
-            "to": "body.generateContentRequest.systemInstruction",
-        },
+        default=None, metadata={"to": "body.generateContentRequest.systemInstruction"}
     )
     tools: ToolListUnion | None = field(
-        default=None,
-        metadata={"wire": "tools", "transform": "tools", "to": "body.generateContentRequest.tools"},
+        default=None, metadata={"to": "body.generateContentRequest.tools"}
     )
 
     def __init__(
@@ -1576,10 +1672,14 @@ class CountTokensConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensRequest(WireModel):
-    contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
-    generate_content_request: GenerateContentRequest | None = field(
-        default=None, metadata={"wire": "generateContentRequest"}
+    _wire_fields = (
+        Field("contents", "contents", ListOf(ModelRef("Content"))),
+        Field(
+            "generate_content_request", "generateContentRequest", ModelRef("GenerateContentRequest")
+        ),
     )
+    contents: list[Content] | None = None
+    generate_content_request: GenerateContentRequest | None = None
 
     def __init__(
         self,
@@ -1604,16 +1704,26 @@ class CountTokensRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensResponse(TokenCountHelpers, WireModel):
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
+    _wire_fields = (
+        Field(
+            "cache_tokens_details",
+            "cacheTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("cached_content_token_count", "cachedContentTokenCount", Scalar("int32")),
+        Field(
+            "prompt_tokens_details",
+            "promptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("total_tokens", "totalTokens", Scalar("int32")),
     )
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"wire": "cachedContentTokenCount"}
-    )
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokensDetails", "output_only": True}
-    )
-    total_tokens: int | None = field(default=None, metadata={"wire": "totalTokens"})
+    cache_tokens_details: list[ModalityTokenCount] | None = None
+    cached_content_token_count: int | None = None
+    prompt_tokens_details: list[ModalityTokenCount] | None = None
+    total_tokens: int | None = None
 
     def __init__(
         self,
@@ -1653,7 +1763,8 @@ class CountTokensResponse(TokenCountHelpers, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CreateFileRequest(WireModel):
-    file: File | None = field(default=None, metadata={"wire": "file"})
+    _wire_fields = (Field("file", "file", ModelRef("File")),)
+    file: File | None = None
 
     def __init__(
         self,
@@ -1667,7 +1778,8 @@ class CreateFileRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CreateFileResponse(WireModel):
-    file: File | None = field(default=None, metadata={"wire": "file"})
+    _wire_fields = (Field("file", "file", ModelRef("File")),)
+    file: File | None = None
 
     def __init__(
         self,
@@ -1681,11 +1793,18 @@ class CreateFileResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CreateTunedModelMetadata(WireModel):
-    completed_percent: float | None = field(default=None, metadata={"wire": "completedPercent"})
-    completed_steps: int | None = field(default=None, metadata={"wire": "completedSteps"})
-    snapshots: list[TuningSnapshot] | None = field(default=None, metadata={"wire": "snapshots"})
-    total_steps: int | None = field(default=None, metadata={"wire": "totalSteps"})
-    tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
+    _wire_fields = (
+        Field("completed_percent", "completedPercent", Scalar("float")),
+        Field("completed_steps", "completedSteps", Scalar("int32")),
+        Field("snapshots", "snapshots", ListOf(ModelRef("TuningSnapshot"))),
+        Field("total_steps", "totalSteps", Scalar("int32")),
+        Field("tuned_model", "tunedModel", Scalar("string")),
+    )
+    completed_percent: float | None = None
+    completed_steps: int | None = None
+    snapshots: list[TuningSnapshot] | None = None
+    total_steps: int | None = None
+    tuned_model: str | None = None
 
     def __init__(
         self,
@@ -1729,11 +1848,18 @@ class CreateTunedModelMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CreateTunedModelOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: CreateTunedModelMetadata | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: TunedModel | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("CreateTunedModelMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("TunedModel")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: CreateTunedModelMetadata | None = None
+    name: str | None = None
+    response: TunedModel | None = None
 
     def __init__(
         self,
@@ -1765,11 +1891,18 @@ class CreateTunedModelOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CustomLongRunningOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", MapOf(Scalar("any"))),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    name: str | None = None
+    response: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -1793,10 +1926,16 @@ class CustomLongRunningOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class CustomMetadata(WireModel):
-    key: str | None = field(default=None, metadata={"wire": "key", "required": True})
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    string_list_value: StringList | None = field(default=None, metadata={"wire": "stringListValue"})
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    _wire_fields = (
+        Field("key", "key", Scalar("string"), required=True),
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("string_list_value", "stringListValue", ModelRef("StringList")),
+        Field("string_value", "stringValue", Scalar("string")),
+    )
+    key: str | None = None
+    numeric_value: float | None = None
+    string_list_value: StringList | None = None
+    string_value: str | None = None
 
     def __init__(
         self,
@@ -1828,7 +1967,8 @@ class CustomMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Dataset(WireModel):
-    examples: TuningExamples | None = field(default=None, metadata={"wire": "examples"})
+    _wire_fields = (Field("examples", "examples", ModelRef("TuningExamples")),)
+    examples: TuningExamples | None = None
 
     def __init__(
         self,
@@ -1846,9 +1986,9 @@ class Dataset(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class DeleteFileConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    _input_only = True
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
 
     def __init__(
         self,
@@ -1866,24 +2006,24 @@ class DeleteFileConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Document(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string"), output_only=True),
+        Field("name", "name", Scalar("string")),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("state", "state", EnumRef("DocumentState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "output_only": True})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    state: DocumentState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    display_name: str | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    size_bytes: Int64 | None = None
+    state: DocumentState | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -1933,9 +2073,9 @@ class Document(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class DownloadFileConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    _input_only = True
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
 
     def __init__(
         self,
@@ -1953,6 +2093,8 @@ class DownloadFileConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class DownloadFileResponse(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -1963,8 +2105,12 @@ class DownloadFileResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class DynamicRetrievalConfig(WireModel):
-    dynamic_threshold: float | None = field(default=None, metadata={"wire": "dynamicThreshold"})
-    mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"wire": "mode"})
+    _wire_fields = (
+        Field("dynamic_threshold", "dynamicThreshold", Scalar("float")),
+        Field("mode", "mode", EnumRef("DynamicRetrievalConfigMode")),
+    )
+    dynamic_threshold: float | None = None
+    mode: DynamicRetrievalConfigMode | None = None
 
     def __init__(
         self,
@@ -1988,31 +2134,30 @@ class DynamicRetrievalConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentBatch(WireModel):
-    batch_stats: EmbedContentBatchStats | None = field(
-        default=None, metadata={"wire": "batchStats", "output_only": True}
+    _wire_fields = (
+        Field("batch_stats", "batchStats", ModelRef("EmbedContentBatchStats"), output_only=True),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string"), required=True),
+        Field("end_time", "endTime", Scalar("timestamp"), output_only=True),
+        Field("input_config", "inputConfig", ModelRef("InputEmbedContentConfig"), required=True),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("output", "output", ModelRef("EmbedContentBatchOutput"), output_only=True),
+        Field("priority", "priority", Scalar("int64")),
+        Field("state", "state", EnumRef("BatchState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    display_name: str | None = field(
-        default=None, metadata={"wire": "displayName", "required": True}
-    )
-    end_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "endTime", "output_only": True}
-    )
-    input_config: InputEmbedContentConfig | None = field(
-        default=None, metadata={"wire": "inputConfig", "required": True}
-    )
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    output: EmbedContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
-    )
-    priority: Int64 | None = field(default=None, metadata={"wire": "priority"})
-    state: BatchState | None = field(default=None, metadata={"wire": "state", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    batch_stats: EmbedContentBatchStats | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    end_time: datetime.datetime | None = None
+    input_config: InputEmbedContentConfig | None = None
+    model: str | None = None
+    name: str | None = None
+    output: EmbedContentBatchOutput | None = None
+    priority: Int64 | None = None
+    state: BatchState | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -2072,12 +2217,17 @@ class EmbedContentBatch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentBatchOutput(WireModel):
-    inlined_responses: InlinedEmbedContentResponses | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses",
+            "inlinedResponses",
+            ModelRef("InlinedEmbedContentResponses"),
+            output_only=True,
+        ),
+        Field("responses_file", "responsesFile", Scalar("string"), output_only=True),
     )
-    responses_file: str | None = field(
-        default=None, metadata={"wire": "responsesFile", "output_only": True}
-    )
+    inlined_responses: InlinedEmbedContentResponses | None = None
+    responses_file: str | None = None
 
     def __init__(
         self,
@@ -2102,18 +2252,18 @@ class EmbedContentBatchOutput(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentBatchStats(WireModel):
-    failed_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "failedRequestCount", "output_only": True}
+    _wire_fields = (
+        Field("failed_request_count", "failedRequestCount", Scalar("int64"), output_only=True),
+        Field("pending_request_count", "pendingRequestCount", Scalar("int64"), output_only=True),
+        Field("request_count", "requestCount", Scalar("int64"), output_only=True),
+        Field(
+            "successful_request_count", "successfulRequestCount", Scalar("int64"), output_only=True
+        ),
     )
-    pending_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "pendingRequestCount", "output_only": True}
-    )
-    request_count: Int64 | None = field(
-        default=None, metadata={"wire": "requestCount", "output_only": True}
-    )
-    successful_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "successfulRequestCount", "output_only": True}
-    )
+    failed_request_count: Int64 | None = None
+    pending_request_count: Int64 | None = None
+    request_count: Int64 | None = None
+    successful_request_count: Int64 | None = None
 
     def __init__(
         self,
@@ -2147,16 +2297,19 @@ class EmbedContentBatchStats(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
+    _input_only = True
+    _wire_fields = (
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("output_dimensionality", "outputDimensionality", Scalar("int32")),
+        Field("task_type", "taskType", EnumRef("TaskType")),
+        Field("title", "title", Scalar("string")),
     )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     output_dimensionality: int | None = field(
-        default=None, metadata={"wire": "outputDimensionality", "to": "body.outputDimensionality"}
+        default=None, metadata={"to": "body.outputDimensionality"}
     )
-    task_type: TaskType | None = field(
-        default=None, metadata={"wire": "taskType", "to": "body.taskType"}
-    )
-    title: str | None = field(default=None, metadata={"wire": "title", "to": "body.title"})
+    task_type: TaskType | None = field(default=None, metadata={"to": "body.taskType"})
+    title: str | None = field(default=None, metadata={"to": "body.title"})
 
     def __init__(
         self,
@@ -2190,13 +2343,18 @@ class EmbedContentConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentRequest(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content", "required": True})
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    output_dimensionality: int | None = field(
-        default=None, metadata={"wire": "outputDimensionality"}
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content"), required=True),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("output_dimensionality", "outputDimensionality", Scalar("int32")),
+        Field("task_type", "taskType", EnumRef("TaskType")),
+        Field("title", "title", Scalar("string")),
     )
-    task_type: TaskType | None = field(default=None, metadata={"wire": "taskType"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    content: Content | None = None
+    model: str | None = None
+    output_dimensionality: int | None = None
+    task_type: TaskType | None = None
+    title: str | None = None
 
     def __init__(
         self,
@@ -2234,12 +2392,14 @@ class EmbedContentRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentResponse(SingleEmbeddingHelpers, WireModel):
-    embedding: ContentEmbedding | None = field(
-        default=None, metadata={"wire": "embedding", "output_only": True}
+    _wire_fields = (
+        Field("embedding", "embedding", ModelRef("ContentEmbedding"), output_only=True),
+        Field(
+            "usage_metadata", "usageMetadata", ModelRef("EmbeddingUsageMetadata"), output_only=True
+        ),
     )
-    usage_metadata: EmbeddingUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    embedding: ContentEmbedding | None = None
+    usage_metadata: EmbeddingUsageMetadata | None = None
 
     def __init__(
         self,
@@ -2263,8 +2423,12 @@ class EmbedContentResponse(SingleEmbeddingHelpers, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedTextRequest(WireModel):
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    text: str | None = field(default=None, metadata={"wire": "text"})
+    _wire_fields = (
+        Field("model", "model", Scalar("string"), required=True),
+        Field("text", "text", Scalar("string")),
+    )
+    model: str | None = None
+    text: str | None = None
 
     def __init__(
         self,
@@ -2282,9 +2446,8 @@ class EmbedTextRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedTextResponse(WireModel):
-    embedding: Embedding | None = field(
-        default=None, metadata={"wire": "embedding", "output_only": True}
-    )
+    _wire_fields = (Field("embedding", "embedding", ModelRef("Embedding"), output_only=True),)
+    embedding: Embedding | None = None
 
     def __init__(
         self,
@@ -2302,7 +2465,8 @@ class EmbedTextResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Embedding(WireModel):
-    value: list[float] | None = field(default=None, metadata={"wire": "value"})
+    _wire_fields = (Field("value", "value", ListOf(Scalar("float"))),)
+    value: list[float] | None = None
 
     def __init__(
         self,
@@ -2320,12 +2484,17 @@ class Embedding(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class EmbeddingUsageMetadata(WireModel):
-    prompt_token_count: int | None = field(
-        default=None, metadata={"wire": "promptTokenCount", "output_only": True}
+    _wire_fields = (
+        Field("prompt_token_count", "promptTokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "prompt_token_details",
+            "promptTokenDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
     )
-    prompt_token_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokenDetails", "output_only": True}
-    )
+    prompt_token_count: int | None = None
+    prompt_token_details: list[ModalityTokenCount] | None = None
 
     def __init__(
         self,
@@ -2351,6 +2520,8 @@ class EmbeddingUsageMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Empty(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -2361,8 +2532,12 @@ class Empty(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Example(WireModel):
-    input: Message | None = field(default=None, metadata={"wire": "input", "required": True})
-    output: Message | None = field(default=None, metadata={"wire": "output", "required": True})
+    _wire_fields = (
+        Field("input", "input", ModelRef("Message"), required=True),
+        Field("output", "output", ModelRef("Message"), required=True),
+    )
+    input: Message | None = None
+    output: Message | None = None
 
     def __init__(
         self,
@@ -2384,9 +2559,14 @@ class Example(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ExecutableCode(WireModel):
-    code: str | None = field(default=None, metadata={"wire": "code", "required": True})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    language: Language | None = field(default=None, metadata={"wire": "language", "required": True})
+    _wire_fields = (
+        Field("code", "code", Scalar("string"), required=True),
+        Field("id", "id", Scalar("string")),
+        Field("language", "language", EnumRef("Language"), required=True),
+    )
+    code: str | None = None
+    id: str | None = None
+    language: Language | None = None
 
     def __init__(
         self,
@@ -2408,34 +2588,36 @@ class ExecutableCode(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class File(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("download_uri", "downloadUri", Scalar("string"), output_only=True),
+        Field("error", "error", ModelRef("Status"), output_only=True),
+        Field("expiration_time", "expirationTime", Scalar("timestamp"), output_only=True),
+        Field("mime_type", "mimeType", Scalar("string"), output_only=True),
+        Field("name", "name", Scalar("string")),
+        Field("sha256_hash", "sha256Hash", Scalar("bytes"), output_only=True),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("source", "source", EnumRef("FileSource")),
+        Field("state", "state", EnumRef("FileState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
+        Field("uri", "uri", Scalar("string"), output_only=True),
+        Field("video_metadata", "videoMetadata", ModelRef("VideoFileMetadata"), output_only=True),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    download_uri: str | None = field(
-        default=None, metadata={"wire": "downloadUri", "output_only": True}
-    )
-    error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
-    expiration_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "expirationTime", "output_only": True}
-    )
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "output_only": True})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    sha256_hash: bytes | None = field(
-        default=None, metadata={"wire": "sha256Hash", "output_only": True}
-    )
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    source: FileSource | None = field(default=None, metadata={"wire": "source"})
-    state: FileState | None = field(default=None, metadata={"wire": "state", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
-    uri: str | None = field(default=None, metadata={"wire": "uri", "output_only": True})
-    video_metadata: VideoFileMetadata | None = field(
-        default=None, metadata={"wire": "videoMetadata", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    download_uri: str | None = None
+    error: Status | None = None
+    expiration_time: datetime.datetime | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    sha256_hash: bytes | None = None
+    size_bytes: Int64 | None = None
+    source: FileSource | None = None
+    state: FileState | None = None
+    update_time: datetime.datetime | None = None
+    uri: str | None = None
+    video_metadata: VideoFileMetadata | None = None
 
     def __init__(
         self,
@@ -2511,8 +2693,12 @@ class File(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FileData(WireModel):
-    file_uri: str | None = field(default=None, metadata={"wire": "fileUri", "required": True})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("file_uri", "fileUri", Scalar("string"), required=True),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    file_uri: str | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,
@@ -2536,11 +2722,19 @@ class FileData(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FileSearch(WireModel):
-    file_search_store_names: list[str] | None = field(
-        default=None, metadata={"wire": "fileSearchStoreNames", "required": True}
+    _wire_fields = (
+        Field(
+            "file_search_store_names",
+            "fileSearchStoreNames",
+            ListOf(Scalar("string")),
+            required=True,
+        ),
+        Field("metadata_filter", "metadataFilter", Scalar("string")),
+        Field("top_k", "topK", Scalar("int32")),
     )
-    metadata_filter: str | None = field(default=None, metadata={"wire": "metadataFilter"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
+    file_search_store_names: list[str] | None = None
+    metadata_filter: str | None = None
+    top_k: int | None = None
 
     def __init__(
         self,
@@ -2570,26 +2764,26 @@ class FileSearch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FileSearchStore(WireModel):
-    active_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "activeDocumentsCount", "output_only": True}
+    _wire_fields = (
+        Field("active_documents_count", "activeDocumentsCount", Scalar("int64"), output_only=True),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("failed_documents_count", "failedDocumentsCount", Scalar("int64"), output_only=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field(
+            "pending_documents_count", "pendingDocumentsCount", Scalar("int64"), output_only=True
+        ),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    failed_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "failedDocumentsCount", "output_only": True}
-    )
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    pending_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "pendingDocumentsCount", "output_only": True}
-    )
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    active_documents_count: Int64 | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    failed_documents_count: Int64 | None = None
+    name: str | None = None
+    pending_documents_count: Int64 | None = None
+    size_bytes: Int64 | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -2637,9 +2831,14 @@ class FileSearchStore(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionCall(WireModel):
-    args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
+    _wire_fields = (
+        Field("args", "args", MapOf(Scalar("any"))),
+        Field("id", "id", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+    )
+    args: dict[str, Any] | None = None
+    id: str | None = None
+    name: str | None = None
 
     def __init__(
         self,
@@ -2657,10 +2856,12 @@ class FunctionCall(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionCallingConfig(WireModel):
-    allowed_function_names: list[str] | None = field(
-        default=None, metadata={"wire": "allowedFunctionNames"}
+    _wire_fields = (
+        Field("allowed_function_names", "allowedFunctionNames", ListOf(Scalar("string"))),
+        Field("mode", "mode", EnumRef("FunctionCallingConfigMode")),
     )
-    mode: FunctionCallingConfigMode | None = field(default=None, metadata={"wire": "mode"})
+    allowed_function_names: list[str] | None = None
+    mode: FunctionCallingConfigMode | None = None
 
     def __init__(
         self,
@@ -2686,17 +2887,22 @@ class FunctionCallingConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionDeclaration(WireModel):
-    behavior: Behavior | None = field(default=None, metadata={"wire": "behavior"})
-    description: str | None = field(
-        default=None, metadata={"wire": "description", "required": True}
+    _wire_fields = (
+        Field("behavior", "behavior", EnumRef("Behavior")),
+        Field("description", "description", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("parameters", "parameters", ModelRef("Schema")),
+        Field("parameters_json_schema", "parametersJsonSchema", Scalar("any")),
+        Field("response", "response", ModelRef("Schema")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
     )
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    parameters: Schema | None = field(default=None, metadata={"wire": "parameters"})
-    parameters_json_schema: Any | None = field(
-        default=None, metadata={"wire": "parametersJsonSchema"}
-    )
-    response: Schema | None = field(default=None, metadata={"wire": "response"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
+    behavior: Behavior | None = None
+    description: str | None = None
+    name: str | None = None
+    parameters: Schema | None = None
+    parameters_json_schema: Any | None = None
+    response: Schema | None = None
+    response_json_schema: Any | None = None
 
     def __init__(
         self,
@@ -2738,16 +2944,20 @@ class FunctionDeclaration(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionResponse(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    parts: list[FunctionResponsePart] | None = field(default=None, metadata={"wire": "parts"})
-    response: dict[str, Any] | None = field(
-        default=None, metadata={"wire": "response", "required": True}
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("parts", "parts", ListOf(ModelRef("FunctionResponsePart"))),
+        Field("response", "response", MapOf(Scalar("any")), required=True),
+        Field("scheduling", "scheduling", EnumRef("FunctionResponseScheduling")),
+        Field("will_continue", "willContinue", Scalar("bool")),
     )
-    scheduling: FunctionResponseScheduling | None = field(
-        default=None, metadata={"wire": "scheduling"}
-    )
-    will_continue: bool | None = field(default=None, metadata={"wire": "willContinue"})
+    id: str | None = None
+    name: str | None = None
+    parts: list[FunctionResponsePart] | None = None
+    response: dict[str, Any] | None = None
+    scheduling: FunctionResponseScheduling | None = None
+    will_continue: bool | None = None
 
     def __init__(
         self,
@@ -2783,8 +2993,12 @@ class FunctionResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionResponseBlob(WireModel):
-    data: bytes | None = field(default=None, metadata={"wire": "data"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("data", "data", Scalar("bytes")),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    data: bytes | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,
@@ -2804,7 +3018,8 @@ class FunctionResponseBlob(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionResponsePart(WireModel):
-    inline_data: FunctionResponseBlob | None = field(default=None, metadata={"wire": "inlineData"})
+    _wire_fields = (Field("inline_data", "inlineData", ModelRef("FunctionResponseBlob")),)
+    inline_data: FunctionResponseBlob | None = None
 
     def __init__(
         self,
@@ -2822,22 +3037,20 @@ class FunctionResponsePart(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateAnswerRequest(WireModel):
-    answer_style: AnswerStyle | None = field(
-        default=None, metadata={"wire": "answerStyle", "required": True}
+    _wire_fields = (
+        Field("answer_style", "answerStyle", EnumRef("AnswerStyle"), required=True),
+        Field("contents", "contents", ListOf(ModelRef("Content")), required=True),
+        Field("inline_passages", "inlinePassages", ModelRef("GroundingPassages")),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("semantic_retriever", "semanticRetriever", ModelRef("SemanticRetrieverConfig")),
+        Field("temperature", "temperature", Scalar("float")),
     )
-    contents: list[Content] | None = field(
-        default=None, metadata={"wire": "contents", "required": True}
-    )
-    inline_passages: GroundingPassages | None = field(
-        default=None, metadata={"wire": "inlinePassages"}
-    )
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
-    )
-    semantic_retriever: SemanticRetrieverConfig | None = field(
-        default=None, metadata={"wire": "semanticRetriever"}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
+    answer_style: AnswerStyle | None = None
+    contents: list[Content] | None = None
+    inline_passages: GroundingPassages | None = None
+    safety_settings: list[SafetySetting] | None = None
+    semantic_retriever: SemanticRetrieverConfig | None = None
+    temperature: float | None = None
 
     def __init__(
         self,
@@ -2887,13 +3100,14 @@ class GenerateAnswerRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateAnswerResponse(WireModel):
-    answer: Candidate | None = field(default=None, metadata={"wire": "answer"})
-    answerable_probability: float | None = field(
-        default=None, metadata={"wire": "answerableProbability", "output_only": True}
+    _wire_fields = (
+        Field("answer", "answer", ModelRef("Candidate")),
+        Field("answerable_probability", "answerableProbability", Scalar("float"), output_only=True),
+        Field("input_feedback", "inputFeedback", ModelRef("InputFeedback"), output_only=True),
     )
-    input_feedback: InputFeedback | None = field(
-        default=None, metadata={"wire": "inputFeedback", "output_only": True}
-    )
+    answer: Candidate | None = None
+    answerable_probability: float | None = None
+    input_feedback: InputFeedback | None = None
 
     def __init__(
         self,
@@ -2923,31 +3137,30 @@ class GenerateAnswerResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentBatch(WireModel):
-    batch_stats: BatchStats | None = field(
-        default=None, metadata={"wire": "batchStats", "output_only": True}
+    _wire_fields = (
+        Field("batch_stats", "batchStats", ModelRef("BatchStats"), output_only=True),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string"), required=True),
+        Field("end_time", "endTime", Scalar("timestamp"), output_only=True),
+        Field("input_config", "inputConfig", ModelRef("InputConfig"), required=True),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("output", "output", ModelRef("GenerateContentBatchOutput"), output_only=True),
+        Field("priority", "priority", Scalar("int64")),
+        Field("state", "state", EnumRef("BatchState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    display_name: str | None = field(
-        default=None, metadata={"wire": "displayName", "required": True}
-    )
-    end_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "endTime", "output_only": True}
-    )
-    input_config: InputConfig | None = field(
-        default=None, metadata={"wire": "inputConfig", "required": True}
-    )
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    output: GenerateContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
-    )
-    priority: Int64 | None = field(default=None, metadata={"wire": "priority"})
-    state: BatchState | None = field(default=None, metadata={"wire": "state", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    batch_stats: BatchStats | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    end_time: datetime.datetime | None = None
+    input_config: InputConfig | None = None
+    model: str | None = None
+    name: str | None = None
+    output: GenerateContentBatchOutput | None = None
+    priority: Int64 | None = None
+    state: BatchState | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -3007,12 +3220,14 @@ class GenerateContentBatch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentBatchOutput(WireModel):
-    inlined_responses: InlinedResponses | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses", "inlinedResponses", ModelRef("InlinedResponses"), output_only=True
+        ),
+        Field("responses_file", "responsesFile", Scalar("string"), output_only=True),
     )
-    responses_file: str | None = field(
-        default=None, metadata={"wire": "responsesFile", "output_only": True}
-    )
+    inlined_responses: InlinedResponses | None = None
+    responses_file: str | None = None
 
     def __init__(
         self,
@@ -3036,118 +3251,101 @@ class GenerateContentBatchOutput(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentConfig(WireModel):
-    cached_content: str | None = field(
-        default=None,
-        metadata={
-            "wire": "cachedContent",
-            "transform": "cached_content_name",
-            "to": "body.cachedContent",
-        },
+    _input_only = True
+    _wire_fields = (
+        Field("cached_content", "cachedContent", Friendly("cached_content_name", Scalar("string"))),
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("enable_enhanced_civic_answers", "enableEnhancedCivicAnswers", Scalar("bool")),
+        Field("frequency_penalty", "frequencyPenalty", Scalar("float")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("image_config", "imageConfig", ModelRef("ImageConfig")),
+        Field("logprobs", "logprobs", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("media_resolution", "mediaResolution", EnumRef("MediaResolution")),
+        Field("presence_penalty", "presencePenalty", Scalar("float")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("response_logprobs", "responseLogprobs", Scalar("bool")),
+        Field("response_mime_type", "responseMimeType", Scalar("string")),
+        Field("response_modalities", "responseModalities", ListOf(EnumRef("Modality"))),
+        Field("response_schema", "responseSchema", Friendly("schema", ModelRef("Schema"))),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("seed", "seed", Scalar("int32")),
+        Field("service_tier", "serviceTier", EnumRef("ServiceTier")),
+        Field("speech_config", "speechConfig", ModelRef("SpeechConfig")),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("store", "store", Scalar("bool")),
+        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking_config", "thinkingConfig", ModelRef("ThinkingConfig")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
+    cached_content: str | None = field(default=None, metadata={"to": "body.cachedContent"})
     candidate_count: int | None = field(
-        default=None,
-        metadata={"wire": "candidateCount", "to": "body.generationConfig.candidateCount"},
+        default=None, metadata={"to": "body.generationConfig.candidateCount"}
     )
     enable_enhanced_civic_answers: bool | None = field(
-        default=None,
-        metadata={
-            "wire": "enableEnhancedCivicAnswers",
-            "to": "body.generationConfig.enableEnhancedCivicAnswers",
-        },
+        default=None, metadata={"to": "body.generationConfig.enableEnhancedCivicAnswers"}
     )
     frequency_penalty: float | None = field(
-        default=None,
-        metadata={"wire": "frequencyPenalty", "to": "body.generationConfig.frequencyPenalty"},
+        default=None, metadata={"to": "body.generationConfig.frequencyPenalty"}
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     image_config: ImageConfig | None = field(
-        default=None, metadata={"wire": "imageConfig", "to": "body.generationConfig.imageConfig"}
+        default=None, metadata={"to": "body.generationConfig.imageConfig"}
     )
-    logprobs: int | None = field(
-        default=None, metadata={"wire": "logprobs", "to": "body.generationConfig.logprobs"}
-    )
+    logprobs: int | None = field(default=None, metadata={"to": "body.generationConfig.logprobs"})
     max_output_tokens: int | None = field(
-        default=None,
-        metadata={"wire": "maxOutputTokens", "to": "body.generationConfig.maxOutputTokens"},
+        default=None, metadata={"to": "body.generationConfig.maxOutputTokens"}
     )
     media_resolution: MediaResolution | None = field(
-        default=None,
-        metadata={"wire": "mediaResolution", "to": "body.generationConfig.mediaResolution"},
+        default=None, metadata={"to": "body.generationConfig.mediaResolution"}
     )
     presence_penalty: float | None = field(
-        default=None,
-        metadata={"wire": "presencePenalty", "to": "body.generationConfig.presencePenalty"},
+        default=None, metadata={"to": "body.generationConfig.presencePenalty"}
     )
     response_json_schema: Any | None = field(
-        default=None,
-        metadata={"wire": "responseJsonSchema", "to": "body.generationConfig.responseJsonSchema"},
+        default=None, metadata={"to": "body.generationConfig.responseJsonSchema"}
     )
     response_logprobs: bool | None = field(
-        default=None,
-        metadata={"wire": "responseLogprobs", "to": "body.generationConfig.responseLogprobs"},
+        default=None, metadata={"to": "body.generationConfig.responseLogprobs"}
     )
     response_mime_type: str | None = field(
-        default=None,
-        metadata={"wire": "responseMimeType", "to": "body.generationConfig.responseMimeType"},
+        default=None, metadata={"to": "body.generationConfig.responseMimeType"}
     )
     response_modalities: list[Modality] | None = field(
-        default=None,
-        metadata={"wire": "responseModalities", "to": "body.generationConfig.responseModalities"},
+        default=None, metadata={"to": "body.generationConfig.responseModalities"}
     )
     response_schema: SchemaUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "responseSchema",
-            "transform": "schema",
-            "to": "body.generationConfig.responseSchema",
-        },
+        default=None, metadata={"to": "body.generationConfig.responseSchema"}
     )
     safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings", "to": "body.safetySettings"}
+        default=None, metadata={"to": "body.safetySettings"}
     )
-    seed: int | None = field(
-        default=None, metadata={"wire": "seed", "to": "body.generationConfig.seed"}
-    )
-    service_tier: ServiceTier | None = field(
-        default=None, metadata={"wire": "serviceTier", "to": "body.serviceTier"}
-    )
+    seed: int | None = field(default=None, metadata={"to": "body.generationConfig.seed"})
+    service_tier: ServiceTier | None = field(default=None, metadata={"to": "body.serviceTier"})
     speech_config: SpeechConfig | None = field(
-        default=None, metadata={"wire": "speechConfig", "to": "body.generationConfig.speechConfig"}
+        default=None, metadata={"to": "body.generationConfig.speechConfig"}
     )
     stop_sequences: list[str] | None = field(
-        default=None,
-        metadata={"wire": "stopSequences", "to": "body.generationConfig.stopSequences"},
+        default=None, metadata={"to": "body.generationConfig.stopSequences"}
     )
-    store: bool | None = field(default=None, metadata={"wire": "store", "to": "body.store"})
+    store: bool | None = field(default=None, metadata={"to": "body.store"})
     system_instruction: ContentUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "systemInstruction",
-            "transform": "content",
-            "to": "body.systemInstruction",
-        },
+        default=None, metadata={"to": "body.systemInstruction"}
     )
     temperature: float | None = field(
-        default=None, metadata={"wire": "temperature", "to": "body.generationConfig.temperature"}
+        default=None, metadata={"to": "body.generationConfig.temperature"}
     )
     thinking_config: ThinkingConfig | None = field(
-        default=None,
-        metadata={"wire": "thinkingConfig", "to": "body.generationConfig.thinkingConfig"},
+        default=None, metadata={"to": "body.generationConfig.thinkingConfig"}
     )
-    tool_config: ToolConfig | None = field(
-        default=None, metadata={"wire": "toolConfig", "to": "body.toolConfig"}
-    )
-    tools: ToolListUnion | None = field(
-        default=None, metadata={"wire": "tools", "transform": "tools", "to": "body.tools"}
-    )
-    top_k: int | None = field(
-        default=None, metadata={"wire": "topK", "to": "body.generationConfig.topK"}
-    )
-    top_p: float | None = field(
-        default=None, metadata={"wire": "topP", "to": "body.generationConfig.topP"}
-    )
+    tool_config: ToolConfig | None = field(default=None, metadata={"to": "body.toolConfig"})
+    tools: ToolListUnion | None = field(default=None, metadata={"to": "body.tools"})
+    top_k: int | None = field(default=None, metadata={"to": "body.generationConfig.topK"})
+    top_p: float | None = field(default=None, metadata={"to": "body.generationConfig.topP"})
 
     def __init__(
         self,
@@ -3312,22 +3510,28 @@ class GenerateContentConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentRequest(WireModel):
-    cached_content: str | None = field(default=None, metadata={"wire": "cachedContent"})
-    contents: list[Content] | None = field(
-        default=None, metadata={"wire": "contents", "required": True}
+    _wire_fields = (
+        Field("cached_content", "cachedContent", Scalar("string")),
+        Field("contents", "contents", ListOf(ModelRef("Content")), required=True),
+        Field("generation_config", "generationConfig", ModelRef("GenerationConfig")),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("service_tier", "serviceTier", EnumRef("ServiceTier")),
+        Field("store", "store", Scalar("bool")),
+        Field("system_instruction", "systemInstruction", ModelRef("Content")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", ListOf(ModelRef("Tool"))),
     )
-    generation_config: GenerationConfig | None = field(
-        default=None, metadata={"wire": "generationConfig"}
-    )
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
-    )
-    service_tier: ServiceTier | None = field(default=None, metadata={"wire": "serviceTier"})
-    store: bool | None = field(default=None, metadata={"wire": "store"})
-    system_instruction: Content | None = field(default=None, metadata={"wire": "systemInstruction"})
-    tool_config: ToolConfig | None = field(default=None, metadata={"wire": "toolConfig"})
-    tools: list[Tool] | None = field(default=None, metadata={"wire": "tools"})
+    cached_content: str | None = None
+    contents: list[Content] | None = None
+    generation_config: GenerationConfig | None = None
+    model: str | None = None
+    safety_settings: list[SafetySetting] | None = None
+    service_tier: ServiceTier | None = None
+    store: bool | None = None
+    system_instruction: Content | None = None
+    tool_config: ToolConfig | None = None
+    tools: list[Tool] | None = None
 
     def __init__(
         self,
@@ -3397,22 +3601,20 @@ class GenerateContentRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentResponse(GenerateContentResponseHelpers, WireModel):
-    candidates: list[Candidate] | None = field(default=None, metadata={"wire": "candidates"})
-    model_status: ModelStatus | None = field(
-        default=None, metadata={"wire": "modelStatus", "output_only": True}
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("Candidate"))),
+        Field("model_status", "modelStatus", ModelRef("ModelStatus"), output_only=True),
+        Field("model_version", "modelVersion", Scalar("string"), output_only=True),
+        Field("prompt_feedback", "promptFeedback", ModelRef("PromptFeedback")),
+        Field("response_id", "responseId", Scalar("string"), output_only=True),
+        Field("usage_metadata", "usageMetadata", ModelRef("UsageMetadata"), output_only=True),
     )
-    model_version: str | None = field(
-        default=None, metadata={"wire": "modelVersion", "output_only": True}
-    )
-    prompt_feedback: PromptFeedback | None = field(
-        default=None, metadata={"wire": "promptFeedback"}
-    )
-    response_id: str | None = field(
-        default=None, metadata={"wire": "responseId", "output_only": True}
-    )
-    usage_metadata: UsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    candidates: list[Candidate] | None = None
+    model_status: ModelStatus | None = None
+    model_version: str | None = None
+    prompt_feedback: PromptFeedback | None = None
+    response_id: str | None = None
+    usage_metadata: UsageMetadata | None = None
 
     def __init__(
         self,
@@ -3460,24 +3662,26 @@ class GenerateContentResponse(GenerateContentResponseHelpers, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateImagesConfig(WireModel):
-    aspect_ratio: str | None = field(
-        default=None, metadata={"wire": "aspectRatio", "to": "body.parameters.aspectRatio"}
+    _input_only = True
+    _wire_fields = (
+        Field("aspect_ratio", "aspectRatio", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("image_size", "imageSize", Scalar("string")),
+        Field("negative_prompt", "negativePrompt", Scalar("string")),
+        Field("number_of_images", "numberOfImages", Scalar("int32")),
+        Field("person_generation", "personGeneration", Scalar("string")),
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
-    image_size: str | None = field(
-        default=None, metadata={"wire": "imageSize", "to": "body.parameters.imageSize"}
-    )
+    aspect_ratio: str | None = field(default=None, metadata={"to": "body.parameters.aspectRatio"})
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    image_size: str | None = field(default=None, metadata={"to": "body.parameters.imageSize"})
     negative_prompt: str | None = field(
-        default=None, metadata={"wire": "negativePrompt", "to": "body.parameters.negativePrompt"}
+        default=None, metadata={"to": "body.parameters.negativePrompt"}
     )
     number_of_images: int | None = field(
-        default=None, metadata={"wire": "numberOfImages", "to": "body.parameters.sampleCount"}
+        default=None, metadata={"to": "body.parameters.sampleCount"}
     )
     person_generation: str | None = field(
-        default=None,
-        metadata={"wire": "personGeneration", "to": "body.parameters.personGeneration"},
+        default=None, metadata={"to": "body.parameters.personGeneration"}
     )
 
     def __init__(
@@ -3526,9 +3730,10 @@ class GenerateImagesConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateImagesResponse(WireModel):
-    generated_images: list[GeneratedImage] | None = field(
-        default=None, metadata={"wire": "generatedImages"}
+    _wire_fields = (
+        Field("generated_images", "generatedImages", ListOf(ModelRef("GeneratedImage"))),
     )
+    generated_images: list[GeneratedImage] | None = None
 
     def __init__(
         self,
@@ -3548,13 +3753,18 @@ class GenerateImagesResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateMessageRequest(WireModel):
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    prompt: MessagePrompt | None = field(
-        default=None, metadata={"wire": "prompt", "required": True}
+    _wire_fields = (
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("prompt", "prompt", ModelRef("MessagePrompt"), required=True),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    candidate_count: int | None = None
+    prompt: MessagePrompt | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,
@@ -3592,9 +3802,14 @@ class GenerateMessageRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateMessageResponse(WireModel):
-    candidates: list[Message] | None = field(default=None, metadata={"wire": "candidates"})
-    filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
-    messages: list[Message] | None = field(default=None, metadata={"wire": "messages"})
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("Message"))),
+        Field("filters", "filters", ListOf(ModelRef("ContentFilter"))),
+        Field("messages", "messages", ListOf(ModelRef("Message"))),
+    )
+    candidates: list[Message] | None = None
+    filters: list[ContentFilter] | None = None
+    messages: list[Message] | None = None
 
     def __init__(
         self,
@@ -3624,16 +3839,24 @@ class GenerateMessageResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateTextRequest(WireModel):
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    max_output_tokens: int | None = field(default=None, metadata={"wire": "maxOutputTokens"})
-    prompt: TextPrompt | None = field(default=None, metadata={"wire": "prompt", "required": True})
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
+    _wire_fields = (
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("prompt", "prompt", ModelRef("TextPrompt"), required=True),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    stop_sequences: list[str] | None = field(default=None, metadata={"wire": "stopSequences"})
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    candidate_count: int | None = None
+    max_output_tokens: int | None = None
+    prompt: TextPrompt | None = None
+    safety_settings: list[SafetySetting] | None = None
+    stop_sequences: list[str] | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,
@@ -3693,11 +3916,14 @@ class GenerateTextRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateTextResponse(WireModel):
-    candidates: list[TextCompletion] | None = field(default=None, metadata={"wire": "candidates"})
-    filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
-    safety_feedback: list[SafetyFeedback] | None = field(
-        default=None, metadata={"wire": "safetyFeedback"}
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("TextCompletion"))),
+        Field("filters", "filters", ListOf(ModelRef("ContentFilter"))),
+        Field("safety_feedback", "safetyFeedback", ListOf(ModelRef("SafetyFeedback"))),
     )
+    candidates: list[TextCompletion] | None = None
+    filters: list[ContentFilter] | None = None
+    safety_feedback: list[SafetyFeedback] | None = None
 
     def __init__(
         self,
@@ -3731,12 +3957,16 @@ class GenerateTextResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GeneratedFile(WireModel):
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    state: GeneratedFileState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
+    _wire_fields = (
+        Field("error", "error", ModelRef("Status")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("name", "name", Scalar("string")),
+        Field("state", "state", EnumRef("GeneratedFileState"), output_only=True),
     )
+    error: Status | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    state: GeneratedFileState | None = None
 
     def __init__(
         self,
@@ -3766,8 +3996,12 @@ class GeneratedFile(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GeneratedImage(WireModel):
-    image: Image | None = field(default=None, metadata={"wire": "image"})
-    rai_filtered_reason: str | None = field(default=None, metadata={"wire": "raiFilteredReason"})
+    _wire_fields = (
+        Field("image", "image", ModelRef("Image")),
+        Field("rai_filtered_reason", "raiFilteredReason", Scalar("string")),
+    )
+    image: Image | None = None
+    rai_filtered_reason: str | None = None
 
     def __init__(
         self,
@@ -3789,37 +4023,50 @@ class GeneratedImage(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GenerationConfig(WireModel):
-    response_json_schema_: Any | None = field(
-        default=None, metadata={"wire": "_responseJsonSchema"}
+    _wire_fields = (
+        Field("response_json_schema_", "_responseJsonSchema", Scalar("any")),
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("enable_enhanced_civic_answers", "enableEnhancedCivicAnswers", Scalar("bool")),
+        Field("frequency_penalty", "frequencyPenalty", Scalar("float")),
+        Field("image_config", "imageConfig", ModelRef("ImageConfig")),
+        Field("logprobs", "logprobs", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("media_resolution", "mediaResolution", EnumRef("MediaResolution")),
+        Field("presence_penalty", "presencePenalty", Scalar("float")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("response_logprobs", "responseLogprobs", Scalar("bool")),
+        Field("response_mime_type", "responseMimeType", Scalar("string")),
+        Field("response_modalities", "responseModalities", ListOf(EnumRef("Modality"))),
+        Field("response_schema", "responseSchema", ModelRef("Schema")),
+        Field("seed", "seed", Scalar("int32")),
+        Field("speech_config", "speechConfig", ModelRef("SpeechConfig")),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking_config", "thinkingConfig", ModelRef("ThinkingConfig")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"wire": "enableEnhancedCivicAnswers"}
-    )
-    frequency_penalty: float | None = field(default=None, metadata={"wire": "frequencyPenalty"})
-    image_config: ImageConfig | None = field(default=None, metadata={"wire": "imageConfig"})
-    logprobs: int | None = field(default=None, metadata={"wire": "logprobs"})
-    max_output_tokens: int | None = field(default=None, metadata={"wire": "maxOutputTokens"})
-    media_resolution: MediaResolution | None = field(
-        default=None, metadata={"wire": "mediaResolution"}
-    )
-    presence_penalty: float | None = field(default=None, metadata={"wire": "presencePenalty"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
-    response_logprobs: bool | None = field(default=None, metadata={"wire": "responseLogprobs"})
-    response_mime_type: str | None = field(default=None, metadata={"wire": "responseMimeType"})
-    response_modalities: list[Modality] | None = field(
-        default=None, metadata={"wire": "responseModalities"}
-    )
-    response_schema: Schema | None = field(default=None, metadata={"wire": "responseSchema"})
-    seed: int | None = field(default=None, metadata={"wire": "seed"})
-    speech_config: SpeechConfig | None = field(default=None, metadata={"wire": "speechConfig"})
-    stop_sequences: list[str] | None = field(default=None, metadata={"wire": "stopSequences"})
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"wire": "thinkingConfig"}
-    )
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    response_json_schema_: Any | None = None
+    candidate_count: int | None = None
+    enable_enhanced_civic_answers: bool | None = None
+    frequency_penalty: float | None = None
+    image_config: ImageConfig | None = None
+    logprobs: int | None = None
+    max_output_tokens: int | None = None
+    media_resolution: MediaResolution | None = None
+    presence_penalty: float | None = None
+    response_json_schema: Any | None = None
+    response_logprobs: bool | None = None
+    response_mime_type: str | None = None
+    response_modalities: list[Modality] | None = None
+    response_schema: Schema | None = None
+    seed: int | None = None
+    speech_config: SpeechConfig | None = None
+    stop_sequences: list[str] | None = None
+    temperature: float | None = None
+    thinking_config: ThinkingConfig | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,
@@ -3946,9 +4193,9 @@ class GenerationConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GetFileConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    _input_only = True
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
 
     def __init__(
         self,
@@ -3966,9 +4213,9 @@ class GetFileConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GetModelConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    _input_only = True
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
 
     def __init__(
         self,
@@ -3986,18 +4233,16 @@ class GetModelConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaGroundingSupport(WireModel):
-    confidence_scores: list[float] | None = field(
-        default=None, metadata={"wire": "confidenceScores"}
+    _wire_fields = (
+        Field("confidence_scores", "confidenceScores", ListOf(Scalar("float"))),
+        Field("grounding_chunk_indices", "groundingChunkIndices", ListOf(Scalar("int32"))),
+        Field("rendered_parts", "renderedParts", ListOf(Scalar("int32")), output_only=True),
+        Field("segment", "segment", ModelRef("GoogleAiGenerativelanguageV1betaSegment")),
     )
-    grounding_chunk_indices: list[int] | None = field(
-        default=None, metadata={"wire": "groundingChunkIndices"}
-    )
-    rendered_parts: list[int] | None = field(
-        default=None, metadata={"wire": "renderedParts", "output_only": True}
-    )
-    segment: GoogleAiGenerativelanguageV1betaSegment | None = field(
-        default=None, metadata={"wire": "segment"}
-    )
+    confidence_scores: list[float] | None = None
+    grounding_chunk_indices: list[int] | None = None
+    rendered_parts: list[int] | None = None
+    segment: GoogleAiGenerativelanguageV1betaSegment | None = None
 
     def __init__(
         self,
@@ -4039,10 +4284,16 @@ class GoogleAiGenerativelanguageV1betaGroundingSupport(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaSegment(WireModel):
-    end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
-    part_index: int | None = field(default=None, metadata={"wire": "partIndex"})
-    start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
+    _wire_fields = (
+        Field("end_index", "endIndex", Scalar("int32")),
+        Field("part_index", "partIndex", Scalar("int32")),
+        Field("start_index", "startIndex", Scalar("int32")),
+        Field("text", "text", Scalar("string")),
+    )
+    end_index: int | None = None
+    part_index: int | None = None
+    start_index: int | None = None
+    text: str | None = None
 
     def __init__(
         self,
@@ -4074,7 +4325,8 @@ class GoogleAiGenerativelanguageV1betaSegment(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleMaps(WireModel):
-    enable_widget: bool | None = field(default=None, metadata={"wire": "enableWidget"})
+    _wire_fields = (Field("enable_widget", "enableWidget", Scalar("bool")),)
+    enable_widget: bool | None = None
 
     def __init__(
         self,
@@ -4092,8 +4344,12 @@ class GoogleMaps(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleSearch(WireModel):
-    search_types: SearchTypes | None = field(default=None, metadata={"wire": "searchTypes"})
-    time_range_filter: Interval | None = field(default=None, metadata={"wire": "timeRangeFilter"})
+    _wire_fields = (
+        Field("search_types", "searchTypes", ModelRef("SearchTypes")),
+        Field("time_range_filter", "timeRangeFilter", ModelRef("Interval")),
+    )
+    search_types: SearchTypes | None = None
+    time_range_filter: Interval | None = None
 
     def __init__(
         self,
@@ -4117,9 +4373,12 @@ class GoogleSearch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleSearchRetrieval(WireModel):
-    dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
-        default=None, metadata={"wire": "dynamicRetrievalConfig"}
+    _wire_fields = (
+        Field(
+            "dynamic_retrieval_config", "dynamicRetrievalConfig", ModelRef("DynamicRetrievalConfig")
+        ),
     )
+    dynamic_retrieval_config: DynamicRetrievalConfig | None = None
 
     def __init__(
         self,
@@ -4138,10 +4397,12 @@ class GoogleSearchRetrieval(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingAttribution(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content"})
-    source_id: AttributionSourceId | None = field(
-        default=None, metadata={"wire": "sourceId", "output_only": True}
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content")),
+        Field("source_id", "sourceId", ModelRef("AttributionSourceId"), output_only=True),
     )
+    content: Content | None = None
+    source_id: AttributionSourceId | None = None
 
     def __init__(
         self,
@@ -4165,12 +4426,16 @@ class GroundingAttribution(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunk(WireModel):
-    image: GroundingChunkImage | None = field(default=None, metadata={"wire": "image"})
-    maps: Maps | None = field(default=None, metadata={"wire": "maps"})
-    retrieved_context: RetrievedContext | None = field(
-        default=None, metadata={"wire": "retrievedContext"}
+    _wire_fields = (
+        Field("image", "image", ModelRef("GroundingChunkImage")),
+        Field("maps", "maps", ModelRef("Maps")),
+        Field("retrieved_context", "retrievedContext", ModelRef("RetrievedContext")),
+        Field("web", "web", ModelRef("Web")),
     )
-    web: Web | None = field(default=None, metadata={"wire": "web"})
+    image: GroundingChunkImage | None = None
+    maps: Maps | None = None
+    retrieved_context: RetrievedContext | None = None
+    web: Web | None = None
 
     def __init__(
         self,
@@ -4198,12 +4463,16 @@ class GroundingChunk(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkCustomMetadata(WireModel):
-    key: str | None = field(default=None, metadata={"wire": "key"})
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    string_list_value: GroundingChunkStringList | None = field(
-        default=None, metadata={"wire": "stringListValue"}
+    _wire_fields = (
+        Field("key", "key", Scalar("string")),
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("string_list_value", "stringListValue", ModelRef("GroundingChunkStringList")),
+        Field("string_value", "stringValue", Scalar("string")),
     )
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    key: str | None = None
+    numeric_value: float | None = None
+    string_list_value: GroundingChunkStringList | None = None
+    string_value: str | None = None
 
     def __init__(
         self,
@@ -4235,10 +4504,16 @@ class GroundingChunkCustomMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkImage(WireModel):
-    domain: str | None = field(default=None, metadata={"wire": "domain"})
-    image_uri: str | None = field(default=None, metadata={"wire": "imageUri"})
-    source_uri: str | None = field(default=None, metadata={"wire": "sourceUri"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    _wire_fields = (
+        Field("domain", "domain", Scalar("string")),
+        Field("image_uri", "imageUri", Scalar("string")),
+        Field("source_uri", "sourceUri", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+    )
+    domain: str | None = None
+    image_uri: str | None = None
+    source_uri: str | None = None
+    title: str | None = None
 
     def __init__(
         self,
@@ -4270,7 +4545,8 @@ class GroundingChunkImage(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkStringList(WireModel):
-    values: list[str] | None = field(default=None, metadata={"wire": "values"})
+    _wire_fields = (Field("values", "values", ListOf(Scalar("string"))),)
+    values: list[str] | None = None
 
     def __init__(
         self,
@@ -4288,27 +4564,26 @@ class GroundingChunkStringList(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingMetadata(WireModel):
-    google_maps_widget_context_token: str | None = field(
-        default=None, metadata={"wire": "googleMapsWidgetContextToken"}
+    _wire_fields = (
+        Field("google_maps_widget_context_token", "googleMapsWidgetContextToken", Scalar("string")),
+        Field("grounding_chunks", "groundingChunks", ListOf(ModelRef("GroundingChunk"))),
+        Field(
+            "grounding_supports",
+            "groundingSupports",
+            ListOf(ModelRef("GoogleAiGenerativelanguageV1betaGroundingSupport")),
+        ),
+        Field("image_search_queries", "imageSearchQueries", ListOf(Scalar("string"))),
+        Field("retrieval_metadata", "retrievalMetadata", ModelRef("RetrievalMetadata")),
+        Field("search_entry_point", "searchEntryPoint", ModelRef("SearchEntryPoint")),
+        Field("web_search_queries", "webSearchQueries", ListOf(Scalar("string"))),
     )
-    grounding_chunks: list[GroundingChunk] | None = field(
-        default=None, metadata={"wire": "groundingChunks"}
-    )
-    grounding_supports: list[GoogleAiGenerativelanguageV1betaGroundingSupport] | None = field(
-        default=None, metadata={"wire": "groundingSupports"}
-    )
-    image_search_queries: list[str] | None = field(
-        default=None, metadata={"wire": "imageSearchQueries"}
-    )
-    retrieval_metadata: RetrievalMetadata | None = field(
-        default=None, metadata={"wire": "retrievalMetadata"}
-    )
-    search_entry_point: SearchEntryPoint | None = field(
-        default=None, metadata={"wire": "searchEntryPoint"}
-    )
-    web_search_queries: list[str] | None = field(
-        default=None, metadata={"wire": "webSearchQueries"}
-    )
+    google_maps_widget_context_token: str | None = None
+    grounding_chunks: list[GroundingChunk] | None = None
+    grounding_supports: list[GoogleAiGenerativelanguageV1betaGroundingSupport] | None = None
+    image_search_queries: list[str] | None = None
+    retrieval_metadata: RetrievalMetadata | None = None
+    search_entry_point: SearchEntryPoint | None = None
+    web_search_queries: list[str] | None = None
 
     def __init__(
         self,
@@ -4371,8 +4646,12 @@ class GroundingMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassage(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content")),
+        Field("id", "id", Scalar("string")),
+    )
+    content: Content | None = None
+    id: str | None = None
 
     def __init__(
         self,
@@ -4392,12 +4671,12 @@ class GroundingPassage(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassageId(WireModel):
-    part_index: int | None = field(
-        default=None, metadata={"wire": "partIndex", "output_only": True}
+    _wire_fields = (
+        Field("part_index", "partIndex", Scalar("int32"), output_only=True),
+        Field("passage_id", "passageId", Scalar("string"), output_only=True),
     )
-    passage_id: str | None = field(
-        default=None, metadata={"wire": "passageId", "output_only": True}
-    )
+    part_index: int | None = None
+    passage_id: str | None = None
 
     def __init__(
         self,
@@ -4421,7 +4700,8 @@ class GroundingPassageId(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassages(WireModel):
-    passages: list[GroundingPassage] | None = field(default=None, metadata={"wire": "passages"})
+    _wire_fields = (Field("passages", "passages", ListOf(ModelRef("GroundingPassage"))),)
+    passages: list[GroundingPassage] | None = None
 
     def __init__(
         self,
@@ -4439,11 +4719,19 @@ class GroundingPassages(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class HttpOptions(WireModel):
-    api_version: str | None = field(default=None, metadata={"wire": "apiVersion"})
-    base_url: str | None = field(default=None, metadata={"wire": "baseUrl"})
-    headers: dict[str, str] | None = field(default=None, metadata={"wire": "headers"})
-    retry_options: HttpRetryOptions | None = field(default=None, metadata={"wire": "retryOptions"})
-    timeout: int | None = field(default=None, metadata={"wire": "timeout"})
+    _input_only = True
+    _wire_fields = (
+        Field("api_version", "apiVersion", Scalar("string")),
+        Field("base_url", "baseUrl", Scalar("string")),
+        Field("headers", "headers", MapOf(Scalar("string"))),
+        Field("retry_options", "retryOptions", ModelRef("HttpRetryOptions")),
+        Field("timeout", "timeout", Scalar("int32")),
+    )
+    api_version: str | None = None
+    base_url: str | None = None
+    headers: dict[str, str] | None = None
+    retry_options: HttpRetryOptions | None = None
+    timeout: int | None = None
 
     def __init__(
         self,
@@ -4481,12 +4769,21 @@ class HttpOptions(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class HttpRetryOptions(WireModel):
-    attempts: int | None = field(default=None, metadata={"wire": "attempts"})
-    exp_base: float | None = field(default=None, metadata={"wire": "expBase"})
-    http_status_codes: list[int] | None = field(default=None, metadata={"wire": "httpStatusCodes"})
-    initial_delay: float | None = field(default=None, metadata={"wire": "initialDelay"})
-    jitter: float | None = field(default=None, metadata={"wire": "jitter"})
-    max_delay: float | None = field(default=None, metadata={"wire": "maxDelay"})
+    _input_only = True
+    _wire_fields = (
+        Field("attempts", "attempts", Scalar("int32")),
+        Field("exp_base", "expBase", Scalar("double")),
+        Field("http_status_codes", "httpStatusCodes", ListOf(Scalar("int32"))),
+        Field("initial_delay", "initialDelay", Scalar("double")),
+        Field("jitter", "jitter", Scalar("double")),
+        Field("max_delay", "maxDelay", Scalar("double")),
+    )
+    attempts: int | None = None
+    exp_base: float | None = None
+    http_status_codes: list[int] | None = None
+    initial_delay: float | None = None
+    jitter: float | None = None
+    max_delay: float | None = None
 
     def __init__(
         self,
@@ -4536,12 +4833,16 @@ class HttpRetryOptions(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Hyperparameters(WireModel):
-    batch_size: int | None = field(default=None, metadata={"wire": "batchSize"})
-    epoch_count: int | None = field(default=None, metadata={"wire": "epochCount"})
-    learning_rate: float | None = field(default=None, metadata={"wire": "learningRate"})
-    learning_rate_multiplier: float | None = field(
-        default=None, metadata={"wire": "learningRateMultiplier"}
+    _wire_fields = (
+        Field("batch_size", "batchSize", Scalar("int32")),
+        Field("epoch_count", "epochCount", Scalar("int32")),
+        Field("learning_rate", "learningRate", Scalar("float")),
+        Field("learning_rate_multiplier", "learningRateMultiplier", Scalar("float")),
     )
+    batch_size: int | None = None
+    epoch_count: int | None = None
+    learning_rate: float | None = None
+    learning_rate_multiplier: float | None = None
 
     def __init__(
         self,
@@ -4577,8 +4878,12 @@ class Hyperparameters(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Image(ImageHelpers, WireModel):
-    image_bytes: bytes | None = field(default=None, metadata={"wire": "imageBytes"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("image_bytes", "imageBytes", Scalar("bytes")),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    image_bytes: bytes | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,
@@ -4602,8 +4907,12 @@ class Image(ImageHelpers, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImageConfig(WireModel):
-    aspect_ratio: str | None = field(default=None, metadata={"wire": "aspectRatio"})
-    image_size: str | None = field(default=None, metadata={"wire": "imageSize"})
+    _wire_fields = (
+        Field("aspect_ratio", "aspectRatio", Scalar("string")),
+        Field("image_size", "imageSize", Scalar("string")),
+    )
+    aspect_ratio: str | None = None
+    image_size: str | None = None
 
     def __init__(
         self,
@@ -4627,6 +4936,8 @@ class ImageConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImageSearch(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -4637,6 +4948,8 @@ class ImageSearch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileMetadata(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -4647,11 +4960,18 @@ class ImportFileMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: ImportFileMetadata | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: ImportFileResponse | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("ImportFileMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("ImportFileResponse")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: ImportFileMetadata | None = None
+    name: str | None = None
+    response: ImportFileResponse | None = None
 
     def __init__(
         self,
@@ -4683,13 +5003,14 @@ class ImportFileOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileRequest(WireModel):
-    chunking_config: ChunkingConfig | None = field(
-        default=None, metadata={"wire": "chunkingConfig"}
+    _wire_fields = (
+        Field("chunking_config", "chunkingConfig", ModelRef("ChunkingConfig")),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("file_name", "fileName", Scalar("string"), required=True),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    file_name: str | None = field(default=None, metadata={"wire": "fileName", "required": True})
+    chunking_config: ChunkingConfig | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    file_name: str | None = None
 
     def __init__(
         self,
@@ -4721,8 +5042,12 @@ class ImportFileRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileResponse(WireModel):
-    document_name: str | None = field(default=None, metadata={"wire": "documentName"})
-    parent: str | None = field(default=None, metadata={"wire": "parent"})
+    _wire_fields = (
+        Field("document_name", "documentName", Scalar("string")),
+        Field("parent", "parent", Scalar("string")),
+    )
+    document_name: str | None = None
+    parent: str | None = None
 
     def __init__(
         self,
@@ -4744,10 +5069,12 @@ class ImportFileResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequest(WireModel):
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    request: EmbedContentRequest | None = field(
-        default=None, metadata={"wire": "request", "required": True}
+    _wire_fields = (
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("request", "request", ModelRef("EmbedContentRequest"), required=True),
     )
+    metadata: dict[str, Any] | None = None
+    request: EmbedContentRequest | None = None
 
     def __init__(
         self,
@@ -4767,9 +5094,12 @@ class InlinedEmbedContentRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequests(WireModel):
-    requests: list[InlinedEmbedContentRequest] | None = field(
-        default=None, metadata={"wire": "requests", "required": True}
+    _wire_fields = (
+        Field(
+            "requests", "requests", ListOf(ModelRef("InlinedEmbedContentRequest")), required=True
+        ),
     )
+    requests: list[InlinedEmbedContentRequest] | None = None
 
     def __init__(
         self,
@@ -4789,13 +5119,14 @@ class InlinedEmbedContentRequests(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentResponse(WireModel):
-    error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
-    metadata: dict[str, Any] | None = field(
-        default=None, metadata={"wire": "metadata", "output_only": True}
+    _wire_fields = (
+        Field("error", "error", ModelRef("Status"), output_only=True),
+        Field("metadata", "metadata", MapOf(Scalar("any")), output_only=True),
+        Field("response", "response", ModelRef("EmbedContentResponse"), output_only=True),
     )
-    response: EmbedContentResponse | None = field(
-        default=None, metadata={"wire": "response", "output_only": True}
-    )
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    response: EmbedContentResponse | None = None
 
     def __init__(
         self,
@@ -4819,9 +5150,15 @@ class InlinedEmbedContentResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentResponses(WireModel):
-    inlined_responses: list[InlinedEmbedContentResponse] | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses",
+            "inlinedResponses",
+            ListOf(ModelRef("InlinedEmbedContentResponse")),
+            output_only=True,
+        ),
     )
+    inlined_responses: list[InlinedEmbedContentResponse] | None = None
 
     def __init__(
         self,
@@ -4841,10 +5178,12 @@ class InlinedEmbedContentResponses(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedRequest(WireModel):
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    request: GenerateContentRequest | None = field(
-        default=None, metadata={"wire": "request", "required": True}
+    _wire_fields = (
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("request", "request", ModelRef("GenerateContentRequest"), required=True),
     )
+    metadata: dict[str, Any] | None = None
+    request: GenerateContentRequest | None = None
 
     def __init__(
         self,
@@ -4864,9 +5203,10 @@ class InlinedRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedRequests(WireModel):
-    requests: list[InlinedRequest] | None = field(
-        default=None, metadata={"wire": "requests", "required": True}
+    _wire_fields = (
+        Field("requests", "requests", ListOf(ModelRef("InlinedRequest")), required=True),
     )
+    requests: list[InlinedRequest] | None = None
 
     def __init__(
         self,
@@ -4884,13 +5224,14 @@ class InlinedRequests(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedResponse(WireModel):
-    error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
-    metadata: dict[str, Any] | None = field(
-        default=None, metadata={"wire": "metadata", "output_only": True}
+    _wire_fields = (
+        Field("error", "error", ModelRef("Status"), output_only=True),
+        Field("metadata", "metadata", MapOf(Scalar("any")), output_only=True),
+        Field("response", "response", ModelRef("GenerateContentResponse"), output_only=True),
     )
-    response: GenerateContentResponse | None = field(
-        default=None, metadata={"wire": "response", "output_only": True}
-    )
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    response: GenerateContentResponse | None = None
 
     def __init__(
         self,
@@ -4914,9 +5255,15 @@ class InlinedResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedResponses(WireModel):
-    inlined_responses: list[InlinedResponse] | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses",
+            "inlinedResponses",
+            ListOf(ModelRef("InlinedResponse")),
+            output_only=True,
+        ),
     )
+    inlined_responses: list[InlinedResponse] | None = None
 
     def __init__(
         self,
@@ -4936,8 +5283,12 @@ class InlinedResponses(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InputConfig(WireModel):
-    file_name: str | None = field(default=None, metadata={"wire": "fileName"})
-    requests: InlinedRequests | None = field(default=None, metadata={"wire": "requests"})
+    _wire_fields = (
+        Field("file_name", "fileName", Scalar("string")),
+        Field("requests", "requests", ModelRef("InlinedRequests")),
+    )
+    file_name: str | None = None
+    requests: InlinedRequests | None = None
 
     def __init__(
         self,
@@ -4961,10 +5312,12 @@ class InputConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InputEmbedContentConfig(WireModel):
-    file_name: str | None = field(default=None, metadata={"wire": "fileName"})
-    requests: InlinedEmbedContentRequests | None = field(
-        default=None, metadata={"wire": "requests"}
+    _wire_fields = (
+        Field("file_name", "fileName", Scalar("string")),
+        Field("requests", "requests", ModelRef("InlinedEmbedContentRequests")),
     )
+    file_name: str | None = None
+    requests: InlinedEmbedContentRequests | None = None
 
     def __init__(
         self,
@@ -4988,12 +5341,12 @@ class InputEmbedContentConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class InputFeedback(WireModel):
-    block_reason: InputFeedbackBlockReason | None = field(
-        default=None, metadata={"wire": "blockReason"}
+    _wire_fields = (
+        Field("block_reason", "blockReason", EnumRef("InputFeedbackBlockReason")),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
+    block_reason: InputFeedbackBlockReason | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,
@@ -5019,8 +5372,12 @@ class InputFeedback(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Interval(WireModel):
-    end_time: datetime.datetime | None = field(default=None, metadata={"wire": "endTime"})
-    start_time: datetime.datetime | None = field(default=None, metadata={"wire": "startTime"})
+    _wire_fields = (
+        Field("end_time", "endTime", Scalar("timestamp")),
+        Field("start_time", "startTime", Scalar("timestamp")),
+    )
+    end_time: datetime.datetime | None = None
+    start_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -5036,8 +5393,12 @@ class Interval(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class LatLng(WireModel):
-    latitude: float | None = field(default=None, metadata={"wire": "latitude"})
-    longitude: float | None = field(default=None, metadata={"wire": "longitude"})
+    _wire_fields = (
+        Field("latitude", "latitude", Scalar("double")),
+        Field("longitude", "longitude", Scalar("double")),
+    )
+    latitude: float | None = None
+    longitude: float | None = None
 
     def __init__(
         self,
@@ -5061,10 +5422,12 @@ class LatLng(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListCachedContentsResponse(WireModel):
-    cached_contents: list[CachedContent] | None = field(
-        default=None, metadata={"wire": "cachedContents"}
+    _wire_fields = (
+        Field("cached_contents", "cachedContents", ListOf(ModelRef("CachedContent"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    cached_contents: list[CachedContent] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5090,8 +5453,12 @@ class ListCachedContentsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListCorporaResponse(WireModel):
-    corpora: list[Corpus] | None = field(default=None, metadata={"wire": "corpora"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("corpora", "corpora", ListOf(ModelRef("Corpus"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    corpora: list[Corpus] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5115,8 +5482,12 @@ class ListCorporaResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListDocumentsResponse(WireModel):
-    documents: list[Document] | None = field(default=None, metadata={"wire": "documents"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("documents", "documents", ListOf(ModelRef("Document"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    documents: list[Document] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5140,10 +5511,12 @@ class ListDocumentsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListFileSearchStoresResponse(WireModel):
-    file_search_stores: list[FileSearchStore] | None = field(
-        default=None, metadata={"wire": "fileSearchStores"}
+    _wire_fields = (
+        Field("file_search_stores", "fileSearchStores", ListOf(ModelRef("FileSearchStore"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    file_search_stores: list[FileSearchStore] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5169,15 +5542,15 @@ class ListFileSearchStoresResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListFilesConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
+    _input_only = True
+    _wire_fields = (
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("page_size", "pageSize", Scalar("int32")),
+        Field("page_token", "pageToken", Scalar("string")),
     )
-    page_size: int | None = field(
-        default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
-    )
-    page_token: str | None = field(
-        default=None, metadata={"wire": "pageToken", "to": "query.pageToken"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
+    page_token: str | None = field(default=None, metadata={"to": "query.pageToken"})
 
     def __init__(
         self,
@@ -5207,8 +5580,12 @@ class ListFilesConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListFilesResponse(WireModel):
-    files: list[File] | None = field(default=None, metadata={"wire": "files"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("files", "files", ListOf(ModelRef("File"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    files: list[File] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5232,10 +5609,12 @@ class ListFilesResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListGeneratedFilesResponse(WireModel):
-    generated_files: list[GeneratedFile] | None = field(
-        default=None, metadata={"wire": "generatedFiles"}
+    _wire_fields = (
+        Field("generated_files", "generatedFiles", ListOf(ModelRef("GeneratedFile"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    generated_files: list[GeneratedFile] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5261,15 +5640,15 @@ class ListGeneratedFilesResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListModelsConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
+    _input_only = True
+    _wire_fields = (
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("page_size", "pageSize", Scalar("int32")),
+        Field("page_token", "pageToken", Scalar("string")),
     )
-    page_size: int | None = field(
-        default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
-    )
-    page_token: str | None = field(
-        default=None, metadata={"wire": "pageToken", "to": "query.pageToken"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
+    page_token: str | None = field(default=None, metadata={"to": "query.pageToken"})
 
     def __init__(
         self,
@@ -5299,8 +5678,12 @@ class ListModelsConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListModelsResponse(WireModel):
-    models: list[Model] | None = field(default=None, metadata={"wire": "models"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("models", "models", ListOf(ModelRef("Model"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    models: list[Model] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,
@@ -5324,9 +5707,14 @@ class ListModelsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListOperationsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    operations: list[Operation] | None = field(default=None, metadata={"wire": "operations"})
-    unreachable: list[str] | None = field(default=None, metadata={"wire": "unreachable"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("operations", "operations", ListOf(ModelRef("Operation"))),
+        Field("unreachable", "unreachable", ListOf(Scalar("string"))),
+    )
+    next_page_token: str | None = None
+    operations: list[Operation] | None = None
+    unreachable: list[str] | None = None
 
     def __init__(
         self,
@@ -5356,8 +5744,12 @@ class ListOperationsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListPermissionsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    permissions: list[Permission] | None = field(default=None, metadata={"wire": "permissions"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("permissions", "permissions", ListOf(ModelRef("Permission"))),
+    )
+    next_page_token: str | None = None
+    permissions: list[Permission] | None = None
 
     def __init__(
         self,
@@ -5383,8 +5775,12 @@ class ListPermissionsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListTunedModelsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    tuned_models: list[TunedModel] | None = field(default=None, metadata={"wire": "tunedModels"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("tuned_models", "tunedModels", ListOf(ModelRef("TunedModel"))),
+    )
+    next_page_token: str | None = None
+    tuned_models: list[TunedModel] | None = None
 
     def __init__(
         self,
@@ -5410,13 +5806,14 @@ class ListTunedModelsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class LogprobsResult(WireModel):
-    chosen_candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"wire": "chosenCandidates"}
+    _wire_fields = (
+        Field("chosen_candidates", "chosenCandidates", ListOf(ModelRef("LogprobsResultCandidate"))),
+        Field("log_probability_sum", "logProbabilitySum", Scalar("float")),
+        Field("top_candidates", "topCandidates", ListOf(ModelRef("TopCandidates"))),
     )
-    log_probability_sum: float | None = field(default=None, metadata={"wire": "logProbabilitySum"})
-    top_candidates: list[TopCandidates] | None = field(
-        default=None, metadata={"wire": "topCandidates"}
-    )
+    chosen_candidates: list[LogprobsResultCandidate] | None = None
+    log_probability_sum: float | None = None
+    top_candidates: list[TopCandidates] | None = None
 
     def __init__(
         self,
@@ -5450,9 +5847,14 @@ class LogprobsResult(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class LogprobsResultCandidate(WireModel):
-    log_probability: float | None = field(default=None, metadata={"wire": "logProbability"})
-    token: str | None = field(default=None, metadata={"wire": "token"})
-    token_id: int | None = field(default=None, metadata={"wire": "tokenId"})
+    _wire_fields = (
+        Field("log_probability", "logProbability", Scalar("float")),
+        Field("token", "token", Scalar("string")),
+        Field("token_id", "tokenId", Scalar("int32")),
+    )
+    log_probability: float | None = None
+    token: str | None = None
+    token_id: int | None = None
 
     def __init__(
         self,
@@ -5480,13 +5882,18 @@ class LogprobsResultCandidate(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Maps(WireModel):
-    place_answer_sources: PlaceAnswerSources | None = field(
-        default=None, metadata={"wire": "placeAnswerSources"}
+    _wire_fields = (
+        Field("place_answer_sources", "placeAnswerSources", ModelRef("PlaceAnswerSources")),
+        Field("place_id", "placeId", Scalar("string")),
+        Field("text", "text", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+        Field("uri", "uri", Scalar("string")),
     )
-    place_id: str | None = field(default=None, metadata={"wire": "placeId"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    place_answer_sources: PlaceAnswerSources | None = None
+    place_id: str | None = None
+    text: str | None = None
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,
@@ -5518,10 +5925,16 @@ class Maps(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class McpServer(WireModel):
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    streamable_http_transport: StreamableHttpTransport | None = field(
-        default=None, metadata={"wire": "streamableHttpTransport"}
+    _wire_fields = (
+        Field("name", "name", Scalar("string")),
+        Field(
+            "streamable_http_transport",
+            "streamableHttpTransport",
+            ModelRef("StreamableHttpTransport"),
+        ),
     )
+    name: str | None = None
+    streamable_http_transport: StreamableHttpTransport | None = None
 
     def __init__(
         self,
@@ -5542,7 +5955,8 @@ class McpServer(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Media(WireModel):
-    video: Video | None = field(default=None, metadata={"wire": "video"})
+    _wire_fields = (Field("video", "video", ModelRef("Video")),)
+    video: Video | None = None
 
     def __init__(
         self,
@@ -5558,11 +5972,16 @@ class Media(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Message(WireModel):
-    author: str | None = field(default=None, metadata={"wire": "author"})
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
+    _wire_fields = (
+        Field("author", "author", Scalar("string")),
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("content", "content", Scalar("string"), required=True),
     )
-    content: str | None = field(default=None, metadata={"wire": "content", "required": True})
+    author: str | None = None
+    citation_metadata: CitationMetadata | None = None
+    content: str | None = None
 
     def __init__(
         self,
@@ -5590,11 +6009,14 @@ class Message(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class MessagePrompt(WireModel):
-    context: str | None = field(default=None, metadata={"wire": "context"})
-    examples: list[Example] | None = field(default=None, metadata={"wire": "examples"})
-    messages: list[Message] | None = field(
-        default=None, metadata={"wire": "messages", "required": True}
+    _wire_fields = (
+        Field("context", "context", Scalar("string")),
+        Field("examples", "examples", ListOf(ModelRef("Example"))),
+        Field("messages", "messages", ListOf(ModelRef("Message")), required=True),
     )
+    context: str | None = None
+    examples: list[Example] | None = None
+    messages: list[Message] | None = None
 
     def __init__(
         self,
@@ -5624,10 +6046,12 @@ class MessagePrompt(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class MetadataFilter(WireModel):
-    conditions: list[Condition] | None = field(
-        default=None, metadata={"wire": "conditions", "required": True}
+    _wire_fields = (
+        Field("conditions", "conditions", ListOf(ModelRef("Condition")), required=True),
+        Field("key", "key", Scalar("string"), required=True),
     )
-    key: str | None = field(default=None, metadata={"wire": "key", "required": True})
+    conditions: list[Condition] | None = None
+    key: str | None = None
 
     def __init__(
         self,
@@ -5647,8 +6071,12 @@ class MetadataFilter(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ModalityTokenCount(WireModel):
-    modality: GenerativeLanguageModality | None = field(default=None, metadata={"wire": "modality"})
-    token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
+    _wire_fields = (
+        Field("modality", "modality", EnumRef("GenerativeLanguageModality")),
+        Field("token_count", "tokenCount", Scalar("int32")),
+    )
+    modality: GenerativeLanguageModality | None = None
+    token_count: int | None = None
 
     def __init__(
         self,
@@ -5672,23 +6100,36 @@ class ModalityTokenCount(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Model(WireModel):
-    base_model_id: str | None = field(
-        default=None, metadata={"wire": "baseModelId", "required": True}
+    _wire_fields = (
+        Field("base_model_id", "baseModelId", Scalar("string"), required=True),
+        Field("description", "description", Scalar("string")),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("input_token_limit", "inputTokenLimit", Scalar("int32")),
+        Field("max_temperature", "maxTemperature", Scalar("float")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("output_token_limit", "outputTokenLimit", Scalar("int32")),
+        Field(
+            "supported_generation_methods", "supportedGenerationMethods", ListOf(Scalar("string"))
+        ),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking", "thinking", Scalar("bool")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
+        Field("version", "version", Scalar("string"), required=True),
     )
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    input_token_limit: int | None = field(default=None, metadata={"wire": "inputTokenLimit"})
-    max_temperature: float | None = field(default=None, metadata={"wire": "maxTemperature"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    output_token_limit: int | None = field(default=None, metadata={"wire": "outputTokenLimit"})
-    supported_generation_methods: list[str] | None = field(
-        default=None, metadata={"wire": "supportedGenerationMethods"}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    thinking: bool | None = field(default=None, metadata={"wire": "thinking"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
-    version: str | None = field(default=None, metadata={"wire": "version", "required": True})
+    base_model_id: str | None = None
+    description: str | None = None
+    display_name: str | None = None
+    input_token_limit: int | None = None
+    max_temperature: float | None = None
+    name: str | None = None
+    output_token_limit: int | None = None
+    supported_generation_methods: list[str] | None = None
+    temperature: float | None = None
+    thinking: bool | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    version: str | None = None
 
     def __init__(
         self,
@@ -5772,11 +6213,14 @@ class Model(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ModelStatus(WireModel):
-    message: str | None = field(default=None, metadata={"wire": "message"})
-    model_stage: ModelStage | None = field(default=None, metadata={"wire": "modelStage"})
-    retirement_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "retirementTime"}
+    _wire_fields = (
+        Field("message", "message", Scalar("string")),
+        Field("model_stage", "modelStage", EnumRef("ModelStage")),
+        Field("retirement_time", "retirementTime", Scalar("timestamp")),
     )
+    message: str | None = None
+    model_stage: ModelStage | None = None
+    retirement_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -5804,9 +6248,15 @@ class ModelStatus(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class MultiSpeakerVoiceConfig(WireModel):
-    speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
-        default=None, metadata={"wire": "speakerVoiceConfigs", "required": True}
+    _wire_fields = (
+        Field(
+            "speaker_voice_configs",
+            "speakerVoiceConfigs",
+            ListOf(ModelRef("SpeakerVoiceConfig")),
+            required=True,
+        ),
     )
+    speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
 
     def __init__(
         self,
@@ -5826,11 +6276,18 @@ class MultiSpeakerVoiceConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Operation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", MapOf(Scalar("any"))),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    name: str | None = None
+    response: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -5854,28 +6311,36 @@ class Operation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Part(PartFactories, WireModel):
-    code_execution_result: CodeExecutionResult | None = field(
-        default=None, metadata={"wire": "codeExecutionResult"}
+    _wire_fields = (
+        Field("code_execution_result", "codeExecutionResult", ModelRef("CodeExecutionResult")),
+        Field("executable_code", "executableCode", ModelRef("ExecutableCode")),
+        Field("file_data", "fileData", ModelRef("FileData")),
+        Field("function_call", "functionCall", ModelRef("FunctionCall")),
+        Field("function_response", "functionResponse", ModelRef("FunctionResponse")),
+        Field("inline_data", "inlineData", ModelRef("Blob")),
+        Field("media_resolution", "mediaResolution", ModelRef("PartMediaResolution")),
+        Field("part_metadata", "partMetadata", MapOf(Scalar("any"))),
+        Field("text", "text", Scalar("string")),
+        Field("thought", "thought", Scalar("bool")),
+        Field("thought_signature", "thoughtSignature", Scalar("bytes")),
+        Field("tool_call", "toolCall", ModelRef("ToolCall")),
+        Field("tool_response", "toolResponse", ModelRef("ToolResponse")),
+        Field("video_metadata", "videoMetadata", ModelRef("VideoMetadata")),
     )
-    executable_code: ExecutableCode | None = field(
-        default=None, metadata={"wire": "executableCode"}
-    )
-    file_data: FileData | None = field(default=None, metadata={"wire": "fileData"})
-    function_call: FunctionCall | None = field(default=None, metadata={"wire": "functionCall"})
-    function_response: FunctionResponse | None = field(
-        default=None, metadata={"wire": "functionResponse"}
-    )
-    inline_data: Blob | None = field(default=None, metadata={"wire": "inlineData"})
-    media_resolution: PartMediaResolution | None = field(
-        default=None, metadata={"wire": "mediaResolution"}
-    )
-    part_metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "partMetadata"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    thought: bool | None = field(default=None, metadata={"wire": "thought"})
-    thought_signature: bytes | None = field(default=None, metadata={"wire": "thoughtSignature"})
-    tool_call: ToolCall | None = field(default=None, metadata={"wire": "toolCall"})
-    tool_response: ToolResponse | None = field(default=None, metadata={"wire": "toolResponse"})
-    video_metadata: VideoMetadata | None = field(default=None, metadata={"wire": "videoMetadata"})
+    code_execution_result: CodeExecutionResult | None = None
+    executable_code: ExecutableCode | None = None
+    file_data: FileData | None = None
+    function_call: FunctionCall | None = None
+    function_response: FunctionResponse | None = None
+    inline_data: Blob | None = None
+    media_resolution: PartMediaResolution | None = None
+    part_metadata: dict[str, Any] | None = None
+    text: str | None = None
+    thought: bool | None = None
+    thought_signature: bytes | None = None
+    tool_call: ToolCall | None = None
+    tool_response: ToolResponse | None = None
+    video_metadata: VideoMetadata | None = None
 
     def __init__(
         self,
@@ -5966,8 +6431,12 @@ class Part(PartFactories, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PartMediaResolution(WireModel):
-    level: PartMediaResolutionLevel | None = field(default=None, metadata={"wire": "level"})
-    num_tokens: int | None = field(default=None, metadata={"wire": "numTokens"})
+    _wire_fields = (
+        Field("level", "level", EnumRef("PartMediaResolutionLevel")),
+        Field("num_tokens", "numTokens", Scalar("int32")),
+    )
+    level: PartMediaResolutionLevel | None = None
+    num_tokens: int | None = None
 
     def __init__(
         self,
@@ -5991,10 +6460,16 @@ class PartMediaResolution(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Permission(WireModel):
-    email_address: str | None = field(default=None, metadata={"wire": "emailAddress"})
-    grantee_type: GranteeType | None = field(default=None, metadata={"wire": "granteeType"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    role: PermissionRole | None = field(default=None, metadata={"wire": "role", "required": True})
+    _wire_fields = (
+        Field("email_address", "emailAddress", Scalar("string")),
+        Field("grantee_type", "granteeType", EnumRef("GranteeType")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("role", "role", EnumRef("PermissionRole"), required=True),
+    )
+    email_address: str | None = None
+    grantee_type: GranteeType | None = None
+    name: str | None = None
+    role: PermissionRole | None = None
 
     def __init__(
         self,
@@ -6026,9 +6501,8 @@ class Permission(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PlaceAnswerSources(WireModel):
-    review_snippets: list[ReviewSnippet] | None = field(
-        default=None, metadata={"wire": "reviewSnippets"}
-    )
+    _wire_fields = (Field("review_snippets", "reviewSnippets", ListOf(ModelRef("ReviewSnippet"))),)
+    review_snippets: list[ReviewSnippet] | None = None
 
     def __init__(
         self,
@@ -6048,7 +6522,8 @@ class PlaceAnswerSources(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PrebuiltVoiceConfig(WireModel):
-    voice_name: str | None = field(default=None, metadata={"wire": "voiceName"})
+    _wire_fields = (Field("voice_name", "voiceName", Scalar("string")),)
+    voice_name: str | None = None
 
     def __init__(
         self,
@@ -6066,15 +6541,14 @@ class PrebuiltVoiceConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningGeneratedVideoResponse(WireModel):
-    generated_samples: list[Media] | None = field(
-        default=None, metadata={"wire": "generatedSamples"}
+    _wire_fields = (
+        Field("generated_samples", "generatedSamples", ListOf(ModelRef("Media"))),
+        Field("rai_media_filtered_count", "raiMediaFilteredCount", Scalar("int32")),
+        Field("rai_media_filtered_reasons", "raiMediaFilteredReasons", ListOf(Scalar("string"))),
     )
-    rai_media_filtered_count: int | None = field(
-        default=None, metadata={"wire": "raiMediaFilteredCount"}
-    )
-    rai_media_filtered_reasons: list[str] | None = field(
-        default=None, metadata={"wire": "raiMediaFilteredReasons"}
-    )
+    generated_samples: list[Media] | None = None
+    rai_media_filtered_count: int | None = None
+    rai_media_filtered_reasons: list[str] | None = None
 
     def __init__(
         self,
@@ -6108,6 +6582,8 @@ class PredictLongRunningGeneratedVideoResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningMetadata(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -6118,11 +6594,18 @@ class PredictLongRunningMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: PredictLongRunningMetadata | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: PredictLongRunningResponse | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("PredictLongRunningMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("PredictLongRunningResponse")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: PredictLongRunningMetadata | None = None
+    name: str | None = None
+    response: PredictLongRunningResponse | None = None
 
     def __init__(
         self,
@@ -6154,10 +6637,12 @@ class PredictLongRunningOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningRequest(WireModel):
-    instances: list[Any] | None = field(
-        default=None, metadata={"wire": "instances", "required": True}
+    _wire_fields = (
+        Field("instances", "instances", ListOf(Scalar("any")), required=True),
+        Field("parameters", "parameters", Scalar("any")),
     )
-    parameters: Any | None = field(default=None, metadata={"wire": "parameters"})
+    instances: list[Any] | None = None
+    parameters: Any | None = None
 
     def __init__(
         self,
@@ -6173,9 +6658,14 @@ class PredictLongRunningRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningResponse(WireModel):
-    generate_video_response: PredictLongRunningGeneratedVideoResponse | None = field(
-        default=None, metadata={"wire": "generateVideoResponse"}
+    _wire_fields = (
+        Field(
+            "generate_video_response",
+            "generateVideoResponse",
+            ModelRef("PredictLongRunningGeneratedVideoResponse"),
+        ),
     )
+    generate_video_response: PredictLongRunningGeneratedVideoResponse | None = None
 
     def __init__(
         self,
@@ -6194,10 +6684,12 @@ class PredictLongRunningResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictRequest(WireModel):
-    instances: list[Any] | None = field(
-        default=None, metadata={"wire": "instances", "required": True}
+    _wire_fields = (
+        Field("instances", "instances", ListOf(Scalar("any")), required=True),
+        Field("parameters", "parameters", Scalar("any")),
     )
-    parameters: Any | None = field(default=None, metadata={"wire": "parameters"})
+    instances: list[Any] | None = None
+    parameters: Any | None = None
 
     def __init__(
         self,
@@ -6213,7 +6705,8 @@ class PredictRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PredictResponse(WireModel):
-    predictions: list[Any] | None = field(default=None, metadata={"wire": "predictions"})
+    _wire_fields = (Field("predictions", "predictions", ListOf(Scalar("any"))),)
+    predictions: list[Any] | None = None
 
     def __init__(
         self,
@@ -6229,10 +6722,12 @@ class PredictResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class PromptFeedback(WireModel):
-    block_reason: BlockedReason | None = field(default=None, metadata={"wire": "blockReason"})
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
+    _wire_fields = (
+        Field("block_reason", "blockReason", EnumRef("BlockedReason")),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
+    block_reason: BlockedReason | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,
@@ -6258,7 +6753,8 @@ class PromptFeedback(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class RegisterFilesRequest(WireModel):
-    uris: list[str] | None = field(default=None, metadata={"wire": "uris", "required": True})
+    _wire_fields = (Field("uris", "uris", ListOf(Scalar("string")), required=True),)
+    uris: list[str] | None = None
 
     def __init__(
         self,
@@ -6276,7 +6772,8 @@ class RegisterFilesRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class RegisterFilesResponse(WireModel):
-    files: list[File] | None = field(default=None, metadata={"wire": "files"})
+    _wire_fields = (Field("files", "files", ListOf(ModelRef("File"))),)
+    files: list[File] | None = None
 
     def __init__(
         self,
@@ -6294,8 +6791,12 @@ class RegisterFilesResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievalConfig(WireModel):
-    language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
-    lat_lng: LatLng | None = field(default=None, metadata={"wire": "latLng"})
+    _wire_fields = (
+        Field("language_code", "languageCode", Scalar("string")),
+        Field("lat_lng", "latLng", ModelRef("LatLng")),
+    )
+    language_code: str | None = None
+    lat_lng: LatLng | None = None
 
     def __init__(
         self,
@@ -6319,9 +6820,14 @@ class RetrievalConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievalMetadata(WireModel):
-    google_search_dynamic_retrieval_score: float | None = field(
-        default=None, metadata={"wire": "googleSearchDynamicRetrievalScore"}
+    _wire_fields = (
+        Field(
+            "google_search_dynamic_retrieval_score",
+            "googleSearchDynamicRetrievalScore",
+            Scalar("float"),
+        ),
     )
+    google_search_dynamic_retrieval_score: float | None = None
 
     def __init__(
         self,
@@ -6342,14 +6848,22 @@ class RetrievalMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievedContext(WireModel):
-    custom_metadata: list[GroundingChunkCustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
+    _wire_fields = (
+        Field(
+            "custom_metadata", "customMetadata", ListOf(ModelRef("GroundingChunkCustomMetadata"))
+        ),
+        Field("file_search_store", "fileSearchStore", Scalar("string")),
+        Field("page_number", "pageNumber", Scalar("int32")),
+        Field("text", "text", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+        Field("uri", "uri", Scalar("string")),
     )
-    file_search_store: str | None = field(default=None, metadata={"wire": "fileSearchStore"})
-    page_number: int | None = field(default=None, metadata={"wire": "pageNumber"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    custom_metadata: list[GroundingChunkCustomMetadata] | None = None
+    file_search_store: str | None = None
+    page_number: int | None = None
+    text: str | None = None
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,
@@ -6389,9 +6903,14 @@ class RetrievedContext(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ReviewSnippet(WireModel):
-    google_maps_uri: str | None = field(default=None, metadata={"wire": "googleMapsUri"})
-    review_id: str | None = field(default=None, metadata={"wire": "reviewId"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    _wire_fields = (
+        Field("google_maps_uri", "googleMapsUri", Scalar("string")),
+        Field("review_id", "reviewId", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+    )
+    google_maps_uri: str | None = None
+    review_id: str | None = None
+    title: str | None = None
 
     def __init__(
         self,
@@ -6419,8 +6938,12 @@ class ReviewSnippet(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SafetyFeedback(WireModel):
-    rating: SafetyRating | None = field(default=None, metadata={"wire": "rating"})
-    setting: SafetySetting | None = field(default=None, metadata={"wire": "setting"})
+    _wire_fields = (
+        Field("rating", "rating", ModelRef("SafetyRating")),
+        Field("setting", "setting", ModelRef("SafetySetting")),
+    )
+    rating: SafetyRating | None = None
+    setting: SafetySetting | None = None
 
     def __init__(
         self,
@@ -6444,13 +6967,14 @@ class SafetyFeedback(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SafetyRating(WireModel):
-    blocked: bool | None = field(default=None, metadata={"wire": "blocked"})
-    category: HarmCategory | None = field(
-        default=None, metadata={"wire": "category", "required": True}
+    _wire_fields = (
+        Field("blocked", "blocked", Scalar("bool")),
+        Field("category", "category", EnumRef("HarmCategory"), required=True),
+        Field("probability", "probability", EnumRef("HarmProbability"), required=True),
     )
-    probability: HarmProbability | None = field(
-        default=None, metadata={"wire": "probability", "required": True}
-    )
+    blocked: bool | None = None
+    category: HarmCategory | None = None
+    probability: HarmProbability | None = None
 
     def __init__(
         self,
@@ -6480,12 +7004,12 @@ class SafetyRating(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SafetySetting(WireModel):
-    category: HarmCategory | None = field(
-        default=None, metadata={"wire": "category", "required": True}
+    _wire_fields = (
+        Field("category", "category", EnumRef("HarmCategory"), required=True),
+        Field("threshold", "threshold", EnumRef("HarmBlockThreshold"), required=True),
     )
-    threshold: HarmBlockThreshold | None = field(
-        default=None, metadata={"wire": "threshold", "required": True}
-    )
+    category: HarmCategory | None = None
+    threshold: HarmBlockThreshold | None = None
 
     def __init__(
         self,
@@ -6509,28 +7033,52 @@ class SafetySetting(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Schema(WireModel):
-    any_of: list[Schema] | None = field(default=None, metadata={"wire": "anyOf"})
-    default: Any | None = field(default=None, metadata={"wire": "default"})
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    enum: list[str] | None = field(default=None, metadata={"wire": "enum"})
-    example: Any | None = field(default=None, metadata={"wire": "example"})
-    format: str | None = field(default=None, metadata={"wire": "format"})
-    items: Schema | None = field(default=None, metadata={"wire": "items"})
-    max_items: Int64 | None = field(default=None, metadata={"wire": "maxItems"})
-    max_length: Int64 | None = field(default=None, metadata={"wire": "maxLength"})
-    max_properties: Int64 | None = field(default=None, metadata={"wire": "maxProperties"})
-    maximum: float | None = field(default=None, metadata={"wire": "maximum"})
-    min_items: Int64 | None = field(default=None, metadata={"wire": "minItems"})
-    min_length: Int64 | None = field(default=None, metadata={"wire": "minLength"})
-    min_properties: Int64 | None = field(default=None, metadata={"wire": "minProperties"})
-    minimum: float | None = field(default=None, metadata={"wire": "minimum"})
-    nullable: bool | None = field(default=None, metadata={"wire": "nullable"})
-    pattern: str | None = field(default=None, metadata={"wire": "pattern"})
-    properties: dict[str, Schema] | None = field(default=None, metadata={"wire": "properties"})
-    property_ordering: list[str] | None = field(default=None, metadata={"wire": "propertyOrdering"})
-    required: list[str] | None = field(default=None, metadata={"wire": "required"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    type: Type | None = field(default=None, metadata={"wire": "type", "required": True})
+    _wire_fields = (
+        Field("any_of", "anyOf", ListOf(ModelRef("Schema"))),
+        Field("default", "default", Scalar("any")),
+        Field("description", "description", Scalar("string")),
+        Field("enum", "enum", ListOf(Scalar("string"))),
+        Field("example", "example", Scalar("any")),
+        Field("format", "format", Scalar("string")),
+        Field("items", "items", ModelRef("Schema")),
+        Field("max_items", "maxItems", Scalar("int64")),
+        Field("max_length", "maxLength", Scalar("int64")),
+        Field("max_properties", "maxProperties", Scalar("int64")),
+        Field("maximum", "maximum", Scalar("double")),
+        Field("min_items", "minItems", Scalar("int64")),
+        Field("min_length", "minLength", Scalar("int64")),
+        Field("min_properties", "minProperties", Scalar("int64")),
+        Field("minimum", "minimum", Scalar("double")),
+        Field("nullable", "nullable", Scalar("bool")),
+        Field("pattern", "pattern", Scalar("string")),
+        Field("properties", "properties", MapOf(ModelRef("Schema"))),
+        Field("property_ordering", "propertyOrdering", ListOf(Scalar("string"))),
+        Field("required", "required", ListOf(Scalar("string"))),
+        Field("title", "title", Scalar("string")),
+        Field("type", "type", EnumRef("Type"), required=True),
+    )
+    any_of: list[Schema] | None = None
+    default: Any | None = None
+    description: str | None = None
+    enum: list[str] | None = None
+    example: Any | None = None
+    format: str | None = None
+    items: Schema | None = None
+    max_items: Int64 | None = None
+    max_length: Int64 | None = None
+    max_properties: Int64 | None = None
+    maximum: float | None = None
+    min_items: Int64 | None = None
+    min_length: Int64 | None = None
+    min_properties: Int64 | None = None
+    minimum: float | None = None
+    nullable: bool | None = None
+    pattern: str | None = None
+    properties: dict[str, Schema] | None = None
+    property_ordering: list[str] | None = None
+    required: list[str] | None = None
+    title: str | None = None
+    type: Type | None = None
 
     def __init__(
         self,
@@ -6634,8 +7182,12 @@ class Schema(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SearchEntryPoint(WireModel):
-    rendered_content: str | None = field(default=None, metadata={"wire": "renderedContent"})
-    sdk_blob: bytes | None = field(default=None, metadata={"wire": "sdkBlob"})
+    _wire_fields = (
+        Field("rendered_content", "renderedContent", Scalar("string")),
+        Field("sdk_blob", "sdkBlob", Scalar("bytes")),
+    )
+    rendered_content: str | None = None
+    sdk_blob: bytes | None = None
 
     def __init__(
         self,
@@ -6659,8 +7211,12 @@ class SearchEntryPoint(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SearchTypes(WireModel):
-    image_search: ImageSearch | None = field(default=None, metadata={"wire": "imageSearch"})
-    web_search: WebSearch | None = field(default=None, metadata={"wire": "webSearch"})
+    _wire_fields = (
+        Field("image_search", "imageSearch", ModelRef("ImageSearch")),
+        Field("web_search", "webSearch", ModelRef("WebSearch")),
+    )
+    image_search: ImageSearch | None = None
+    web_search: WebSearch | None = None
 
     def __init__(
         self,
@@ -6684,8 +7240,12 @@ class SearchTypes(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverChunk(WireModel):
-    chunk: str | None = field(default=None, metadata={"wire": "chunk", "output_only": True})
-    source: str | None = field(default=None, metadata={"wire": "source", "output_only": True})
+    _wire_fields = (
+        Field("chunk", "chunk", Scalar("string"), output_only=True),
+        Field("source", "source", Scalar("string"), output_only=True),
+    )
+    chunk: str | None = None
+    source: str | None = None
 
     def __init__(
         self,
@@ -6705,15 +7265,18 @@ class SemanticRetrieverChunk(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverConfig(WireModel):
-    max_chunks_count: int | None = field(default=None, metadata={"wire": "maxChunksCount"})
-    metadata_filters: list[MetadataFilter] | None = field(
-        default=None, metadata={"wire": "metadataFilters"}
+    _wire_fields = (
+        Field("max_chunks_count", "maxChunksCount", Scalar("int32")),
+        Field("metadata_filters", "metadataFilters", ListOf(ModelRef("MetadataFilter"))),
+        Field("minimum_relevance_score", "minimumRelevanceScore", Scalar("float")),
+        Field("query", "query", ModelRef("Content"), required=True),
+        Field("source", "source", Scalar("string"), required=True),
     )
-    minimum_relevance_score: float | None = field(
-        default=None, metadata={"wire": "minimumRelevanceScore"}
-    )
-    query: Content | None = field(default=None, metadata={"wire": "query", "required": True})
-    source: str | None = field(default=None, metadata={"wire": "source", "required": True})
+    max_chunks_count: int | None = None
+    metadata_filters: list[MetadataFilter] | None = None
+    minimum_relevance_score: float | None = None
+    query: Content | None = None
+    source: str | None = None
 
     def __init__(
         self,
@@ -6753,10 +7316,12 @@ class SemanticRetrieverConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SpeakerVoiceConfig(WireModel):
-    speaker: str | None = field(default=None, metadata={"wire": "speaker", "required": True})
-    voice_config: VoiceConfig | None = field(
-        default=None, metadata={"wire": "voiceConfig", "required": True}
+    _wire_fields = (
+        Field("speaker", "speaker", Scalar("string"), required=True),
+        Field("voice_config", "voiceConfig", ModelRef("VoiceConfig"), required=True),
     )
+    speaker: str | None = None
+    voice_config: VoiceConfig | None = None
 
     def __init__(
         self,
@@ -6780,11 +7345,18 @@ class SpeakerVoiceConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class SpeechConfig(WireModel):
-    language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
-    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
-        default=None, metadata={"wire": "multiSpeakerVoiceConfig"}
+    _wire_fields = (
+        Field("language_code", "languageCode", Scalar("string")),
+        Field(
+            "multi_speaker_voice_config",
+            "multiSpeakerVoiceConfig",
+            ModelRef("MultiSpeakerVoiceConfig"),
+        ),
+        Field("voice_config", "voiceConfig", ModelRef("VoiceConfig")),
     )
-    voice_config: VoiceConfig | None = field(default=None, metadata={"wire": "voiceConfig"})
+    language_code: str | None = None
+    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
+    voice_config: VoiceConfig | None = None
 
     def __init__(
         self,
@@ -6815,9 +7387,14 @@ class SpeechConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Status(WireModel):
-    code: int | None = field(default=None, metadata={"wire": "code"})
-    details: list[dict[str, Any]] | None = field(default=None, metadata={"wire": "details"})
-    message: str | None = field(default=None, metadata={"wire": "message"})
+    _wire_fields = (
+        Field("code", "code", Scalar("int32")),
+        Field("details", "details", ListOf(MapOf(Scalar("any")))),
+        Field("message", "message", Scalar("string")),
+    )
+    code: int | None = None
+    details: list[dict[str, Any]] | None = None
+    message: str | None = None
 
     def __init__(
         self,
@@ -6839,11 +7416,18 @@ class Status(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class StreamableHttpTransport(WireModel):
-    headers: dict[str, str] | None = field(default=None, metadata={"wire": "headers"})
-    sse_read_timeout: Duration | None = field(default=None, metadata={"wire": "sseReadTimeout"})
-    terminate_on_close: bool | None = field(default=None, metadata={"wire": "terminateOnClose"})
-    timeout: Duration | None = field(default=None, metadata={"wire": "timeout"})
-    url: str | None = field(default=None, metadata={"wire": "url"})
+    _wire_fields = (
+        Field("headers", "headers", MapOf(Scalar("string"))),
+        Field("sse_read_timeout", "sseReadTimeout", Scalar("duration")),
+        Field("terminate_on_close", "terminateOnClose", Scalar("bool")),
+        Field("timeout", "timeout", Scalar("duration")),
+        Field("url", "url", Scalar("string")),
+    )
+    headers: dict[str, str] | None = None
+    sse_read_timeout: Duration | None = None
+    terminate_on_close: bool | None = None
+    timeout: Duration | None = None
+    url: str | None = None
 
     def __init__(
         self,
@@ -6873,7 +7457,8 @@ class StreamableHttpTransport(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class StringList(WireModel):
-    values: list[str] | None = field(default=None, metadata={"wire": "values"})
+    _wire_fields = (Field("values", "values", ListOf(Scalar("string"))),)
+    values: list[str] | None = None
 
     def __init__(
         self,
@@ -6891,13 +7476,16 @@ class StringList(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TextCompletion(WireModel):
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
+    _wire_fields = (
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("output", "output", Scalar("string"), output_only=True),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
-    output: str | None = field(default=None, metadata={"wire": "output", "output_only": True})
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
+    citation_metadata: CitationMetadata | None = None
+    output: str | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,
@@ -6927,7 +7515,8 @@ class TextCompletion(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TextPrompt(WireModel):
-    text: str | None = field(default=None, metadata={"wire": "text", "required": True})
+    _wire_fields = (Field("text", "text", Scalar("string"), required=True),)
+    text: str | None = None
 
     def __init__(
         self,
@@ -6941,9 +7530,14 @@ class TextPrompt(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ThinkingConfig(WireModel):
-    include_thoughts: bool | None = field(default=None, metadata={"wire": "includeThoughts"})
-    thinking_budget: int | None = field(default=None, metadata={"wire": "thinkingBudget"})
-    thinking_level: ThinkingLevel | None = field(default=None, metadata={"wire": "thinkingLevel"})
+    _wire_fields = (
+        Field("include_thoughts", "includeThoughts", Scalar("bool")),
+        Field("thinking_budget", "thinkingBudget", Scalar("int32")),
+        Field("thinking_level", "thinkingLevel", EnumRef("ThinkingLevel")),
+    )
+    include_thoughts: bool | None = None
+    thinking_budget: int | None = None
+    thinking_level: ThinkingLevel | None = None
 
     def __init__(
         self,
@@ -6973,19 +7567,30 @@ class ThinkingConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Tool(WireModel):
-    code_execution: CodeExecution | None = field(default=None, metadata={"wire": "codeExecution"})
-    computer_use: ComputerUse | None = field(default=None, metadata={"wire": "computerUse"})
-    file_search: FileSearch | None = field(default=None, metadata={"wire": "fileSearch"})
-    function_declarations: list[FunctionDeclaration] | None = field(
-        default=None, metadata={"wire": "functionDeclarations"}
+    _wire_fields = (
+        Field("code_execution", "codeExecution", ModelRef("CodeExecution")),
+        Field("computer_use", "computerUse", ModelRef("ComputerUse")),
+        Field("file_search", "fileSearch", ModelRef("FileSearch")),
+        Field(
+            "function_declarations", "functionDeclarations", ListOf(ModelRef("FunctionDeclaration"))
+        ),
+        Field("google_maps", "googleMaps", ModelRef("GoogleMaps")),
+        Field("google_search", "googleSearch", ModelRef("GoogleSearch")),
+        Field(
+            "google_search_retrieval", "googleSearchRetrieval", ModelRef("GoogleSearchRetrieval")
+        ),
+        Field("mcp_servers", "mcpServers", ListOf(ModelRef("McpServer"))),
+        Field("url_context", "urlContext", ModelRef("UrlContext")),
     )
-    google_maps: GoogleMaps | None = field(default=None, metadata={"wire": "googleMaps"})
-    google_search: GoogleSearch | None = field(default=None, metadata={"wire": "googleSearch"})
-    google_search_retrieval: GoogleSearchRetrieval | None = field(
-        default=None, metadata={"wire": "googleSearchRetrieval"}
-    )
-    mcp_servers: list[McpServer] | None = field(default=None, metadata={"wire": "mcpServers"})
-    url_context: UrlContext | None = field(default=None, metadata={"wire": "urlContext"})
+    code_execution: CodeExecution | None = None
+    computer_use: ComputerUse | None = None
+    file_search: FileSearch | None = None
+    function_declarations: list[FunctionDeclaration] | None = None
+    google_maps: GoogleMaps | None = None
+    google_search: GoogleSearch | None = None
+    google_search_retrieval: GoogleSearchRetrieval | None = None
+    mcp_servers: list[McpServer] | None = None
+    url_context: UrlContext | None = None
 
     def __init__(
         self,
@@ -7056,11 +7661,14 @@ class Tool(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ToolCall(WireModel):
-    args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    tool_type: ToolType | None = field(
-        default=None, metadata={"wire": "toolType", "required": True}
+    _wire_fields = (
+        Field("args", "args", MapOf(Scalar("any"))),
+        Field("id", "id", Scalar("string")),
+        Field("tool_type", "toolType", EnumRef("ToolType"), required=True),
     )
+    args: dict[str, Any] | None = None
+    id: str | None = None
+    tool_type: ToolType | None = None
 
     def __init__(
         self,
@@ -7082,15 +7690,20 @@ class ToolCall(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ToolConfig(WireModel):
-    function_calling_config: FunctionCallingConfig | None = field(
-        default=None, metadata={"wire": "functionCallingConfig"}
+    _wire_fields = (
+        Field(
+            "function_calling_config", "functionCallingConfig", ModelRef("FunctionCallingConfig")
+        ),
+        Field(
+            "include_server_side_tool_invocations",
+            "includeServerSideToolInvocations",
+            Scalar("bool"),
+        ),
+        Field("retrieval_config", "retrievalConfig", ModelRef("RetrievalConfig")),
     )
-    include_server_side_tool_invocations: bool | None = field(
-        default=None, metadata={"wire": "includeServerSideToolInvocations"}
-    )
-    retrieval_config: RetrievalConfig | None = field(
-        default=None, metadata={"wire": "retrievalConfig"}
-    )
+    function_calling_config: FunctionCallingConfig | None = None
+    include_server_side_tool_invocations: bool | None = None
+    retrieval_config: RetrievalConfig | None = None
 
     def __init__(
         self,
@@ -7124,11 +7737,14 @@ class ToolConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ToolResponse(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
-    tool_type: ToolType | None = field(
-        default=None, metadata={"wire": "toolType", "required": True}
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("response", "response", MapOf(Scalar("any"))),
+        Field("tool_type", "toolType", EnumRef("ToolType"), required=True),
     )
+    id: str | None = None
+    response: dict[str, Any] | None = None
+    tool_type: ToolType | None = None
 
     def __init__(
         self,
@@ -7150,9 +7766,8 @@ class ToolResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TopCandidates(WireModel):
-    candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"wire": "candidates"}
-    )
+    _wire_fields = (Field("candidates", "candidates", ListOf(ModelRef("LogprobsResultCandidate"))),)
+    candidates: list[LogprobsResultCandidate] | None = None
 
     def __init__(
         self,
@@ -7172,9 +7787,8 @@ class TopCandidates(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TransferOwnershipRequest(WireModel):
-    email_address: str | None = field(
-        default=None, metadata={"wire": "emailAddress", "required": True}
-    )
+    _wire_fields = (Field("email_address", "emailAddress", Scalar("string"), required=True),)
+    email_address: str | None = None
 
     def __init__(
         self,
@@ -7192,6 +7806,8 @@ class TransferOwnershipRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TransferOwnershipResponse(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -7202,31 +7818,34 @@ class TransferOwnershipResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TunedModel(WireModel):
-    base_model: str | None = field(default=None, metadata={"wire": "baseModel"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("base_model", "baseModel", Scalar("string")),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("description", "description", Scalar("string")),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("reader_project_numbers", "readerProjectNumbers", ListOf(Scalar("int64"))),
+        Field("state", "state", EnumRef("TunedModelState"), output_only=True),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
+        Field("tuned_model_source", "tunedModelSource", ModelRef("TunedModelSource")),
+        Field("tuning_task", "tuningTask", ModelRef("TuningTask"), required=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    reader_project_numbers: list[Int64] | None = field(
-        default=None, metadata={"wire": "readerProjectNumbers"}
-    )
-    state: TunedModelState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
-    tuned_model_source: TunedModelSource | None = field(
-        default=None, metadata={"wire": "tunedModelSource"}
-    )
-    tuning_task: TuningTask | None = field(
-        default=None, metadata={"wire": "tuningTask", "required": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    base_model: str | None = None
+    create_time: datetime.datetime | None = None
+    description: str | None = None
+    display_name: str | None = None
+    name: str | None = None
+    reader_project_numbers: list[Int64] | None = None
+    state: TunedModelState | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    tuned_model_source: TunedModelSource | None = None
+    tuning_task: TuningTask | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,
@@ -7304,10 +7923,12 @@ class TunedModel(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TunedModelSource(WireModel):
-    base_model: str | None = field(
-        default=None, metadata={"wire": "baseModel", "output_only": True}
+    _wire_fields = (
+        Field("base_model", "baseModel", Scalar("string"), output_only=True),
+        Field("tuned_model", "tunedModel", Scalar("string")),
     )
-    tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
+    base_model: str | None = None
+    tuned_model: str | None = None
 
     def __init__(
         self,
@@ -7331,8 +7952,12 @@ class TunedModelSource(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TuningExample(WireModel):
-    output: str | None = field(default=None, metadata={"wire": "output", "required": True})
-    text_input: str | None = field(default=None, metadata={"wire": "textInput"})
+    _wire_fields = (
+        Field("output", "output", Scalar("string"), required=True),
+        Field("text_input", "textInput", Scalar("string")),
+    )
+    output: str | None = None
+    text_input: str | None = None
 
     def __init__(
         self,
@@ -7354,7 +7979,8 @@ class TuningExample(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TuningExamples(WireModel):
-    examples: list[TuningExample] | None = field(default=None, metadata={"wire": "examples"})
+    _wire_fields = (Field("examples", "examples", ListOf(ModelRef("TuningExample"))),)
+    examples: list[TuningExample] | None = None
 
     def __init__(
         self,
@@ -7372,14 +7998,16 @@ class TuningExamples(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TuningSnapshot(WireModel):
-    compute_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "computeTime", "output_only": True}
+    _wire_fields = (
+        Field("compute_time", "computeTime", Scalar("timestamp"), output_only=True),
+        Field("epoch", "epoch", Scalar("int32"), output_only=True),
+        Field("mean_loss", "meanLoss", Scalar("float"), output_only=True),
+        Field("step", "step", Scalar("int32"), output_only=True),
     )
-    epoch: int | None = field(default=None, metadata={"wire": "epoch", "output_only": True})
-    mean_loss: float | None = field(
-        default=None, metadata={"wire": "meanLoss", "output_only": True}
-    )
-    step: int | None = field(default=None, metadata={"wire": "step", "output_only": True})
+    compute_time: datetime.datetime | None = None
+    epoch: int | None = None
+    mean_loss: float | None = None
+    step: int | None = None
 
     def __init__(
         self,
@@ -7407,21 +8035,18 @@ class TuningSnapshot(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class TuningTask(WireModel):
-    complete_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "completeTime", "output_only": True}
+    _wire_fields = (
+        Field("complete_time", "completeTime", Scalar("timestamp"), output_only=True),
+        Field("hyperparameters", "hyperparameters", ModelRef("Hyperparameters")),
+        Field("snapshots", "snapshots", ListOf(ModelRef("TuningSnapshot")), output_only=True),
+        Field("start_time", "startTime", Scalar("timestamp"), output_only=True),
+        Field("training_data", "trainingData", ModelRef("Dataset"), required=True),
     )
-    hyperparameters: Hyperparameters | None = field(
-        default=None, metadata={"wire": "hyperparameters"}
-    )
-    snapshots: list[TuningSnapshot] | None = field(
-        default=None, metadata={"wire": "snapshots", "output_only": True}
-    )
-    start_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "startTime", "output_only": True}
-    )
-    training_data: Dataset | None = field(
-        default=None, metadata={"wire": "trainingData", "required": True}
-    )
+    complete_time: datetime.datetime | None = None
+    hyperparameters: Hyperparameters | None = None
+    snapshots: list[TuningSnapshot] | None = None
+    start_time: datetime.datetime | None = None
+    training_data: Dataset | None = None
 
     def __init__(
         self,
@@ -7459,14 +8084,17 @@ class TuningTask(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UploadFileConfig(WireModel):
-    display_name: str | None = field(
-        default=None, metadata={"wire": "displayName", "to": "body.file.displayName"}
+    _input_only = True
+    _wire_fields = (
+        Field("display_name", "displayName", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("name", "name", Scalar("string")),
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "to": "media_type"})
-    name: str | None = field(default=None, metadata={"wire": "name", "to": "body.file.name"})
+    display_name: str | None = field(default=None, metadata={"to": "body.file.displayName"})
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    mime_type: str | None = field(default=None, metadata={"to": "media_type"})
+    name: str | None = field(default=None, metadata={"to": "body.file.name"})
 
     def __init__(
         self,
@@ -7498,6 +8126,8 @@ class UploadFileConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreMetadata(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -7508,15 +8138,18 @@ class UploadToFileSearchStoreMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: UploadToFileSearchStoreMetadata | None = field(
-        default=None, metadata={"wire": "metadata"}
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("UploadToFileSearchStoreMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("UploadToFileSearchStoreResponse")),
     )
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: UploadToFileSearchStoreResponse | None = field(
-        default=None, metadata={"wire": "response"}
-    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: UploadToFileSearchStoreMetadata | None = None
+    name: str | None = None
+    response: UploadToFileSearchStoreResponse | None = None
 
     def __init__(
         self,
@@ -7548,14 +8181,16 @@ class UploadToFileSearchStoreOperation(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreRequest(WireModel):
-    chunking_config: ChunkingConfig | None = field(
-        default=None, metadata={"wire": "chunkingConfig"}
+    _wire_fields = (
+        Field("chunking_config", "chunkingConfig", ModelRef("ChunkingConfig")),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string")),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    chunking_config: ChunkingConfig | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    display_name: str | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,
@@ -7593,10 +8228,16 @@ class UploadToFileSearchStoreRequest(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreResponse(WireModel):
-    document_name: str | None = field(default=None, metadata={"wire": "documentName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
-    parent: str | None = field(default=None, metadata={"wire": "parent"})
-    size_bytes: Int64 | None = field(default=None, metadata={"wire": "sizeBytes"})
+    _wire_fields = (
+        Field("document_name", "documentName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("parent", "parent", Scalar("string")),
+        Field("size_bytes", "sizeBytes", Scalar("int64")),
+    )
+    document_name: str | None = None
+    mime_type: str | None = None
+    parent: str | None = None
+    size_bytes: Int64 | None = None
 
     def __init__(
         self,
@@ -7626,6 +8267,8 @@ class UploadToFileSearchStoreResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UrlContext(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -7636,7 +8279,8 @@ class UrlContext(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UrlContextMetadata(WireModel):
-    url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"wire": "urlMetadata"})
+    _wire_fields = (Field("url_metadata", "urlMetadata", ListOf(ModelRef("UrlMetadata"))),)
+    url_metadata: list[UrlMetadata] | None = None
 
     def __init__(
         self,
@@ -7656,10 +8300,12 @@ class UrlContextMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UrlMetadata(WireModel):
-    retrieved_url: str | None = field(default=None, metadata={"wire": "retrievedUrl"})
-    url_retrieval_status: UrlRetrievalStatus | None = field(
-        default=None, metadata={"wire": "urlRetrievalStatus"}
+    _wire_fields = (
+        Field("retrieved_url", "retrievedUrl", Scalar("string")),
+        Field("url_retrieval_status", "urlRetrievalStatus", EnumRef("UrlRetrievalStatus")),
     )
+    retrieved_url: str | None = None
+    url_retrieval_status: UrlRetrievalStatus | None = None
 
     def __init__(
         self,
@@ -7683,32 +8329,53 @@ class UrlMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class UsageMetadata(WireModel):
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
+    _wire_fields = (
+        Field(
+            "cache_tokens_details",
+            "cacheTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("cached_content_token_count", "cachedContentTokenCount", Scalar("int32")),
+        Field("candidates_token_count", "candidatesTokenCount", Scalar("int32")),
+        Field(
+            "candidates_tokens_details",
+            "candidatesTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("prompt_token_count", "promptTokenCount", Scalar("int32")),
+        Field(
+            "prompt_tokens_details",
+            "promptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("thoughts_token_count", "thoughtsTokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "tool_use_prompt_token_count",
+            "toolUsePromptTokenCount",
+            Scalar("int32"),
+            output_only=True,
+        ),
+        Field(
+            "tool_use_prompt_tokens_details",
+            "toolUsePromptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("total_token_count", "totalTokenCount", Scalar("int32")),
     )
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"wire": "cachedContentTokenCount"}
-    )
-    candidates_token_count: int | None = field(
-        default=None, metadata={"wire": "candidatesTokenCount"}
-    )
-    candidates_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "candidatesTokensDetails", "output_only": True}
-    )
-    prompt_token_count: int | None = field(default=None, metadata={"wire": "promptTokenCount"})
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokensDetails", "output_only": True}
-    )
-    thoughts_token_count: int | None = field(
-        default=None, metadata={"wire": "thoughtsTokenCount", "output_only": True}
-    )
-    tool_use_prompt_token_count: int | None = field(
-        default=None, metadata={"wire": "toolUsePromptTokenCount", "output_only": True}
-    )
-    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "toolUsePromptTokensDetails", "output_only": True}
-    )
-    total_token_count: int | None = field(default=None, metadata={"wire": "totalTokenCount"})
+    cache_tokens_details: list[ModalityTokenCount] | None = None
+    cached_content_token_count: int | None = None
+    candidates_token_count: int | None = None
+    candidates_tokens_details: list[ModalityTokenCount] | None = None
+    prompt_token_count: int | None = None
+    prompt_tokens_details: list[ModalityTokenCount] | None = None
+    thoughts_token_count: int | None = None
+    tool_use_prompt_token_count: int | None = None
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
+    total_token_count: int | None = None
 
     def __init__(
         self,
@@ -7788,8 +8455,12 @@ class UsageMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Video(WireModel):
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
-    video: bytes | None = field(default=None, metadata={"wire": "video"})
+    _wire_fields = (
+        Field("uri", "uri", Scalar("string")),
+        Field("video", "video", Scalar("bytes")),
+    )
+    uri: str | None = None
+    video: bytes | None = None
 
     def __init__(
         self,
@@ -7807,7 +8478,8 @@ class Video(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class VideoFileMetadata(WireModel):
-    video_duration: Duration | None = field(default=None, metadata={"wire": "videoDuration"})
+    _wire_fields = (Field("video_duration", "videoDuration", Scalar("duration")),)
+    video_duration: Duration | None = None
 
     def __init__(
         self,
@@ -7823,9 +8495,14 @@ class VideoFileMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class VideoMetadata(WireModel):
-    end_offset: Duration | None = field(default=None, metadata={"wire": "endOffset"})
-    fps: float | None = field(default=None, metadata={"wire": "fps"})
-    start_offset: Duration | None = field(default=None, metadata={"wire": "startOffset"})
+    _wire_fields = (
+        Field("end_offset", "endOffset", Scalar("duration")),
+        Field("fps", "fps", Scalar("double")),
+        Field("start_offset", "startOffset", Scalar("duration")),
+    )
+    end_offset: Duration | None = None
+    fps: float | None = None
+    start_offset: Duration | None = None
 
     def __init__(
         self,
@@ -7845,9 +8522,10 @@ class VideoMetadata(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class VoiceConfig(WireModel):
-    prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
-        default=None, metadata={"wire": "prebuiltVoiceConfig"}
+    _wire_fields = (
+        Field("prebuilt_voice_config", "prebuiltVoiceConfig", ModelRef("PrebuiltVoiceConfig")),
     )
+    prebuilt_voice_config: PrebuiltVoiceConfig | None = None
 
     def __init__(
         self,
@@ -7866,8 +8544,12 @@ class VoiceConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Web(WireModel):
-    title: str | None = field(default=None, metadata={"wire": "title", "output_only": True})
-    uri: str | None = field(default=None, metadata={"wire": "uri", "output_only": True})
+    _wire_fields = (
+        Field("title", "title", Scalar("string"), output_only=True),
+        Field("uri", "uri", Scalar("string"), output_only=True),
+    )
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,
@@ -7885,6 +8567,8 @@ class Web(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class WebSearch(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,
@@ -7895,8 +8579,12 @@ class WebSearch(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class WhiteSpaceConfig(WireModel):
-    max_overlap_tokens: int | None = field(default=None, metadata={"wire": "maxOverlapTokens"})
-    max_tokens_per_chunk: int | None = field(default=None, metadata={"wire": "maxTokensPerChunk"})
+    _wire_fields = (
+        Field("max_overlap_tokens", "maxOverlapTokens", Scalar("int32")),
+        Field("max_tokens_per_chunk", "maxTokensPerChunk", Scalar("int32")),
+    )
+    max_overlap_tokens: int | None = None
+    max_tokens_per_chunk: int | None = None
 
     def __init__(
         self,

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from gemini_sdk import _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, prepare
-from gemini_sdk._model import WireModel, _strip_optional
+from gemini_sdk._model import WireModel
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._transform import TRANSFORMS
 
@@ -213,15 +214,10 @@ _PLANS: dict[type, dict[str, tuple[str, type[WireModel] | None]]] = {}
 def _assembly_plan(cls: type[WireModel]) -> dict[str, tuple[str, type[WireModel] | None]]:
     plan = _PLANS.get(cls)
     if plan is None:
-        attrs.resolve_types(cls)
-        plan = {}
-        for f in attrs.fields(cls):
-            if "wire" not in f.metadata:
-                continue
-            tp = _strip_optional(f.type)
-            is_model = isinstance(tp, type) and issubclass(tp, WireModel)
-            plan[f.metadata["wire"]] = (f.name, tp if is_model else None)
-        _PLANS[cls] = plan
+        plan = _PLANS[cls] = {
+            f.wire: (f.attr, f.kind.resolve() if isinstance(f.kind, _wire.ModelRef) else None)
+            for f in cls._wire_fields
+        }
     return plan
 
 

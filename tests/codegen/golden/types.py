@@ -10,7 +10,16 @@ from attrs import define, field
 
 from gemini_sdk._helpers import WidgetHelpers
 from gemini_sdk._model import WireEnum, WireModel, all_of
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Friendly,
+    Int64,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 __all__ = [
     "CreateWidgetConfig",
@@ -32,12 +41,13 @@ class WidgetKind(WireEnum):
 
 @define(kw_only=True, repr=False, init=False)
 class CreateWidgetConfig(WireModel):
-    children: WidgetListUnion | None = field(
-        default=None, metadata={"wire": "children", "transform": "widgets", "to": "body.children"}
+    _input_only = True
+    _wire_fields = (
+        Field("children", "children", Friendly("widgets", ListOf(ModelRef("Widget")))),
+        Field("labels", "labels", MapOf(Scalar("string"))),
     )
-    labels: dict[str, str] | None = field(
-        default=None, metadata={"wire": "labels", "to": "body.labels"}
-    )
+    children: WidgetListUnion | None = field(default=None, metadata={"to": "body.children"})
+    labels: dict[str, str] | None = field(default=None, metadata={"to": "body.labels"})
 
     def __init__(
         self,
@@ -53,10 +63,13 @@ class CreateWidgetConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListWidgetsConfig(WireModel):
-    filter: str | None = field(default=None, metadata={"wire": "filter", "to": "query.filter"})
-    page_size: int | None = field(
-        default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
+    _input_only = True
+    _wire_fields = (
+        Field("filter", "filter", Scalar("string")),
+        Field("page_size", "pageSize", Scalar("int32")),
     )
+    filter: str | None = field(default=None, metadata={"to": "query.filter"})
+    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
 
     def __init__(
         self,
@@ -78,8 +91,12 @@ class ListWidgetsConfig(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class ListWidgetsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    widgets: list[Widget] | None = field(default=None, metadata={"wire": "widgets"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("widgets", "widgets", ListOf(ModelRef("Widget"))),
+    )
+    next_page_token: str | None = None
+    widgets: list[Widget] | None = None
 
     def __init__(
         self,
@@ -103,25 +120,34 @@ class ListWidgetsResponse(WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class Widget(WidgetHelpers, WireModel):
-    response_json_schema_: Any | None = field(
-        default=None, metadata={"wire": "_responseJsonSchema"}
+    _wire_fields = (
+        Field("response_json_schema_", "_responseJsonSchema", Scalar("any")),
+        Field("children", "children", ListOf(ModelRef("Widget"))),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("import_", "import", Scalar("bool")),
+        Field("kind", "kind", EnumRef("WidgetKind"), required=True),
+        Field("labels", "labels", MapOf(Scalar("string"))),
+        Field("legacy_name", "legacyName", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("payload", "payload", Scalar("bytes")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("size_bytes", "sizeBytes", Scalar("int64")),
+        Field("type", "type", Scalar("string")),
+        Field("weight", "weight", Scalar("double")),
     )
-    children: list[Widget] | None = field(default=None, metadata={"wire": "children"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    import_: bool | None = field(default=None, metadata={"wire": "import"})
-    kind: WidgetKind | None = field(default=None, metadata={"wire": "kind", "required": True})
-    labels: dict[str, str] | None = field(default=None, metadata={"wire": "labels"})
-    legacy_name: str | None = field(
-        default=None, metadata={"wire": "legacyName", "deprecated": True}
-    )
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    payload: bytes | None = field(default=None, metadata={"wire": "payload"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
-    size_bytes: Int64 | None = field(default=None, metadata={"wire": "sizeBytes"})
-    type: str | None = field(default=None, metadata={"wire": "type"})
-    weight: float | None = field(default=None, metadata={"wire": "weight"})
+    response_json_schema_: Any | None = None
+    children: list[Widget] | None = None
+    create_time: datetime.datetime | None = None
+    import_: bool | None = None
+    kind: WidgetKind | None = None
+    labels: dict[str, str] | None = None
+    legacy_name: str | None = None
+    name: str | None = None
+    payload: bytes | None = None
+    response_json_schema: Any | None = None
+    size_bytes: Int64 | None = None
+    type: str | None = None
+    weight: float | None = None
 
     def __init__(
         self,
@@ -183,8 +209,12 @@ class Widget(WidgetHelpers, WireModel):
 
 @define(kw_only=True, repr=False, init=False)
 class WidgetChange(WireModel):
-    parent: Widget | None = field(default=None, metadata={"wire": "parent"})
-    sequence: int | None = field(default=None, metadata={"wire": "sequence"})
+    _wire_fields = (
+        Field("parent", "parent", ModelRef("Widget")),
+        Field("sequence", "sequence", Scalar("int32")),
+    )
+    parent: Widget | None = None
+    sequence: int | None = None
 
     def __init__(
         self,
