@@ -258,7 +258,7 @@ class _Codec:
             nonlocal item
             if type(values) is not list and not isinstance(values, (list, tuple)):
                 raise _expect("a list", values)
-            if exact is not None and set(map(type, values)) <= exact:
+            if exact is not None and {*map(type, values)} <= exact:
                 return values if type(values) is list else list(values)
             if item is None:
                 item = self.decoder(ref.resolve())  # type: ignore[union-attr]
@@ -272,18 +272,17 @@ class _Codec:
     def _model_decoder(self, cls: type) -> Hook:
         table: tuple[_wire.Field, ...] = cls._wire_fields  # type: ignore[attr-defined]
         # key (wire or snake_case) -> (attribute, the class a value may keep as it is, hook)
-        keys: dict[str, tuple[str, type | None, Hook]] = {}
+        keys: dict[str, tuple[str, Hook]] = {}  # key (wire or snake_case) -> (attribute, hook)
         # the same hooks by field position, for the compiled fast path
         names: dict[str, Any] = {"new": object.__new__, "cls": cls, "_Bad": _Bad}
+        names["known"] = frozenset(f.wire for f in table)
         for index, f in enumerate(table):
-            kind = f.kind
-            exact = _EXACT.get(kind.codec) if isinstance(kind, _wire.Scalar) else None
-            hook = self._decode_hook(kind)
-            keys[f.wire] = keys[f.attr] = (f.attr, exact, hook)
-            names[f"e{index}"] = exact
+            hook = self._decode_hook(f.kind)
+            keys[f.wire] = keys[f.attr] = (f.attr, hook)
+            names[f"e{index}"] = _kept(f.kind)
             names[f"h{index}"] = (
-                _stub(names, f"h{index}", kind, self.decoder)
-                if isinstance(kind, _wire.ModelRef)
+                _stub(names, f"h{index}", f.kind, self.decoder)
+                if isinstance(f.kind, _wire.ModelRef)
                 else hook
             )
         slow = self._walk(cls, keys)
@@ -293,7 +292,7 @@ class _Codec:
         self.decoders[cls] = decode
         return decode
 
-    def _walk(self, cls: type, keys: dict[str, tuple[str, type | None, Hook]]) -> Hook:
+    def _walk(self, cls: type, keys: dict[str, tuple[str, Hook]]) -> Hook:
         """The general decoder: any spelling of the keys, unknown ones kept (or, in user
         mode, refused), and the path to a value that does not fit."""
         name = cls.__name__
@@ -304,7 +303,7 @@ class _Codec:
                 raise _expect(f"a JSON object for {name}", data)
             kwargs: dict[str, Any] = {}
             unknown: dict[str, Any] | None = None
-            entry = ("", None, _passthrough)
+            entry = ("", _passthrough)
             try:
                 for key, value in data.items():
                     entry = keys.get(key)  # type: ignore[assignment]
@@ -313,7 +312,7 @@ class _Codec:
                             unknown = {}
                         unknown[key] = value
                     elif value is not None:  # JSON null: not set
-                        kwargs[entry[0]] = entry[2](value)
+                        kwargs[entry[0]] = entry[1](value)
             except _Bad as bad:
                 bad.steps.append(f".{entry[0]}")
                 raise
@@ -419,39 +418,54 @@ def _add_unknown(out: dict[str, Any], unknown: dict[str, Any]) -> None:
         out.setdefault(key, value)
 
 
+def _kept(kind: _wire.Kind) -> Any:
+    """What lets a decoded value skip its hook: the exact class of a scalar, or the item
+    classes of a list of scalars; None when every value goes through the hook."""
+    if isinstance(kind, _wire.Scalar):
+        return _EXACT.get(kind.codec)
+    if isinstance(kind, _wire.ListOf) and isinstance(kind.item, _wire.Scalar):
+        return _EXACT_ITEMS.get(kind.item.codec)
+    return None
+
+
 def _fast_source(table: tuple[_wire.Field, ...]) -> str:
-    """A decoder for the common case, compiled per class: every key is a known wire name and
-    no value is null. Each field is read once with `get`, a value of its exact class is kept
-    without a call, and the object is filled in directly (every value has been decoded to
-    what the constructor would store). Anything else, a failure included, goes to the
-    general walk, which also explains failures."""
-    lines = [
-        "def decode(data):",
-        "    if data.__class__ is not dict:",
+    """A decoder for the common case, compiled per class: every key is a known wire name.
+    Each field is read once with `get`, a value of its exact class is kept without a call,
+    and the object is filled in directly (every value has been decoded to what the
+    constructor would store). Anything else, a failure included, goes to the general walk,
+    which also explains failures. What the body uses is bound as defaults (local reads);
+    the hooks stay global, since a stub replaces itself there."""
+    bound = ["new=new", "cls=cls", "known=known", "dict=dict"]
+    body = [
+        "    if data.__class__ is not dict or not known.issuperset(data):",
         "        return slow(data)",
         "    try:",
-        "        found = 0",
     ]
     for index, f in enumerate(table):
-        convert = f"v{index} = h{index}(v{index})"
-        lines += [
-            f"        v{index} = data.get({f.wire!r})",
-            f"        if v{index} is not None:",
-            "            found += 1",
-            f"            if v{index}.__class__ is not e{index}:",
-            f"                {convert}",
+        value = f"v{index}"
+        body.append(f"        {value} = data.get({f.wire!r})")
+        if _kept(f.kind) is None:
+            body += [f"        if {value} is not None:", f"            {value} = h{index}({value})"]
+            continue
+        bound.append(f"e{index}=e{index}")
+        if isinstance(f.kind, _wire.ListOf):
+            kept = f"({value}.__class__ is not list or not {{*map(type, {value})}} <= e{index})"
+        else:
+            kept = f"{value}.__class__ is not e{index}"
+        body += [
+            f"        if {value} is not None and {kept}:",
+            f"            {value} = h{index}({value})",
         ]
-    lines += [
+    body += [
+        *([] if table else ["        pass"]),  # a class without fields
         "    except (TypeError, ValueError, _Bad):",
-        "        return slow(data)",
-        "    if found != len(data):",
         "        return slow(data)",
         "    obj = new(cls)",
         *(f"    obj.{f.attr} = v{index}" for index, f in enumerate(table)),
         "    obj.unknown_fields = None",
         "    return obj",
     ]
-    return "\n".join(lines)
+    return "\n".join([f"def decode(data, {', '.join(bound)}):", *body])
 
 
 def _map_decoder(item: Hook) -> Hook:

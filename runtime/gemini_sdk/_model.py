@@ -122,7 +122,7 @@ _NUMBERS = frozenset({float, int})
 def all_of(values: list[Any], kind: type) -> bool:
     """Whether every item is exactly of `kind` (ints count as floats): one C-level pass,
     so a 3,072-float embedding costs no Python per item."""
-    return set(map(type, values)) <= (_NUMBERS if kind is float else {kind})
+    return {*map(type, values)} <= (_NUMBERS if kind is float else {kind})
 
 
 def _describe(value: object) -> str:
