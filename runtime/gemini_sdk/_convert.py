@@ -287,7 +287,16 @@ class _Codec:
             )
         slow = self._walk(cls, keys)
         names["slow"] = slow
-        exec(_fast_source(table), names)  # noqa: S102 - source built from the field table
+        if len(table) > _WIDE:
+            names["names"] = names
+            names["slots"] = {
+                f.wire: (cls.__dict__[f.attr].__set__, _exact(f.kind), f"h{index}")
+                for index, f in enumerate(table)
+            }
+            source = _wide_source(table)
+        else:
+            source = _fast_source(table)
+        exec(source, names)  # noqa: S102 - source built from the field table
         decode: Hook = names["decode"]
         self.decoders[cls] = decode
         return decode
@@ -418,11 +427,16 @@ def _add_unknown(out: dict[str, Any], unknown: dict[str, Any]) -> None:
         out.setdefault(key, value)
 
 
+def _exact(kind: _wire.Kind) -> type | None:
+    """The class a decoded scalar may keep as it is, without a call to its hook."""
+    return _EXACT.get(kind.codec) if isinstance(kind, _wire.Scalar) else None
+
+
 def _kept(kind: _wire.Kind) -> Any:
     """What lets a decoded value skip its hook: the exact class of a scalar, or the item
     classes of a list of scalars; None when every value goes through the hook."""
     if isinstance(kind, _wire.Scalar):
-        return _EXACT.get(kind.codec)
+        return _exact(kind)
     if isinstance(kind, _wire.ListOf) and isinstance(kind.item, _wire.Scalar):
         return _EXACT_ITEMS.get(kind.item.codec)
     return None
@@ -466,6 +480,35 @@ def _fast_source(table: tuple[_wire.Field, ...]) -> str:
         "    return obj",
     ]
     return "\n".join([f"def decode(data, {', '.join(bound)}):", *body])
+
+
+# Above this many fields a class is decoded by walking the keys present (a Part sets one or
+# two of its fourteen) instead of reading every field.
+_WIDE = 6
+
+
+def _wide_source(table: tuple[_wire.Field, ...]) -> str:
+    """The fast path of a wide class: every field starts unset, then each key present is
+    decoded (its hook found by name, since a stub replaces itself in the namespace) and
+    stored through its slot."""
+    return "\n".join(
+        [
+            "def decode(data, new=new, cls=cls, known=known, slots=slots, names=names, dict=dict):",
+            "    if data.__class__ is not dict or not known.issuperset(data):",
+            "        return slow(data)",
+            "    obj = new(cls)",
+            *(f"    obj.{f.attr} = None" for f in table),
+            "    obj.unknown_fields = None",
+            "    try:",
+            "        for key, value in data.items():",
+            "            if value is not None:",
+            "                put, exact, hook = slots[key]",
+            "                put(obj, value if value.__class__ is exact else names[hook](value))",
+            "    except (TypeError, ValueError, _Bad):",
+            "        return slow(data)",
+            "    return obj",
+        ]
+    )
 
 
 def _map_decoder(item: Hook) -> Hook:
