@@ -6,109 +6,210 @@ computed here or in codegen.naming, never inside a template.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-# Wire formats that need a codec beyond plain JSON; each maps to a runtime alias.
-SCALARS: dict[tuple[str, str | None], str] = {
-    ("string", None): "str",
-    ("string", "byte"): "bytes",
-    ("string", "int64"): "Int64",
-    ("string", "uint64"): "UInt64",
-    ("string", "date-time"): "datetime.datetime",
-    ("string", "google-duration"): "Duration",
-    ("string", "google-fieldmask"): "str",
-    ("integer", "int32"): "int",
-    ("integer", "uint32"): "int",
-    ("integer", None): "int",
-    ("number", "float"): "float",
-    ("number", "double"): "float",
-    ("number", None): "float",
-    ("boolean", None): "bool",
-    ("any", None): "Any",
-}
-
-
-# Scalars whose exact class proves the value right (int64 still needs its range checked).
-_EXACT = {"str": "str", "bool": "bool", "int": "int", "float": "float", "bytes": "bytes"}
-
-_ACCEPTED_SCALARS = {
-    "bytes": "bytes | bytearray | memoryview",
-    "Int64": "int",
-    "UInt64": "int",
-    "Duration": "str | datetime.timedelta | float",
-    "datetime.datetime": "datetime.datetime | str",
-    "float": "float",
-}
-
 
 @dataclass(frozen=True)
-class TypeRef:
-    """A field's type: a scalar, a reference to a model or enum, a list, or a string map."""
+class Scalar:
+    """One wire scalar: what Python holds, what the constructor takes, and the codec name
+    the runtime (gemini_sdk._wire.Scalar) and the test strategies look up."""
 
-    kind: str  # "scalar" | "model" | "enum" | "list" | "map" | "transform"
+    annotation: str
+    codec: str
+    accepted: str | None = None  # when the constructor takes more than the annotation
+    exact: str | None = None  # the class whose instances need no further check
+
+
+# The one table of scalars: (JSON type, format) -> Scalar.
+SCALARS: dict[tuple[str, str | None], Scalar] = {
+    ("string", None): Scalar("str", "string", exact="str"),
+    ("string", "byte"): Scalar("bytes", "bytes", "bytes | bytearray | memoryview", "bytes"),
+    ("string", "int64"): Scalar("Int64", "int64", "int"),
+    ("string", "uint64"): Scalar("UInt64", "uint64", "int"),
+    ("string", "date-time"): Scalar("datetime.datetime", "timestamp", "datetime.datetime | str"),
+    ("string", "google-duration"): Scalar(
+        "Duration", "duration", "str | datetime.timedelta | float"
+    ),
+    ("string", "google-fieldmask"): Scalar("str", "string", exact="str"),
+    ("integer", "int32"): Scalar("int", "int32", exact="int"),
+    ("integer", "uint32"): Scalar("int", "uint32", exact="int"),
+    ("integer", None): Scalar("int", "int32", exact="int"),
+    ("number", "float"): Scalar("float", "float", "float", "float"),
+    ("number", "double"): Scalar("float", "double", "float", "float"),
+    ("number", None): Scalar("float", "double", "float", "float"),
+    ("boolean", None): Scalar("bool", "bool", exact="bool"),
+    ("any", None): Scalar("Any", "any"),
+}
+
+
+class TypeRef(ABC):
+    """A field's type. One subclass per kind; each knows its annotations and the runtime
+    kind object the field table carries (`codec`)."""
+
     annotation: str  # the Python annotation, without `| None`
-    wire_type: str = ""  # JSON type for scalars
-    wire_format: str | None = None
-    target: str | None = None  # spec name of the referenced schema, or the transform's name
-    item: TypeRef | None = None  # list element, map value, or what a transform gives
 
     @property
     def optional(self) -> str:
         return f"{self.annotation} | None"
 
-    def fast_check(self, var: str) -> str | None:
-        # `.__class__`, not type(): a parameter may be named `type` (Schema.type)
-        exact = _EXACT.get(self.annotation) if self.kind == "scalar" else None
-        if self.kind in ("model", "enum"):
-            exact = self.annotation
-        if exact is not None:
-            return f"{var}.__class__ is {exact}"
-        if self.kind == "list" and self.item is not None:
-            item = _EXACT.get(self.item.annotation) if self.item.kind == "scalar" else None
-            if self.item.kind in ("model", "enum"):
-                item = self.item.annotation
-            if item is not None:
-                return f"{var}.__class__ is list and all_of({var}, {item})"
-        return None
-
     @property
     def stored(self) -> str:
-        """What the attribute holds once constructed (a transform's input is normalised)."""
-        if self.kind == "transform" and self.item is not None:
-            return self.item.annotation
+        """What the attribute holds once constructed."""
         return self.annotation
 
     @property
     def accepted(self) -> str:
         """What the constructor takes: the friendly spellings the construction check accepts."""
-        if self.kind == "model":
-            # builtins.type: a field named `type` (Schema.type) shadows the builtin in a class body
-            return f"{self.annotation} | dict[str, Any] | builtins.type[{self.annotation}]"
-        if self.kind == "enum":
-            return f"{self.annotation} | str"
-        if self.kind in ("list", "map") and self.item is not None:
-            container = "Sequence[" if self.kind == "list" else "Mapping[str, "
-            return f"{container}{self.item.accepted}]"
-        if self.kind == "scalar":
-            return _ACCEPTED_SCALARS.get(self.annotation, self.annotation)
-        return self.annotation
-
-    def annotation_in(self, module: str) -> str:
-        """The annotation as seen from another module that imports the types as `module`."""
-        if self.kind in ("model", "enum"):
-            return f"{module}.{self.annotation}"
-        if self.kind == "list" and self.item is not None:
-            return f"list[{self.item.annotation_in(module)}]"
-        if self.kind == "map" and self.item is not None:
-            return f"dict[str, {self.item.annotation_in(module)}]"
         return self.annotation
 
     @property
-    def references(self) -> list[str]:
-        if self.target is not None:
-            return [self.target]
-        return self.item.references if self.item is not None else []
+    def exact(self) -> str | None:
+        """The class whose instances need no further check, if there is one."""
+        return None
+
+    def annotation_in(self, module: str) -> str:
+        """The annotation as seen from another module that imports the types as `module`."""
+        return self.annotation
+
+    @property
+    @abstractmethod
+    def codec(self) -> str:
+        """The Python expression of this type's entry in a generated field table."""
+
+    def fast_check(self, var: str) -> str | None:
+        # `.__class__`, not type(): a parameter may be named `type` (Schema.type)
+        return None if self.exact is None else f"{var}.__class__ is {self.exact}"
+
+
+@dataclass(frozen=True)
+class ScalarRef(TypeRef):
+    scalar: Scalar
+
+    @property
+    def annotation(self) -> str:
+        return self.scalar.annotation
+
+    @property
+    def accepted(self) -> str:
+        return self.scalar.accepted or self.annotation
+
+    @property
+    def exact(self) -> str | None:
+        return self.scalar.exact
+
+    @property
+    def codec(self) -> str:
+        return f'Scalar("{self.scalar.codec}")'
+
+
+@dataclass(frozen=True)
+class ModelRef(TypeRef):
+    target: str  # the spec name of the schema
+    annotation: str  # its class name
+
+    @property
+    def accepted(self) -> str:
+        # builtins.type: a field named `type` (Schema.type) shadows the builtin in a class body
+        return f"{self.annotation} | dict[str, Any] | builtins.type[{self.annotation}]"
+
+    @property
+    def exact(self) -> str:
+        return self.annotation
+
+    def annotation_in(self, module: str) -> str:
+        return f"{module}.{self.annotation}"
+
+    @property
+    def codec(self) -> str:
+        # by name: the class may live in a module that is only loaded when first used
+        return f'ModelRef("{self.annotation}")'
+
+
+@dataclass(frozen=True)
+class EnumRef(TypeRef):
+    target: str
+    annotation: str
+
+    @property
+    def accepted(self) -> str:
+        return f"{self.annotation} | str"
+
+    @property
+    def exact(self) -> str:
+        return self.annotation
+
+    def annotation_in(self, module: str) -> str:
+        return f"{module}.{self.annotation}"
+
+    @property
+    def codec(self) -> str:
+        return f'EnumRef("{self.annotation}")'
+
+
+@dataclass(frozen=True)
+class ListRef(TypeRef):
+    item: TypeRef
+
+    @property
+    def annotation(self) -> str:
+        return f"list[{self.item.annotation}]"
+
+    @property
+    def accepted(self) -> str:
+        return f"Sequence[{self.item.accepted}]"
+
+    def annotation_in(self, module: str) -> str:
+        return f"list[{self.item.annotation_in(module)}]"
+
+    @property
+    def codec(self) -> str:
+        return f"ListOf({self.item.codec})"
+
+    def fast_check(self, var: str) -> str | None:
+        item = self.item.exact
+        if item is None:
+            return None
+        return f"{var}.__class__ is list and all_of({var}, {item})"
+
+
+@dataclass(frozen=True)
+class MapRef(TypeRef):
+    value: TypeRef
+
+    @property
+    def annotation(self) -> str:
+        return f"dict[str, {self.value.annotation}]"
+
+    @property
+    def accepted(self) -> str:
+        return f"Mapping[str, {self.value.accepted}]"
+
+    def annotation_in(self, module: str) -> str:
+        return f"dict[str, {self.value.annotation_in(module)}]"
+
+    @property
+    def codec(self) -> str:
+        return f"MapOf({self.value.codec})"
+
+
+@dataclass(frozen=True)
+class TransformRef(TypeRef):
+    """Friendly input: the constructor takes `annotation` and the named runtime transform
+    turns it into `gives`."""
+
+    name: str
+    annotation: str
+    gives: TypeRef
+
+    @property
+    def stored(self) -> str:
+        return self.gives.annotation
+
+    @property
+    def codec(self) -> str:
+        return f'Friendly("{self.name}", {self.gives.codec})'
 
 
 @dataclass(frozen=True)
@@ -118,15 +219,8 @@ class Field:
     type: TypeRef
     required: bool = False
     output_only: bool = False
-    input_only: bool = False
-    deprecated: bool = False
-    immutable: bool = False
-    # SDK-only types: where the field lands in a request, and its friendly-input transform.
+    # SDK-only types: where the field lands in a request.
     to: str | None = None
-
-    @property
-    def transform(self) -> str | None:
-        return self.type.target if self.type.kind == "transform" else None
 
     @property
     def fast_check(self) -> str | None:
@@ -136,7 +230,15 @@ class Field:
 
     @property
     def unchecked(self) -> bool:
-        return self.type.kind == "scalar" and self.type.annotation == "Any"
+        return isinstance(self.type, ScalarRef) and self.type.scalar.codec == "any"
+
+    @property
+    def table_entry(self) -> str:
+        """This field's row of the generated class's field table (gemini_sdk._wire.Field)."""
+        flags = "".join(
+            f", {flag}=True" for flag in ("required", "output_only") if getattr(self, flag)
+        )
+        return f'Field("{self.attr_name}", "{self.wire_name}", {self.type.codec}{flags})'
 
 
 @dataclass(frozen=True)
@@ -160,6 +262,8 @@ class Model:
     fields: list[Field]
     deprecated: bool = False
     sdk_only: bool = False
+    # Only ever built from user input (a method's config): a dict of it is checked strictly.
+    input_only: bool = False
     mixins: list[str] = field(default_factory=list)
 
     @property

@@ -64,6 +64,30 @@ class _Loader:
             seen[cls] = spec_name
         self.models: dict[str, ir.Model] = {}
         self.transforms: dict[str, ir.Transform] = {}
+        self.results = self.reachable(
+            {
+                method["result"]["type"]
+                for methods in (sdk.get("resources") or {}).values()
+                for method in methods.values()
+                if "type" in (method.get("result") or {})
+            }
+        )
+
+    def reachable(self, names: set[str]) -> set[str]:
+        """The schemas `names` reach through their fields, themselves included."""
+        seen: set[str] = set()
+        todo = [n for n in names if n in self.schemas]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for prop in (self.schemas[name].get("properties") or {}).values():
+                while "items" in prop or "values" in prop:
+                    prop = prop.get("items") or prop["values"]
+                if "ref" in prop:
+                    todo.append(prop["ref"])
+        return seen
 
     def api(self) -> ir.Api:
         for name, spec in sorted(self.transform_specs.items()):
@@ -132,9 +156,6 @@ class _Loader:
                     type=self.type_ref(prop, f"{name}.{wire_name}"),
                     required=bool(prop.get("required")),
                     output_only=bool(prop.get("output_only")),
-                    input_only=bool(prop.get("input_only")),
-                    deprecated=bool(prop.get("deprecated")),
-                    immutable=bool(prop.get("immutable")),
                     to=prop.get("to"),
                 )
             )
@@ -147,6 +168,7 @@ class _Loader:
             fields,
             bool(schema.get("deprecated")),
             sdk_only=sdk_only,
+            input_only=sdk_only and name not in self.results,
             mixins=[self.mixins[name]] if name in self.mixins else [],
         )
 
@@ -156,25 +178,23 @@ class _Loader:
             if transform is None:
                 raise SpecError(f"{where}: unknown transform {expr['transform']}")
             annotation = transform.alias or transform.accepts
-            return ir.TypeRef("transform", annotation, target=transform.name, item=transform.gives)
+            return ir.TransformRef(transform.name, annotation, transform.gives)
         if "ref" in expr:
             target = expr["ref"]
             if target not in self.schemas:
                 raise SpecError(f"{where}: unknown schema {target}")
-            kind = "enum" if "enum" in self.schemas[target] else "model"
-            return ir.TypeRef(kind, self.class_names[target], target=target)
+            ref = ir.EnumRef if "enum" in self.schemas[target] else ir.ModelRef
+            return ref(target, self.class_names[target])
         kind = expr["type"]
         if kind == "array":
-            item = self.type_ref(expr["items"], where)
-            return ir.TypeRef("list", f"list[{item.annotation}]", item=item)
+            return ir.ListRef(self.type_ref(expr["items"], where))
         if kind == "map":
-            value = self.type_ref(expr["values"], where)
-            return ir.TypeRef("map", f"dict[str, {value.annotation}]", item=value)
+            return ir.MapRef(self.type_ref(expr["values"], where))
         fmt = expr.get("format")
-        annotation = ir.SCALARS.get((kind, fmt)) or ir.SCALARS.get((kind, None))
-        if annotation is None:
+        scalar = ir.SCALARS.get((kind, fmt)) or ir.SCALARS.get((kind, None))
+        if scalar is None:
             raise SpecError(f"{where}: no Python type for {kind}/{fmt}")
-        return ir.TypeRef("scalar", annotation, wire_type=kind, wire_format=fmt)
+        return ir.ScalarRef(scalar)
 
     def split_path(self, op_id: str, path: str) -> tuple[str, str]:
         """`/upload/v1beta/files` -> ("upload", "files"): the API version is the client's."""
@@ -330,7 +350,7 @@ class _Loader:
             name=naming.parameter_name(name),
             annotation=annotation,
             to=expr.get("to"),
-            transform=type_ref.target if type_ref.kind == "transform" else None,
+            transform=type_ref.name if isinstance(type_ref, ir.TransformRef) else None,
             optional=bool(expr.get("optional")),
             aliases=list(expr.get("aliases", [])),
             config=config,
@@ -363,8 +383,12 @@ class _Loader:
                 found = next((f for f in model.fields if f.wire_name == step), None)
                 if found is None:
                     raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
-                target = found.type.target
-                model = self.models.get(target) if target and found.type.kind == "model" else None
+                found_type = found.type
+                model = (
+                    self.models.get(found_type.target)
+                    if isinstance(found_type, ir.ModelRef)
+                    else None
+                )
             return
         raise SpecError(f"{where}: {to} is not a place in {operation.operation_id}")
 
@@ -380,9 +404,8 @@ class _Loader:
         if "pageToken" not in {p.wire_name for p in query_params}:
             return None
         wire_names = {f.wire_name for f in response.fields}
-        lists = [f for f in response.fields if f.type.kind == "list"]
+        lists = [(f, f.type) for f in response.fields if isinstance(f.type, ir.ListRef)]
         if "nextPageToken" not in wire_names or len(lists) != 1:
             return None
-        item = lists[0].type.item
-        assert item is not None
-        return ir.Paging(lists[0].attr_name, item)
+        field, list_type = lists[0]
+        return ir.Paging(field.attr_name, list_type.item)

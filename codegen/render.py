@@ -11,7 +11,6 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -45,21 +44,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
-    env.globals["field_metadata"] = field_metadata
     return env
-
-
-def field_metadata(f: ir.Field) -> str:
-    """The metadata dict literal of one attrs field: what the converter reads."""
-    meta: dict[str, Any] = {"wire": f.wire_name}
-    for flag in ("required", "output_only", "deprecated"):
-        if getattr(f, flag):
-            meta[flag] = True
-    if f.transform:
-        meta["transform"] = f.transform
-    if f.to:
-        meta["to"] = f.to
-    return repr(meta)
 
 
 @dataclass

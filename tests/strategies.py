@@ -115,29 +115,31 @@ DATETIME = st.one_of(
 )
 
 
-def _scalar(tref: ir.TypeRef, wire: bool, top: bool) -> st.SearchStrategy[Any]:
-    kind, fmt = tref.wire_type, tref.wire_format
-    if kind == "any":
-        return JSON_VALUE_NOT_NULL if top else JSON_VALUE
-    if kind == "boolean":
-        return st.booleans()
-    if kind == "integer":
-        return st.integers(*(UINT32 if fmt == "uint32" else INT32))
-    if kind == "number":
-        return FINITE_FLOAT32 if fmt == "float" else FINITE_DOUBLE
-    if kind == "string":
-        if fmt in ("int64", "uint64"):
-            ints = st.integers(*(INT64 if fmt == "int64" else UINT64))
-            return ints.map(str) if wire else ints
-        if fmt == "byte":
-            data = st.binary(max_size=8)
-            return data.map(lambda b: base64.b64encode(b).decode("ascii")) if wire else data
-        if fmt == "date-time":
-            return timestamp_text() if wire else DATETIME
-        if fmt == "google-duration":
-            return DURATION
-        return TEXT
-    raise NotImplementedError(f"no strategy for scalar {kind}/{fmt}")
+def _ints(bounds: tuple[int, int], wire: bool) -> st.SearchStrategy[Any]:
+    ints = st.integers(*bounds)
+    return ints.map(str) if wire else ints
+
+
+def _bytes(wire: bool) -> st.SearchStrategy[Any]:
+    data = st.binary(max_size=8)
+    return data.map(lambda b: base64.b64encode(b).decode("ascii")) if wire else data
+
+
+# By the codec name of the IR's scalar table: (wire, top level) -> strategy.
+SCALARS: dict[str, Any] = {
+    "any": lambda wire, top: JSON_VALUE_NOT_NULL if top else JSON_VALUE,
+    "bool": lambda wire, top: st.booleans(),
+    "int32": lambda wire, top: st.integers(*INT32),
+    "uint32": lambda wire, top: st.integers(*UINT32),
+    "float": lambda wire, top: FINITE_FLOAT32,
+    "double": lambda wire, top: FINITE_DOUBLE,
+    "int64": lambda wire, top: _ints(INT64, wire),
+    "uint64": lambda wire, top: _ints(UINT64, wire),
+    "bytes": lambda wire, top: _bytes(wire),
+    "timestamp": lambda wire, top: timestamp_text() if wire else DATETIME,
+    "duration": lambda wire, top: DURATION,
+    "string": lambda wire, top: TEXT,
+}
 
 
 # -- enums -----------------------------------------------------------------------------------
@@ -201,9 +203,8 @@ def _content_normal(value: Any, wire: bool) -> Any:
     return value
 
 
-def _transform(tref: ir.TypeRef, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
-    name, gives = tref.target, tref.item
-    assert gives is not None
+def _transform(tref: ir.TransformRef, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
+    name, gives = tref.name, tref.gives
     if name == "model_name":
         return TEXT.filter(lambda s: s.strip() != "" and not s.startswith("models/"))
     if name == "cached_content_name":
@@ -212,7 +213,7 @@ def _transform(tref: ir.TypeRef, depth: int, mode: Mode) -> st.SearchStrategy[An
         one = value_strategy(gives, depth, mode)
         return one.map(lambda v: _content_normal(v, mode.wire))
     if name in ("contents", "contents_each"):
-        assert gives.item is not None
+        assert isinstance(gives, ir.ListRef)
         one = value_strategy(gives.item, depth - 1, mode)
         one = one.map(lambda v: _content_normal(v, mode.wire))
         return st.lists(one, min_size=1, max_size=MAX_ITEMS)
@@ -228,37 +229,36 @@ def value_strategy(
     tref: ir.TypeRef, depth: int, mode: Mode, top: bool = False
 ) -> st.SearchStrategy[Any]:
     """Values of a field's type; nested models get `depth` (their own budget)."""
-    if tref.kind == "scalar":
-        return _scalar(tref, mode.wire, top)
-    if tref.kind == "enum":
-        assert tref.target is not None
+    if isinstance(tref, ir.ScalarRef):
+        return SCALARS[tref.scalar.codec](mode.wire, top)  # type: ignore[no-any-return]
+    if isinstance(tref, ir.EnumRef):
         values = enum_values(tref.target, mode.unknown_enums)
         if mode.wire:
             return values
         cls = enum_class(tref.target)
         # Users pass members or plain strings; both must end up as the same member.
         return st.one_of(values.map(cls), values)
-    if tref.kind == "model":
-        assert tref.target is not None
+    if isinstance(tref, ir.ModelRef):
         return _model(tref.target, depth, mode)
-    if tref.kind == "list":
-        assert tref.item is not None
+    if isinstance(tref, ir.ListRef):
         if depth < 0:  # out of budget: a required list stays empty
             return st.just([])
         return st.lists(value_strategy(tref.item, depth, mode), max_size=MAX_ITEMS)
-    if tref.kind == "map":
-        assert tref.item is not None
+    if isinstance(tref, ir.MapRef):
         if depth < 0:
             return st.just({})
-        return st.dictionaries(TEXT, value_strategy(tref.item, depth, mode), max_size=MAX_ITEMS)
-    if tref.kind == "transform":
+        return st.dictionaries(TEXT, value_strategy(tref.value, depth, mode), max_size=MAX_ITEMS)
+    if isinstance(tref, ir.TransformRef):
         return _transform(tref, depth, mode)
-    raise NotImplementedError(f"no strategy for {tref.kind}")
+    raise NotImplementedError(f"no strategy for {tref!r}")
 
 
 @functools.cache
 def _model(spec_name: str, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
     model = MODELS[spec_name]
+    if model.input_only and mode.unknown_fields:
+        # only ever user input, where an unknown key is a typo that raises
+        return _model(spec_name, depth, attrs.evolve(mode, unknown_fields=False))
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for f in model.fields:

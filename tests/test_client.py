@@ -499,11 +499,9 @@ def test_config_fields_match_sdk_yaml(client: genai.Client, server: Server) -> N
     """Every GenerateContentConfig property of spec/sdk.yaml is set by `typed_config()` and
     lands exactly at its `to:` path; nothing else appears in the body."""
     spec = yaml.safe_load(SDK_YAML.read_text())["types"]["GenerateContentConfig"]["properties"]
-    fields = {
-        f.metadata["wire"]: f
-        for f in attrs.fields(types.GenerateContentConfig)
-        if "wire" in f.metadata
-    }
+    table = {f.wire: f.attr for f in types.GenerateContentConfig._wire_fields}
+    fields = {f.name: f for f in attrs.fields(types.GenerateContentConfig)}
+    fields = {wire: fields[attr] for wire, attr in table.items()}
     config = typed_config()
     server.reply(ANSWER)
 

@@ -15,7 +15,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 
@@ -24,7 +23,7 @@ import gemini_sdk as genai
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk import _wire
 from gemini_sdk._endpoint import OperationSpec
-from gemini_sdk._model import WireEnum, WireModel, _strip_optional
+from gemini_sdk._model import WireModel
 
 KEY = "endpoint-test-key"
 BASE = "https://generativelanguage.googleapis.com"
@@ -40,39 +39,43 @@ def snake(name: str) -> str:
 # -- minimal valid instances -----------------------------------------------------------------
 
 
-def minimal_value(tp: Any, seen: tuple[type, ...]) -> Any:
-    tp = _strip_optional(tp)
-    if tp is Any:
-        return {}
-    if tp in (_wire.Int64, _wire.UInt64):
-        return 1
-    if tp == _wire.Duration:
-        return "1s"
-    simple = {str: "s", bool: True, int: 1, float: 1.5, bytes: b"b"}
-    if tp in simple:
-        return simple[tp]
-    if tp is datetime.datetime:
-        return datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return [minimal_value(typing.get_args(tp)[0], seen)]
-    if origin is dict:
-        return {"k": minimal_value(typing.get_args(tp)[1], seen)}
-    if isinstance(tp, type) and issubclass(tp, WireEnum):
-        return list(tp)[-1]  # not the *_UNSPECIFIED member
-    if isinstance(tp, type) and issubclass(tp, WireModel):
-        return minimal(tp, seen=seen)
-    raise AssertionError(f"no minimal value for {tp!r}")
+_SCALAR_VALUES: dict[str, Any] = {
+    "any": {},
+    "int64": 1,
+    "uint64": 1,
+    "duration": "1s",
+    "string": "s",
+    "bool": True,
+    "int32": 1,
+    "uint32": 1,
+    "float": 1.5,
+    "double": 1.5,
+    "bytes": b"b",
+    "timestamp": datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+}
+
+
+def minimal_value(kind: _wire.Kind, seen: tuple[type, ...]) -> Any:
+    if isinstance(kind, _wire.Scalar):
+        return _SCALAR_VALUES[kind.codec]
+    if isinstance(kind, _wire.ListOf):
+        return [minimal_value(kind.item, seen)]
+    if isinstance(kind, _wire.MapOf):
+        return {"k": minimal_value(kind.value, seen)}
+    if isinstance(kind, _wire.EnumRef):
+        return list(kind.resolve())[-1]  # not the *_UNSPECIFIED member
+    if isinstance(kind, _wire.ModelRef):
+        return minimal(kind.resolve(), seen=seen)
+    raise AssertionError(f"no minimal value for {kind!r}")
 
 
 def minimal(cls: type[WireModel], skip: tuple[str, ...] = (), seen: tuple[type, ...] = ()) -> Any:
     """`cls` with its required fields (recursively) set to small values, `skip` left out."""
     assert cls not in seen, f"required fields loop through {cls.__name__}"
-    attrs.resolve_types(cls)
     values = {
-        f.name: minimal_value(f.type, (*seen, cls))
-        for f in attrs.fields(cls)
-        if f.metadata.get("required") and f.metadata.get("wire") not in skip
+        f.attr: minimal_value(f.kind, (*seen, cls))
+        for f in cls._wire_fields
+        if f.required and f.wire not in skip
     }
     return cls(**values)
 

@@ -163,15 +163,15 @@ gemini_sdk.Client(api_key="k")
 prefix = "_gemini_sdk_gen._types."
 print(json.dumps([
     sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix)),
-    [m for m in ("cattrs", "gemini_sdk._convert", "asyncio", "httpcore") if m in sys.modules],
+    [m for m in ("cattrs", "asyncio", "httpcore") if m in sys.modules],
 ]))
 """
 
 
 def test_client_builds_only_its_options_types() -> None:
     """The operation and method tables name their types: a client builds none of them, nor
-    loads the converter or builds its httpx client (httpcore loads with that), until its
-    first call; a sync client never loads asyncio."""
+    loads cattrs or builds its httpx client (httpcore loads with that), until its first
+    call; a sync client never loads asyncio."""
     out = subprocess.run(
         [sys.executable, "-c", CLIENT_PROBE],
         capture_output=True,

@@ -15,7 +15,7 @@ import httpx
 
 from gemini_sdk._chat import AsyncChats, Chats
 from gemini_sdk._http import AsyncTransport, SyncTransport
-from gemini_sdk._options import TransportConfig, check_options, default_config, merged
+from gemini_sdk._options import TransportConfig, default_config, merged
 
 C = TypeVar("C", bound="ClientBase")
 A = TypeVar("A", bound="AsyncClientBase")
@@ -73,13 +73,16 @@ class ClientBase:
         if options is None:
             options = self.options_type()
         elif isinstance(options, dict):
-            options = self.options_type.from_dict(options)
+            try:
+                # input mode: an unknown key at any depth is a typo, and raises here
+                options = self.options_type.from_dict(options)
+            except ValueError as error:
+                raise TypeError(f"http_options: {error}") from None
         elif not isinstance(options, self.options_type):
             raise TypeError(
                 f"http_options must be {self.options_type.__name__} or dict, "
                 f"got {type(options).__name__}"
             )
-        check_options(options, "http_options")
         defaults = default_config(
             _api_key(api_key), self.default_base_url, self.default_api_version
         )

@@ -204,7 +204,7 @@ class _Pooled(Generic[H]):
     def __init__(self, config: TransportConfig, http_client: H | None) -> None:
         self.config = config
         self.owns_client = http_client is None
-        self._http = http_client
+        self._http: H | None = http_client
         self._building = threading.Lock()
 
     def _make(self) -> H:

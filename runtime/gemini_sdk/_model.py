@@ -1,10 +1,11 @@
 """Base classes of every generated type: `WireModel` for objects, `WireEnum` for enums.
 
-Generated classes are declarative attrs classes; all behaviour lives here, once:
-JSON and dict conversion (through the one converter in `_convert`), and the check that turns
-friendly input (dicts, enum strings, a model class where an instance is meant) into typed
-values or raises a TypeError naming the field. A generated `__init__` only tests each set
-value's class inline and calls `_checked` when that is not already exactly right.
+Generated classes are declarative attrs classes, each with its field table (`_wire_fields`,
+see `gemini_sdk._wire`); all behaviour lives here, once, built from those tables: JSON and
+dict conversion (through `_convert`), and the check that turns friendly input (dicts, enum
+strings, a model class where an instance is meant) into typed values or raises a TypeError
+naming the field. A generated `__init__` only tests each set value's class inline and calls
+`_checked` when that is not already exactly right.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from __future__ import annotations
 import datetime
 import enum
 import operator
-import types as _types
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar, Union
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 from attrs import define, field
 
-from gemini_sdk import _wire
+from gemini_sdk import _convert, _wire
 
 M = TypeVar("M", bound="WireModel")
 
@@ -40,7 +40,8 @@ class WireEnum(str, enum.Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        known = cls._value2member_map_.get(value.upper())
+        # a member's name is accepted as well as its value (`V1_1` for "1:1")
+        known = cls._value2member_map_.get(value.upper()) or cls.__members__.get(value)
         if known is not None:
             return known
         member = str.__new__(cls, value)
@@ -57,11 +58,14 @@ class WireEnum(str, enum.Enum):
 class WireModel:
     """Shared behaviour of every generated object type."""
 
+    _wire_fields: ClassVar[tuple[_wire.Field, ...]] = ()
+    # SDK-only types (method configs) are only ever built from user input: a dict of one is
+    # checked as such, so a misspelt key raises instead of being kept.
+    _input_only: ClassVar[bool] = False
+
     # Fields the service sent that this version of the spec does not know; kept so that a
     # response reused as history goes back to the service unchanged.
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         # Only the fields that are set: a Part shows its text, not thirteen Nones.
@@ -87,31 +91,24 @@ class WireModel:
 
     @classmethod
     def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
-        """Build from wire JSON (camelCase keys) or from snake_case keys.
+        """Build from wire JSON (camelCase keys) or from snake_case keys, with the values
+        the constructor takes (bytes, datetimes, enum members) or their wire spellings.
 
         A value that does not fit raises WireFormatError naming its path.
         """
-        from gemini_sdk._convert import structure
-
-        return structure(data, cls)
+        return _convert.structure(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON object: camelCase keys, unset fields left out."""
-        from gemini_sdk._convert import unstructure
-
-        wire: dict[str, Any] = unstructure(self)
+        wire: dict[str, Any] = _convert.unstructure(self)
         return wire
 
     @classmethod
     def from_json(cls: type[M], text: str | bytes) -> M:
-        from gemini_sdk._convert import loads
-
-        return cls.from_dict(loads(text))
+        return cls.from_dict(_convert.loads(text))
 
     def to_json(self) -> str:
-        from gemini_sdk._convert import dumps
-
-        return dumps(self.to_dict()).decode()
+        return _convert.dumps(self.to_dict()).decode()
 
 
 class _Mismatch(Exception):
@@ -125,7 +122,7 @@ _NUMBERS = frozenset({float, int})
 def all_of(values: list[Any], kind: type) -> bool:
     """Whether every item is exactly of `kind` (ints count as floats): one C-level pass,
     so a 3,072-float embedding costs no Python per item."""
-    return set(map(type, values)) <= (_NUMBERS if kind is float else {kind})
+    return {*map(type, values)} <= (_NUMBERS if kind is float else {kind})
 
 
 def _describe(value: object) -> str:
@@ -139,50 +136,25 @@ Check = Callable[[Any], Any]
 _CHECKS: dict[type, dict[str, Check]] = {}
 
 
-def _build_checks(cls: type) -> dict[str, Check]:
-    attrs.resolve_types(cls)
-    checks = {
-        f.name: _transform_check(f.metadata["transform"])
-        if "transform" in f.metadata
-        else checker(_strip_optional(f.type))
-        for f in attrs.fields(cls)
-        if "wire" in f.metadata
-    }
+def _build_checks(cls: type[WireModel]) -> dict[str, Check]:
+    checks = {f.attr: checker(f.kind) for f in cls._wire_fields}
     _CHECKS[cls] = checks
     return checks
 
 
-def _strip_optional(tp: Any) -> Any:
-    if typing.get_origin(tp) in (Union, _types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
-def checker(tp: Any) -> Check:
+def checker(kind: _wire.Kind) -> Check:
     """A function that returns the value (coerced where friendly input allows) or raises."""
-    if tp is Any:
-        return _identity
-    if tp == _wire.Int64:
-        return _int_check("int64", *_wire.INT64_RANGE)
-    if tp == _wire.UInt64:
-        return _int_check("uint64", *_wire.UINT64_RANGE)
-    if tp == _wire.Duration:
-        return _check_duration
-    simple = _SIMPLE_CHECKS.get(tp)
-    if simple is not None:
-        return simple
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return _list_check(checker(typing.get_args(tp)[0]))
-    if origin is dict:
-        return _map_check(checker(typing.get_args(tp)[1]))
-    if isinstance(tp, type) and issubclass(tp, WireEnum):
-        return _enum_check(tp)
-    if isinstance(tp, type) and issubclass(tp, WireModel):
-        return _model_check(tp)
-    raise TypeError(f"no check for {tp!r}")
+    if isinstance(kind, _wire.Scalar):
+        return _SCALAR_CHECKS[kind.codec]
+    if isinstance(kind, _wire.ListOf):
+        return _list_check(checker(kind.item))
+    if isinstance(kind, _wire.MapOf):
+        return _map_check(checker(kind.value))
+    if isinstance(kind, _wire.EnumRef):
+        return _enum_check(kind.resolve())
+    if isinstance(kind, _wire.ModelRef):
+        return _model_check(kind.resolve())
+    return _transform_check(kind.transform)
 
 
 def _transform_check(name: str) -> Check:
@@ -256,16 +228,6 @@ def _check_duration(value: Any) -> Any:
     raise _Mismatch('a duration like "3600s", a timedelta or seconds', value)
 
 
-_SIMPLE_CHECKS: dict[Any, Check] = {
-    str: _check_str,
-    bool: _check_bool,
-    int: _check_int,
-    float: _check_float,
-    bytes: _check_bytes,
-    datetime.datetime: _check_datetime,
-}
-
-
 def _int_check(name: str, low: int, high: int) -> Check:
     def check(value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
@@ -273,6 +235,24 @@ def _int_check(name: str, low: int, high: int) -> Check:
         raise _Mismatch(f"{name} ({low}..{high})", value)
 
     return check
+
+
+# By the codec name of the field table. (The constructor is stricter than a dict: bytes fields
+# take bytes, not base64 text, and 64-bit integers take ints.)
+_SCALAR_CHECKS: dict[str, Check] = {
+    "string": _check_str,
+    "bool": _check_bool,
+    "int32": _check_int,
+    "uint32": _check_int,
+    "float": _check_float,
+    "double": _check_float,
+    "int64": _int_check("int64", *_wire.INT64_RANGE),
+    "uint64": _int_check("uint64", *_wire.UINT64_RANGE),
+    "bytes": _check_bytes,
+    "timestamp": _check_datetime,
+    "duration": _check_duration,
+    "any": _identity,
+}
 
 
 def _list_check(item: Check) -> Check:
@@ -334,7 +314,7 @@ def _model_check(model_cls: type[WireModel]) -> Check:
             return value
         if isinstance(value, dict):
             try:
-                return model_cls.from_dict(value)
+                return _convert.structure(value, model_cls, user=True)
             except (TypeError, ValueError) as error:
                 raise _Mismatch(f"{model_cls.__name__} ({error})", value) from None
         # `Tool(code_execution=types.ToolCodeExecution)`: the class stands for an empty instance.
@@ -382,13 +362,11 @@ def _missing(obj: WireModel, skip: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _required_plan(cls: type) -> _RequiredPlan:
-    attrs.resolve_types(cls)
-    fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
-    required = tuple((f.name, f.metadata["wire"]) for f in fields if f.metadata.get("required"))
-    nested = tuple(f.name for f in fields if any(_requires(m, set()) for m in _models_in(f.type)))
-    read = _reader(nested)
-    plan = _REQUIRED[cls] = _RequiredPlan(required, nested, read)
+def _required_plan(cls: type[WireModel]) -> _RequiredPlan:
+    table = cls._wire_fields
+    required = tuple((f.attr, f.wire) for f in table if f.required)
+    nested = tuple(f.attr for f in table if any(_requires(m, set()) for m in _models_in(f.kind)))
+    plan = _REQUIRED[cls] = _RequiredPlan(required, nested, _reader(nested))
     return plan
 
 
@@ -399,10 +377,16 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return getter if len(names) > 1 else (lambda obj: (getter(obj),))
 
 
-def _models_in(tp: Any) -> list[type[WireModel]]:
-    if isinstance(tp, type) and issubclass(tp, WireModel):
-        return [tp]
-    return [m for arg in typing.get_args(tp) for m in _models_in(arg)]
+def _models_in(kind: _wire.Kind) -> list[type[WireModel]]:
+    if isinstance(kind, _wire.ModelRef):
+        return [kind.resolve()]
+    if isinstance(kind, _wire.ListOf):
+        return _models_in(kind.item)
+    if isinstance(kind, _wire.MapOf):
+        return _models_in(kind.value)
+    if isinstance(kind, _wire.Friendly):
+        return _models_in(kind.gives)
+    return []
 
 
 def _requires(cls: type[WireModel], seen: set[type]) -> bool:
@@ -410,10 +394,6 @@ def _requires(cls: type[WireModel], seen: set[type]) -> bool:
     if cls in seen:
         return False
     seen.add(cls)
-    attrs.resolve_types(cls)
-    for f in attrs.fields(cls):
-        if f.metadata.get("required"):
-            return True
-        if any(_requires(m, seen) for m in _models_in(f.type)):
-            return True
-    return False
+    return any(
+        f.required or any(_requires(m, seen) for m in _models_in(f.kind)) for f in cls._wire_fields
+    )

@@ -44,21 +44,6 @@ def default_config(api_key: str, base_url: str, api_version: str) -> TransportCo
     )
 
 
-def check_options(options: Any, where: str) -> None:
-    """Raise TypeError for a field the options do not have, at any depth.
-
-    Options never reach the wire, so a key kept as unknown can only be a typo: left alone,
-    `{"timout": 5}` would keep the default timeout without a word.
-    """
-    for name, value in (("", options), (".retry_options", options.retry_options)):
-        unknown = getattr(value, "unknown_fields", None)
-        if unknown:
-            raise TypeError(
-                f"{where}{name}: unknown field(s) of {type(value).__name__}: "
-                f"{', '.join(sorted(unknown))}"
-            )
-
-
 def merged(config: TransportConfig, options: Any) -> TransportConfig:
     """`config` with every field that `options` (a checked `types.HttpOptions`) sets."""
     changes: dict[str, Any] = {}

@@ -14,10 +14,9 @@ from typing import Any
 
 import attrs
 
-from gemini_sdk import _generated
+from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
-from gemini_sdk._model import WireModel, _strip_optional
-from gemini_sdk._options import check_options
+from gemini_sdk._model import WireModel
 from gemini_sdk._transform import RESULTS, TRANSFORMS
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
@@ -131,13 +130,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             try:
                 config = spec.config.from_dict(config)
             except (TypeError, ValueError) as error:
+                # an unknown key (a typo would land nowhere) is among the errors
                 raise TypeError(f"{spec.name}: config: {error}") from None
-            if config.unknown_fields:
-                # A config key lands nowhere unless the spec knows it: a typo would be ignored.
-                raise TypeError(
-                    f"{spec.name}: config: unknown field(s) of {spec.config.__name__}: "
-                    f"{', '.join(sorted(config.unknown_fields))}"
-                )
         elif not isinstance(config, spec.config):
             raise TypeError(
                 f"{spec.name}: config must be {spec.config.__name__} or dict, "
@@ -148,8 +142,6 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             if value is not None and "to" in f.metadata:
                 _place(call, f.metadata["to"], value)
         call.expects_json = _asks_for_json(spec, config)
-    if call.http_options is not None:
-        check_options(call.http_options, f"{spec.name}: config.http_options")
     return call
 
 
@@ -210,15 +202,10 @@ _PLANS: dict[type, dict[str, tuple[str, type[WireModel] | None]]] = {}
 def _assembly_plan(cls: type[WireModel]) -> dict[str, tuple[str, type[WireModel] | None]]:
     plan = _PLANS.get(cls)
     if plan is None:
-        attrs.resolve_types(cls)
-        plan = {}
-        for f in attrs.fields(cls):
-            if "wire" not in f.metadata:
-                continue
-            tp = _strip_optional(f.type)
-            is_model = isinstance(tp, type) and issubclass(tp, WireModel)
-            plan[f.metadata["wire"]] = (f.name, tp if is_model else None)
-        _PLANS[cls] = plan
+        plan = _PLANS[cls] = {
+            f.wire: (f.attr, f.kind.resolve() if isinstance(f.kind, _wire.ModelRef) else None)
+            for f in cls._wire_fields
+        }
     return plan
 
 

@@ -1,14 +1,79 @@
-"""Annotations for wire formats that plain Python types cannot tell apart.
+"""What a generated field is on the wire, and the formats plain Python types cannot tell apart.
 
-They are `Annotated` aliases, so type checkers see the plain type (users pass an `int` or a
-`str`) while the converter sees which codec a field needs.
+Every generated class carries a field table, `_wire_fields`: one `Field` per attribute with its
+wire name and its kind (a scalar codec, a reference to another generated class, a list, a map or
+a friendly-input transform). The construction check, the converter, the request assembler and
+the emulator's validator are all built from these tables.
+
+`Int64`, `UInt64` and `Duration` are `Annotated` aliases, so type checkers see the plain type
+(users pass an `int` or a `str`); the table says which codec the field needs.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
+
+import attrs
+
+# Where generated classes are found by name: references resolve on first use, so a class may
+# live in a module that is only loaded then.
+TYPES_MODULE = "_gemini_sdk_gen.types"
+
+
+@attrs.frozen
+class Scalar:
+    # string, bytes, int32, uint32, int64, uint64, float, double, bool, timestamp, duration, any
+    codec: str
+
+
+@attrs.frozen
+class _Ref:
+    name: str  # a generated class name
+
+    def resolve(self) -> Any:
+        return getattr(importlib.import_module(TYPES_MODULE), self.name)
+
+
+class ModelRef(_Ref):
+    pass
+
+
+class EnumRef(_Ref):
+    pass
+
+
+@attrs.frozen
+class ListOf:
+    item: Kind
+
+
+@attrs.frozen
+class MapOf:
+    value: Kind  # keys are strings
+
+
+@attrs.frozen
+class Friendly:
+    """A field of an SDK-only type whose input goes through a transform (gemini_sdk._transform),
+    which gives a value of `gives`."""
+
+    transform: str
+    gives: Kind
+
+
+Kind = Scalar | ModelRef | EnumRef | ListOf | MapOf | Friendly
+
+
+class Field(NamedTuple):
+    attr: str
+    wire: str
+    kind: Kind
+    required: bool = False
+    output_only: bool = False
+
 
 # JSON carries 64-bit integers as strings, since JavaScript numbers cannot hold them.
 Int64 = Annotated[int, "int64"]

@@ -26,17 +26,17 @@ FIXTURE = HERE / "fixture_spec"
 ROOT = HERE.parent.parent
 HASH = "0123456789abcdef"
 
-STR = ir.TypeRef("scalar", "str", wire_type="string")
-INT64 = ir.TypeRef("scalar", "Int64", wire_type="string", wire_format="int64")
-COLOR = ir.TypeRef("enum", "Color", target="Color")
+STR = ir.ScalarRef(ir.SCALARS["string", None])
+INT64 = ir.ScalarRef(ir.SCALARS["string", "int64"])
+COLOR = ir.EnumRef("Color", "Color")
 
 
 def _model_ref(name: str) -> ir.TypeRef:
-    return ir.TypeRef("model", name, target=name)
+    return ir.ModelRef(name, name)
 
 
 def _list_of(item: ir.TypeRef) -> ir.TypeRef:
-    return ir.TypeRef("list", f"list[{item.annotation}]", item=item)
+    return ir.ListRef(item)
 
 
 COLOR_ENUM = ir.Enum(
@@ -55,7 +55,7 @@ THING = ir.Model(
         ir.Field("name", "name", STR),
         ir.Field("id", "id", STR, required=True),
         ir.Field("size", "size", INT64, output_only=True),
-        ir.Field("old", "old", STR, deprecated=True),
+        ir.Field("old", "old", STR),
         ir.Field("color", "color", COLOR),
         ir.Field("things", "things", _list_of(_model_ref("Thing"))),
     ],
@@ -89,7 +89,7 @@ LIST_THINGS = ir.Operation(
     path="things",
     path_params=[],
     query_params=[
-        ir.Param("pageSize", "page_size", ir.TypeRef("scalar", "int", wire_type="integer")),
+        ir.Param("pageSize", "page_size", ir.ScalarRef(ir.SCALARS["integer", None])),
         ir.Param("pageToken", "page_token", STR),
         ir.Param("filter", "filter_", STR),
     ],
@@ -187,21 +187,22 @@ def types_py() -> str:
 
 
 def test_optional_field_line(types_py: str) -> None:
-    assert '    name: str | None = field(default=None, metadata={"wire": "name"})\n' in types_py
+    assert "    name: str | None = None\n" in types_py
 
 
-def test_required_output_only_deprecated_metadata(types_py: str) -> None:
-    assert 'id: str | None = field(default=None, metadata={"wire": "id", "required": True})' in (
-        types_py
-    )
-    assert 'metadata={"wire": "size", "output_only": True}' in types_py
-    assert 'metadata={"wire": "old", "deprecated": True}' in types_py
+def test_field_table(types_py: str) -> None:
+    assert '        Field("name", "name", Scalar("string")),\n' in types_py
+    assert 'Field("id", "id", Scalar("string"), required=True),' in types_py
+    assert 'Field("size", "size", Scalar("int64"), output_only=True),' in types_py
+    assert 'Field("color", "color", EnumRef("Color")),' in types_py
+    assert 'Field("things", "things", ListOf(ModelRef("Thing"))),' in types_py
+    assert "metadata=" not in types_py
 
 
 def test_field_annotations(types_py: str) -> None:
-    assert "    size: Int64 | None = field(" in types_py
-    assert "    color: Color | None = field(" in types_py
-    assert "    things: list[Thing] | None = field(" in types_py
+    assert "    size: Int64 | None = None\n" in types_py
+    assert "    color: Color | None = None\n" in types_py
+    assert "    things: list[Thing] | None = None\n" in types_py
 
 
 def test_model_and_enum_classes(types_py: str) -> None:

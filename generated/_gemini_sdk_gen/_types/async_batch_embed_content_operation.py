@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .async_batch_embed_content_response import AsyncBatchEmbedContentResponse
 from .embed_content_batch import EmbedContentBatch
@@ -16,13 +21,18 @@ from .status import Status
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: EmbedContentBatch | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: AsyncBatchEmbedContentResponse | None = field(
-        default=None, metadata={"wire": "response"}
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("EmbedContentBatch")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("AsyncBatchEmbedContentResponse")),
     )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: EmbedContentBatch | None = None
+    name: str | None = None
+    response: AsyncBatchEmbedContentResponse | None = None
 
     def __init__(
         self,

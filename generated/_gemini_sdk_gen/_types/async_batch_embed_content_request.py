@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .embed_content_batch import EmbedContentBatch
 
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentRequest(WireModel):
-    batch: EmbedContentBatch | None = field(
-        default=None, metadata={"wire": "batch", "required": True}
-    )
+    _wire_fields = (Field("batch", "batch", ModelRef("EmbedContentBatch"), required=True),)
+    batch: EmbedContentBatch | None = None
 
     def __init__(
         self,

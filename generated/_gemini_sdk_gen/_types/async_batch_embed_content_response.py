@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .embed_content_batch_output import EmbedContentBatchOutput
 
 
 @define(kw_only=True, repr=False, init=False)
 class AsyncBatchEmbedContentResponse(WireModel):
-    output: EmbedContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
+    _wire_fields = (
+        Field("output", "output", ModelRef("EmbedContentBatchOutput"), output_only=True),
     )
+    output: EmbedContentBatchOutput | None = None
 
     def __init__(
         self,

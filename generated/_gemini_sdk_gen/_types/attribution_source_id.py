@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .grounding_passage_id import GroundingPassageId
 from .semantic_retriever_chunk import SemanticRetrieverChunk
@@ -15,12 +19,14 @@ from .semantic_retriever_chunk import SemanticRetrieverChunk
 
 @define(kw_only=True, repr=False, init=False)
 class AttributionSourceId(WireModel):
-    grounding_passage: GroundingPassageId | None = field(
-        default=None, metadata={"wire": "groundingPassage"}
+    _wire_fields = (
+        Field("grounding_passage", "groundingPassage", ModelRef("GroundingPassageId")),
+        Field(
+            "semantic_retriever_chunk", "semanticRetrieverChunk", ModelRef("SemanticRetrieverChunk")
+        ),
     )
-    semantic_retriever_chunk: SemanticRetrieverChunk | None = field(
-        default=None, metadata={"wire": "semanticRetrieverChunk"}
-    )
+    grounding_passage: GroundingPassageId | None = None
+    semantic_retriever_chunk: SemanticRetrieverChunk | None = None
 
     def __init__(
         self,

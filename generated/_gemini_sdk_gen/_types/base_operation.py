@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .status import Status
 
 
 @define(kw_only=True, repr=False, init=False)
 class BaseOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("name", "name", Scalar("string")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    name: str | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .content_embedding import ContentEmbedding
 from .embedding_usage_metadata import EmbeddingUsageMetadata
@@ -15,12 +20,14 @@ from .embedding_usage_metadata import EmbeddingUsageMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedContentsResponse(WireModel):
-    embeddings: list[ContentEmbedding] | None = field(
-        default=None, metadata={"wire": "embeddings", "output_only": True}
+    _wire_fields = (
+        Field("embeddings", "embeddings", ListOf(ModelRef("ContentEmbedding")), output_only=True),
+        Field(
+            "usage_metadata", "usageMetadata", ModelRef("EmbeddingUsageMetadata"), output_only=True
+        ),
     )
-    usage_metadata: EmbeddingUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    embeddings: list[ContentEmbedding] | None = None
+    usage_metadata: EmbeddingUsageMetadata | None = None
 
     def __init__(
         self,

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .embed_text_request import EmbedTextRequest
 
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextRequest(WireModel):
-    requests: list[EmbedTextRequest] | None = field(default=None, metadata={"wire": "requests"})
-    texts: list[str] | None = field(default=None, metadata={"wire": "texts"})
+    _wire_fields = (
+        Field("requests", "requests", ListOf(ModelRef("EmbedTextRequest"))),
+        Field("texts", "texts", ListOf(Scalar("string"))),
+    )
+    requests: list[EmbedTextRequest] | None = None
+    texts: list[str] | None = None
 
     def __init__(
         self,

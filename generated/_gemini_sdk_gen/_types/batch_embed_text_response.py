@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .embedding import Embedding
 
 
 @define(kw_only=True, repr=False, init=False)
 class BatchEmbedTextResponse(WireModel):
-    embeddings: list[Embedding] | None = field(
-        default=None, metadata={"wire": "embeddings", "output_only": True}
+    _wire_fields = (
+        Field("embeddings", "embeddings", ListOf(ModelRef("Embedding")), output_only=True),
     )
+    embeddings: list[Embedding] | None = None
 
     def __init__(
         self,

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .generate_content_batch_output import GenerateContentBatchOutput
 
 
 @define(kw_only=True, repr=False, init=False)
 class BatchGenerateContentResponse(WireModel):
-    output: GenerateContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
+    _wire_fields = (
+        Field("output", "output", ModelRef("GenerateContentBatchOutput"), output_only=True),
     )
+    output: GenerateContentBatchOutput | None = None
 
     def __init__(
         self,

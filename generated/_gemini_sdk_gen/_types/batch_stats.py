@@ -5,26 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    Field,
+    Int64,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class BatchStats(WireModel):
-    failed_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "failedRequestCount", "output_only": True}
+    _wire_fields = (
+        Field("failed_request_count", "failedRequestCount", Scalar("int64"), output_only=True),
+        Field("pending_request_count", "pendingRequestCount", Scalar("int64"), output_only=True),
+        Field("request_count", "requestCount", Scalar("int64"), output_only=True),
+        Field(
+            "successful_request_count", "successfulRequestCount", Scalar("int64"), output_only=True
+        ),
     )
-    pending_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "pendingRequestCount", "output_only": True}
-    )
-    request_count: Int64 | None = field(
-        default=None, metadata={"wire": "requestCount", "output_only": True}
-    )
-    successful_request_count: Int64 | None = field(
-        default=None, metadata={"wire": "successfulRequestCount", "output_only": True}
-    )
+    failed_request_count: Int64 | None = None
+    pending_request_count: Int64 | None = None
+    request_count: Int64 | None = None
+    successful_request_count: Int64 | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Blob(WireModel):
-    data: bytes | None = field(default=None, metadata={"wire": "data"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("data", "data", Scalar("bytes")),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    data: bytes | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,

@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
-from gemini_sdk._wire import Duration
+from gemini_sdk._wire import (
+    Duration,
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .cached_content_usage_metadata import CachedContentUsageMetadata
 from .content import Content
@@ -19,24 +25,37 @@ from .tool_config import ToolConfig
 
 @define(kw_only=True, repr=False, init=False)
 class CachedContent(WireModel):
-    contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("contents", "contents", ListOf(ModelRef("Content"))),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("expire_time", "expireTime", Scalar("timestamp")),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("system_instruction", "systemInstruction", ModelRef("Content")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", ListOf(ModelRef("Tool"))),
+        Field("ttl", "ttl", Scalar("duration")),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
+        Field(
+            "usage_metadata",
+            "usageMetadata",
+            ModelRef("CachedContentUsageMetadata"),
+            output_only=True,
+        ),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    expire_time: datetime.datetime | None = field(default=None, metadata={"wire": "expireTime"})
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    system_instruction: Content | None = field(default=None, metadata={"wire": "systemInstruction"})
-    tool_config: ToolConfig | None = field(default=None, metadata={"wire": "toolConfig"})
-    tools: list[Tool] | None = field(default=None, metadata={"wire": "tools"})
-    ttl: Duration | None = field(default=None, metadata={"wire": "ttl"})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
-    usage_metadata: CachedContentUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    contents: list[Content] | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    expire_time: datetime.datetime | None = None
+    model: str | None = None
+    name: str | None = None
+    system_instruction: Content | None = None
+    tool_config: ToolConfig | None = None
+    tools: list[Tool] | None = None
+    ttl: Duration | None = None
+    update_time: datetime.datetime | None = None
+    usage_metadata: CachedContentUsageMetadata | None = None
 
     def __init__(
         self,

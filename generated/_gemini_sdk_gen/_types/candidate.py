@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .citation_metadata import CitationMetadata
 from .content import Content
@@ -21,38 +28,49 @@ from .url_context_metadata import UrlContextMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class Candidate(WireModel):
-    avg_logprobs: float | None = field(
-        default=None, metadata={"wire": "avgLogprobs", "output_only": True}
+    _wire_fields = (
+        Field("avg_logprobs", "avgLogprobs", Scalar("double"), output_only=True),
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("content", "content", ModelRef("Content"), output_only=True),
+        Field("finish_message", "finishMessage", Scalar("string"), output_only=True),
+        Field("finish_reason", "finishReason", EnumRef("FinishReason"), output_only=True),
+        Field(
+            "grounding_attributions",
+            "groundingAttributions",
+            ListOf(ModelRef("GroundingAttribution")),
+            output_only=True,
+        ),
+        Field(
+            "grounding_metadata",
+            "groundingMetadata",
+            ModelRef("GroundingMetadata"),
+            output_only=True,
+        ),
+        Field("index", "index", Scalar("int32"), output_only=True),
+        Field("logprobs_result", "logprobsResult", ModelRef("LogprobsResult"), output_only=True),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
+        Field("token_count", "tokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "url_context_metadata",
+            "urlContextMetadata",
+            ModelRef("UrlContextMetadata"),
+            output_only=True,
+        ),
     )
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
-    )
-    content: Content | None = field(default=None, metadata={"wire": "content", "output_only": True})
-    finish_message: str | None = field(
-        default=None, metadata={"wire": "finishMessage", "output_only": True}
-    )
-    finish_reason: FinishReason | None = field(
-        default=None, metadata={"wire": "finishReason", "output_only": True}
-    )
-    grounding_attributions: list[GroundingAttribution] | None = field(
-        default=None, metadata={"wire": "groundingAttributions", "output_only": True}
-    )
-    grounding_metadata: GroundingMetadata | None = field(
-        default=None, metadata={"wire": "groundingMetadata", "output_only": True}
-    )
-    index: int | None = field(default=None, metadata={"wire": "index", "output_only": True})
-    logprobs_result: LogprobsResult | None = field(
-        default=None, metadata={"wire": "logprobsResult", "output_only": True}
-    )
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
-    token_count: int | None = field(
-        default=None, metadata={"wire": "tokenCount", "output_only": True}
-    )
-    url_context_metadata: UrlContextMetadata | None = field(
-        default=None, metadata={"wire": "urlContextMetadata", "output_only": True}
-    )
+    avg_logprobs: float | None = None
+    citation_metadata: CitationMetadata | None = None
+    content: Content | None = None
+    finish_message: str | None = None
+    finish_reason: FinishReason | None = None
+    grounding_attributions: list[GroundingAttribution] | None = None
+    grounding_metadata: GroundingMetadata | None = None
+    index: int | None = None
+    logprobs_result: LogprobsResult | None = None
+    safety_ratings: list[SafetyRating] | None = None
+    token_count: int | None = None
+    url_context_metadata: UrlContextMetadata | None = None
 
     def __init__(
         self,

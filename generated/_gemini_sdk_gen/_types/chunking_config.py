@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .white_space_config import WhiteSpaceConfig
 
 
 @define(kw_only=True, repr=False, init=False)
 class ChunkingConfig(WireModel):
-    white_space_config: WhiteSpaceConfig | None = field(
-        default=None, metadata={"wire": "whiteSpaceConfig"}
-    )
+    _wire_fields = (Field("white_space_config", "whiteSpaceConfig", ModelRef("WhiteSpaceConfig")),)
+    white_space_config: WhiteSpaceConfig | None = None
 
     def __init__(
         self,

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .citation_source import CitationSource
 
 
 @define(kw_only=True, repr=False, init=False)
 class CitationMetadata(WireModel):
-    citation_sources: list[CitationSource] | None = field(
-        default=None, metadata={"wire": "citationSources"}
+    _wire_fields = (
+        Field("citation_sources", "citationSources", ListOf(ModelRef("CitationSource"))),
     )
+    citation_sources: list[CitationSource] | None = None
 
     def __init__(
         self,

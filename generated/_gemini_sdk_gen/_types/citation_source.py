@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class CitationSource(WireModel):
-    end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
-    license: str | None = field(default=None, metadata={"wire": "license"})
-    start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    _wire_fields = (
+        Field("end_index", "endIndex", Scalar("int32")),
+        Field("license", "license", Scalar("string")),
+        Field("start_index", "startIndex", Scalar("int32")),
+        Field("uri", "uri", Scalar("string")),
+    )
+    end_index: int | None = None
+    license: str | None = None
+    start_index: int | None = None
+    uri: str | None = None
 
     def __init__(
         self,

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .outcome import Outcome
 
 
 @define(kw_only=True, repr=False, init=False)
 class CodeExecutionResult(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    outcome: Outcome | None = field(default=None, metadata={"wire": "outcome", "required": True})
-    output: str | None = field(default=None, metadata={"wire": "output"})
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("outcome", "outcome", EnumRef("Outcome"), required=True),
+        Field("output", "output", Scalar("string")),
+    )
+    id: str | None = None
+    outcome: Outcome | None = None
+    output: str | None = None
 
     def __init__(
         self,

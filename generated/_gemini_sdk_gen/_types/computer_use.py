@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    Scalar,
+)
 
 from .environment import Environment
 
 
 @define(kw_only=True, repr=False, init=False)
 class ComputerUse(WireModel):
-    environment: Environment | None = field(
-        default=None, metadata={"wire": "environment", "required": True}
+    _wire_fields = (
+        Field("environment", "environment", EnumRef("Environment"), required=True),
+        Field(
+            "excluded_predefined_functions", "excludedPredefinedFunctions", ListOf(Scalar("string"))
+        ),
     )
-    excluded_predefined_functions: list[str] | None = field(
-        default=None, metadata={"wire": "excludedPredefinedFunctions"}
-    )
+    environment: Environment | None = None
+    excluded_predefined_functions: list[str] | None = None
 
     def __init__(
         self,

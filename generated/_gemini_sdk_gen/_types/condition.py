@@ -5,20 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .condition_operator import ConditionOperator
 
 
 @define(kw_only=True, repr=False, init=False)
 class Condition(WireModel):
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    operation: ConditionOperator | None = field(
-        default=None, metadata={"wire": "operation", "required": True}
+    _wire_fields = (
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("operation", "operation", EnumRef("ConditionOperator"), required=True),
+        Field("string_value", "stringValue", Scalar("string")),
     )
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    numeric_value: float | None = None
+    operation: ConditionOperator | None = None
+    string_value: str | None = None
 
     def __init__(
         self,

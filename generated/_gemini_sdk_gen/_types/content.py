@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .part import Part
 
 
 @define(kw_only=True, repr=False, init=False)
 class Content(WireModel):
-    parts: list[Part] | None = field(default=None, metadata={"wire": "parts"})
-    role: str | None = field(default=None, metadata={"wire": "role"})
+    _wire_fields = (
+        Field("parts", "parts", ListOf(ModelRef("Part"))),
+        Field("role", "role", Scalar("string")),
+    )
+    parts: list[Part] | None = None
+    role: str | None = None
 
     def __init__(
         self,

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class ContentEmbedding(WireModel):
-    shape: list[int] | None = field(default=None, metadata={"wire": "shape"})
-    values: list[float] | None = field(default=None, metadata={"wire": "values"})
+    _wire_fields = (
+        Field("shape", "shape", ListOf(Scalar("int32"))),
+        Field("values", "values", ListOf(Scalar("float"))),
+    )
+    shape: list[int] | None = None
+    values: list[float] | None = None
 
     def __init__(
         self,

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .content_filter_reason import ContentFilterReason
 
 
 @define(kw_only=True, repr=False, init=False)
 class ContentFilter(WireModel):
-    message: str | None = field(default=None, metadata={"wire": "message"})
-    reason: ContentFilterReason | None = field(default=None, metadata={"wire": "reason"})
+    _wire_fields = (
+        Field("message", "message", Scalar("string")),
+        Field("reason", "reason", EnumRef("ContentFilterReason")),
+    )
+    message: str | None = None
+    reason: ContentFilterReason | None = None
 
     def __init__(
         self,

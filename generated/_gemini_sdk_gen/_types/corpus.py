@@ -6,21 +6,27 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Corpus(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    name: str | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,

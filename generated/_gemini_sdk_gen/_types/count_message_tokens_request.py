@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .message_prompt import MessagePrompt
 
 
 @define(kw_only=True, repr=False, init=False)
 class CountMessageTokensRequest(WireModel):
-    prompt: MessagePrompt | None = field(
-        default=None, metadata={"wire": "prompt", "required": True}
-    )
+    _wire_fields = (Field("prompt", "prompt", ModelRef("MessagePrompt"), required=True),)
+    prompt: MessagePrompt | None = None
 
     def __init__(
         self,

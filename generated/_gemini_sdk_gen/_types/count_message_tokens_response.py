@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class CountMessageTokensResponse(WireModel):
-    token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
+    _wire_fields = (Field("token_count", "tokenCount", Scalar("int32")),)
+    token_count: int | None = None
 
     def __init__(
         self,

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .text_prompt import TextPrompt
 
 
 @define(kw_only=True, repr=False, init=False)
 class CountTextTokensRequest(WireModel):
-    prompt: TextPrompt | None = field(default=None, metadata={"wire": "prompt", "required": True})
+    _wire_fields = (Field("prompt", "prompt", ModelRef("TextPrompt"), required=True),)
+    prompt: TextPrompt | None = None
 
     def __init__(
         self,

@@ -8,6 +8,12 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Friendly,
+    ListOf,
+    ModelRef,
+)
 
 from .content_union import ContentUnion
 from .generation_config import GenerationConfig
@@ -17,24 +23,22 @@ from .tool_list_union import ToolListUnion
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensConfig(WireModel):
+    _input_only = True
+    _wire_fields = (
+        Field("generation_config", "generationConfig", ModelRef("GenerationConfig")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
+        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
+    )
     generation_config: GenerationConfig | None = field(
-        default=None,
-        metadata={"wire": "generationConfig", "to": "body.generateContentRequest.generationConfig"},
+        default=None, metadata={"to": "body.generateContentRequest.generationConfig"}
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     system_instruction: ContentUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "systemInstruction",
-            "transform": "content",
-            "to": "body.generateContentRequest.systemInstruction",
-        },
+        default=None, metadata={"to": "body.generateContentRequest.systemInstruction"}
     )
     tools: ToolListUnion | None = field(
-        default=None,
-        metadata={"wire": "tools", "transform": "tools", "to": "body.generateContentRequest.tools"},
+        default=None, metadata={"to": "body.generateContentRequest.tools"}
     )
 
     def __init__(

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .content import Content
 from .generate_content_request import GenerateContentRequest
@@ -15,10 +20,14 @@ from .generate_content_request import GenerateContentRequest
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensRequest(WireModel):
-    contents: list[Content] | None = field(default=None, metadata={"wire": "contents"})
-    generate_content_request: GenerateContentRequest | None = field(
-        default=None, metadata={"wire": "generateContentRequest"}
+    _wire_fields = (
+        Field("contents", "contents", ListOf(ModelRef("Content"))),
+        Field(
+            "generate_content_request", "generateContentRequest", ModelRef("GenerateContentRequest")
+        ),
     )
+    contents: list[Content] | None = None
+    generate_content_request: GenerateContentRequest | None = None
 
     def __init__(
         self,

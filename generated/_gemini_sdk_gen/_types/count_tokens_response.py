@@ -5,26 +5,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import TokenCountHelpers
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .modality_token_count import ModalityTokenCount
 
 
 @define(kw_only=True, repr=False, init=False)
 class CountTokensResponse(TokenCountHelpers, WireModel):
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
+    _wire_fields = (
+        Field(
+            "cache_tokens_details",
+            "cacheTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("cached_content_token_count", "cachedContentTokenCount", Scalar("int32")),
+        Field(
+            "prompt_tokens_details",
+            "promptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("total_tokens", "totalTokens", Scalar("int32")),
     )
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"wire": "cachedContentTokenCount"}
-    )
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokensDetails", "output_only": True}
-    )
-    total_tokens: int | None = field(default=None, metadata={"wire": "totalTokens"})
+    cache_tokens_details: list[ModalityTokenCount] | None = None
+    cached_content_token_count: int | None = None
+    prompt_tokens_details: list[ModalityTokenCount] | None = None
+    total_tokens: int | None = None
 
     def __init__(
         self,

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .file import File
 
 
 @define(kw_only=True, repr=False, init=False)
 class CreateFileResponse(WireModel):
-    file: File | None = field(default=None, metadata={"wire": "file"})
+    _wire_fields = (Field("file", "file", ModelRef("File")),)
+    file: File | None = None
 
     def __init__(
         self,

@@ -5,20 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .tuning_snapshot import TuningSnapshot
 
 
 @define(kw_only=True, repr=False, init=False)
 class CreateTunedModelMetadata(WireModel):
-    completed_percent: float | None = field(default=None, metadata={"wire": "completedPercent"})
-    completed_steps: int | None = field(default=None, metadata={"wire": "completedSteps"})
-    snapshots: list[TuningSnapshot] | None = field(default=None, metadata={"wire": "snapshots"})
-    total_steps: int | None = field(default=None, metadata={"wire": "totalSteps"})
-    tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
+    _wire_fields = (
+        Field("completed_percent", "completedPercent", Scalar("float")),
+        Field("completed_steps", "completedSteps", Scalar("int32")),
+        Field("snapshots", "snapshots", ListOf(ModelRef("TuningSnapshot"))),
+        Field("total_steps", "totalSteps", Scalar("int32")),
+        Field("tuned_model", "tunedModel", Scalar("string")),
+    )
+    completed_percent: float | None = None
+    completed_steps: int | None = None
+    snapshots: list[TuningSnapshot] | None = None
+    total_steps: int | None = None
+    tuned_model: str | None = None
 
     def __init__(
         self,

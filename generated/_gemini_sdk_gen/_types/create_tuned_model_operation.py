@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .create_tuned_model_metadata import CreateTunedModelMetadata
 from .status import Status
@@ -16,11 +21,18 @@ from .tuned_model import TunedModel
 
 @define(kw_only=True, repr=False, init=False)
 class CreateTunedModelOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: CreateTunedModelMetadata | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: TunedModel | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("CreateTunedModelMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("TunedModel")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: CreateTunedModelMetadata | None = None
+    name: str | None = None
+    response: TunedModel | None = None
 
     def __init__(
         self,

@@ -5,19 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .string_list import StringList
 
 
 @define(kw_only=True, repr=False, init=False)
 class CustomMetadata(WireModel):
-    key: str | None = field(default=None, metadata={"wire": "key", "required": True})
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    string_list_value: StringList | None = field(default=None, metadata={"wire": "stringListValue"})
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    _wire_fields = (
+        Field("key", "key", Scalar("string"), required=True),
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("string_list_value", "stringListValue", ModelRef("StringList")),
+        Field("string_value", "stringValue", Scalar("string")),
+    )
+    key: str | None = None
+    numeric_value: float | None = None
+    string_list_value: StringList | None = None
+    string_value: str | None = None
 
     def __init__(
         self,

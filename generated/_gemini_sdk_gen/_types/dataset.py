@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .tuning_examples import TuningExamples
 
 
 @define(kw_only=True, repr=False, init=False)
 class Dataset(WireModel):
-    examples: TuningExamples | None = field(default=None, metadata={"wire": "examples"})
+    _wire_fields = (Field("examples", "examples", ModelRef("TuningExamples")),)
+    examples: TuningExamples | None = None
 
     def __init__(
         self,

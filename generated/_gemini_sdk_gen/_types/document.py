@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .custom_metadata import CustomMetadata
 from .document_state import DocumentState
@@ -17,24 +24,24 @@ from .document_state import DocumentState
 
 @define(kw_only=True, repr=False, init=False)
 class Document(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string"), output_only=True),
+        Field("name", "name", Scalar("string")),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("state", "state", EnumRef("DocumentState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "output_only": True})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    state: DocumentState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    display_name: str | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    size_bytes: Int64 | None = None
+    state: DocumentState | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,

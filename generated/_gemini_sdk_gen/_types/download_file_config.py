@@ -8,15 +8,19 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .http_options import HttpOptions
 
 
 @define(kw_only=True, repr=False, init=False)
 class DownloadFileConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    _input_only = True
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
 
     def __init__(
         self,

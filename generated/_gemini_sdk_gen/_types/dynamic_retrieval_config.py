@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .dynamic_retrieval_config_mode import DynamicRetrievalConfigMode
 
 
 @define(kw_only=True, repr=False, init=False)
 class DynamicRetrievalConfig(WireModel):
-    dynamic_threshold: float | None = field(default=None, metadata={"wire": "dynamicThreshold"})
-    mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"wire": "mode"})
+    _wire_fields = (
+        Field("dynamic_threshold", "dynamicThreshold", Scalar("float")),
+        Field("mode", "mode", EnumRef("DynamicRetrievalConfigMode")),
+    )
+    dynamic_threshold: float | None = None
+    mode: DynamicRetrievalConfigMode | None = None
 
     def __init__(
         self,

@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ModelRef,
+    Scalar,
+)
 
 from .batch_state import BatchState
 from .embed_content_batch_output import EmbedContentBatchOutput
@@ -19,31 +25,30 @@ from .input_embed_content_config import InputEmbedContentConfig
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentBatch(WireModel):
-    batch_stats: EmbedContentBatchStats | None = field(
-        default=None, metadata={"wire": "batchStats", "output_only": True}
+    _wire_fields = (
+        Field("batch_stats", "batchStats", ModelRef("EmbedContentBatchStats"), output_only=True),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string"), required=True),
+        Field("end_time", "endTime", Scalar("timestamp"), output_only=True),
+        Field("input_config", "inputConfig", ModelRef("InputEmbedContentConfig"), required=True),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("output", "output", ModelRef("EmbedContentBatchOutput"), output_only=True),
+        Field("priority", "priority", Scalar("int64")),
+        Field("state", "state", EnumRef("BatchState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    display_name: str | None = field(
-        default=None, metadata={"wire": "displayName", "required": True}
-    )
-    end_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "endTime", "output_only": True}
-    )
-    input_config: InputEmbedContentConfig | None = field(
-        default=None, metadata={"wire": "inputConfig", "required": True}
-    )
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    output: EmbedContentBatchOutput | None = field(
-        default=None, metadata={"wire": "output", "output_only": True}
-    )
-    priority: Int64 | None = field(default=None, metadata={"wire": "priority"})
-    state: BatchState | None = field(default=None, metadata={"wire": "state", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    batch_stats: EmbedContentBatchStats | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    end_time: datetime.datetime | None = None
+    input_config: InputEmbedContentConfig | None = None
+    model: str | None = None
+    name: str | None = None
+    output: EmbedContentBatchOutput | None = None
+    priority: Int64 | None = None
+    state: BatchState | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,

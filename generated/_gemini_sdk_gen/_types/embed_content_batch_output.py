@@ -5,21 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .inlined_embed_content_responses import InlinedEmbedContentResponses
 
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentBatchOutput(WireModel):
-    inlined_responses: InlinedEmbedContentResponses | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses",
+            "inlinedResponses",
+            ModelRef("InlinedEmbedContentResponses"),
+            output_only=True,
+        ),
+        Field("responses_file", "responsesFile", Scalar("string"), output_only=True),
     )
-    responses_file: str | None = field(
-        default=None, metadata={"wire": "responsesFile", "output_only": True}
-    )
+    inlined_responses: InlinedEmbedContentResponses | None = None
+    responses_file: str | None = None
 
     def __init__(
         self,

@@ -8,6 +8,12 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .http_options import HttpOptions
 from .task_type import TaskType
@@ -15,16 +21,19 @@ from .task_type import TaskType
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
+    _input_only = True
+    _wire_fields = (
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("output_dimensionality", "outputDimensionality", Scalar("int32")),
+        Field("task_type", "taskType", EnumRef("TaskType")),
+        Field("title", "title", Scalar("string")),
     )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     output_dimensionality: int | None = field(
-        default=None, metadata={"wire": "outputDimensionality", "to": "body.outputDimensionality"}
+        default=None, metadata={"to": "body.outputDimensionality"}
     )
-    task_type: TaskType | None = field(
-        default=None, metadata={"wire": "taskType", "to": "body.taskType"}
-    )
-    title: str | None = field(default=None, metadata={"wire": "title", "to": "body.title"})
+    task_type: TaskType | None = field(default=None, metadata={"to": "body.taskType"})
+    title: str | None = field(default=None, metadata={"to": "body.title"})
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .content import Content
 from .task_type import TaskType
@@ -15,13 +21,18 @@ from .task_type import TaskType
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentRequest(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content", "required": True})
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    output_dimensionality: int | None = field(
-        default=None, metadata={"wire": "outputDimensionality"}
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content"), required=True),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("output_dimensionality", "outputDimensionality", Scalar("int32")),
+        Field("task_type", "taskType", EnumRef("TaskType")),
+        Field("title", "title", Scalar("string")),
     )
-    task_type: TaskType | None = field(default=None, metadata={"wire": "taskType"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    content: Content | None = None
+    model: str | None = None
+    output_dimensionality: int | None = None
+    task_type: TaskType | None = None
+    title: str | None = None
 
     def __init__(
         self,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import SingleEmbeddingHelpers
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .content_embedding import ContentEmbedding
 from .embedding_usage_metadata import EmbeddingUsageMetadata
@@ -16,12 +20,14 @@ from .embedding_usage_metadata import EmbeddingUsageMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedContentResponse(SingleEmbeddingHelpers, WireModel):
-    embedding: ContentEmbedding | None = field(
-        default=None, metadata={"wire": "embedding", "output_only": True}
+    _wire_fields = (
+        Field("embedding", "embedding", ModelRef("ContentEmbedding"), output_only=True),
+        Field(
+            "usage_metadata", "usageMetadata", ModelRef("EmbeddingUsageMetadata"), output_only=True
+        ),
     )
-    usage_metadata: EmbeddingUsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    embedding: ContentEmbedding | None = None
+    usage_metadata: EmbeddingUsageMetadata | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedTextRequest(WireModel):
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    text: str | None = field(default=None, metadata={"wire": "text"})
+    _wire_fields = (
+        Field("model", "model", Scalar("string"), required=True),
+        Field("text", "text", Scalar("string")),
+    )
+    model: str | None = None
+    text: str | None = None
 
     def __init__(
         self,

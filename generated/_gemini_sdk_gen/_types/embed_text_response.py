@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .embedding import Embedding
 
 
 @define(kw_only=True, repr=False, init=False)
 class EmbedTextResponse(WireModel):
-    embedding: Embedding | None = field(
-        default=None, metadata={"wire": "embedding", "output_only": True}
-    )
+    _wire_fields = (Field("embedding", "embedding", ModelRef("Embedding"), output_only=True),)
+    embedding: Embedding | None = None
 
     def __init__(
         self,

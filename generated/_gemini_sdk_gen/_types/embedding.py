@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Embedding(WireModel):
-    value: list[float] | None = field(default=None, metadata={"wire": "value"})
+    _wire_fields = (Field("value", "value", ListOf(Scalar("float"))),)
+    value: list[float] | None = None
 
     def __init__(
         self,

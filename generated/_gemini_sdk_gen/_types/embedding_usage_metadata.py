@@ -5,21 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .modality_token_count import ModalityTokenCount
 
 
 @define(kw_only=True, repr=False, init=False)
 class EmbeddingUsageMetadata(WireModel):
-    prompt_token_count: int | None = field(
-        default=None, metadata={"wire": "promptTokenCount", "output_only": True}
+    _wire_fields = (
+        Field("prompt_token_count", "promptTokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "prompt_token_details",
+            "promptTokenDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
     )
-    prompt_token_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokenDetails", "output_only": True}
-    )
+    prompt_token_count: int | None = None
+    prompt_token_details: list[ModalityTokenCount] | None = None
 
     def __init__(
         self,

@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .message import Message
 
 
 @define(kw_only=True, repr=False, init=False)
 class Example(WireModel):
-    input: Message | None = field(default=None, metadata={"wire": "input", "required": True})
-    output: Message | None = field(default=None, metadata={"wire": "output", "required": True})
+    _wire_fields = (
+        Field("input", "input", ModelRef("Message"), required=True),
+        Field("output", "output", ModelRef("Message"), required=True),
+    )
+    input: Message | None = None
+    output: Message | None = None
 
     def __init__(
         self,

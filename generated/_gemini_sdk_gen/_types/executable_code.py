@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .language import Language
 
 
 @define(kw_only=True, repr=False, init=False)
 class ExecutableCode(WireModel):
-    code: str | None = field(default=None, metadata={"wire": "code", "required": True})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    language: Language | None = field(default=None, metadata={"wire": "language", "required": True})
+    _wire_fields = (
+        Field("code", "code", Scalar("string"), required=True),
+        Field("id", "id", Scalar("string")),
+        Field("language", "language", EnumRef("Language"), required=True),
+    )
+    code: str | None = None
+    id: str | None = None
+    language: Language | None = None
 
     def __init__(
         self,

@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ModelRef,
+    Scalar,
+)
 
 from .file_source import FileSource
 from .file_state import FileState
@@ -19,34 +25,36 @@ from .video_file_metadata import VideoFileMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class File(WireModel):
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("download_uri", "downloadUri", Scalar("string"), output_only=True),
+        Field("error", "error", ModelRef("Status"), output_only=True),
+        Field("expiration_time", "expirationTime", Scalar("timestamp"), output_only=True),
+        Field("mime_type", "mimeType", Scalar("string"), output_only=True),
+        Field("name", "name", Scalar("string")),
+        Field("sha256_hash", "sha256Hash", Scalar("bytes"), output_only=True),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("source", "source", EnumRef("FileSource")),
+        Field("state", "state", EnumRef("FileState"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
+        Field("uri", "uri", Scalar("string"), output_only=True),
+        Field("video_metadata", "videoMetadata", ModelRef("VideoFileMetadata"), output_only=True),
     )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    download_uri: str | None = field(
-        default=None, metadata={"wire": "downloadUri", "output_only": True}
-    )
-    error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
-    expiration_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "expirationTime", "output_only": True}
-    )
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "output_only": True})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    sha256_hash: bytes | None = field(
-        default=None, metadata={"wire": "sha256Hash", "output_only": True}
-    )
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    source: FileSource | None = field(default=None, metadata={"wire": "source"})
-    state: FileState | None = field(default=None, metadata={"wire": "state", "output_only": True})
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
-    uri: str | None = field(default=None, metadata={"wire": "uri", "output_only": True})
-    video_metadata: VideoFileMetadata | None = field(
-        default=None, metadata={"wire": "videoMetadata", "output_only": True}
-    )
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    download_uri: str | None = None
+    error: Status | None = None
+    expiration_time: datetime.datetime | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    sha256_hash: bytes | None = None
+    size_bytes: Int64 | None = None
+    source: FileSource | None = None
+    state: FileState | None = None
+    update_time: datetime.datetime | None = None
+    uri: str | None = None
+    video_metadata: VideoFileMetadata | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class FileData(WireModel):
-    file_uri: str | None = field(default=None, metadata={"wire": "fileUri", "required": True})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("file_uri", "fileUri", Scalar("string"), required=True),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    file_uri: str | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,

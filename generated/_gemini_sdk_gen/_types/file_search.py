@@ -5,18 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class FileSearch(WireModel):
-    file_search_store_names: list[str] | None = field(
-        default=None, metadata={"wire": "fileSearchStoreNames", "required": True}
+    _wire_fields = (
+        Field(
+            "file_search_store_names",
+            "fileSearchStoreNames",
+            ListOf(Scalar("string")),
+            required=True,
+        ),
+        Field("metadata_filter", "metadataFilter", Scalar("string")),
+        Field("top_k", "topK", Scalar("int32")),
     )
-    metadata_filter: str | None = field(default=None, metadata={"wire": "metadataFilter"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
+    file_search_store_names: list[str] | None = None
+    metadata_filter: str | None = None
+    top_k: int | None = None
 
     def __init__(
         self,

@@ -6,34 +6,38 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    Field,
+    Int64,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class FileSearchStore(WireModel):
-    active_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "activeDocumentsCount", "output_only": True}
+    _wire_fields = (
+        Field("active_documents_count", "activeDocumentsCount", Scalar("int64"), output_only=True),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("failed_documents_count", "failedDocumentsCount", Scalar("int64"), output_only=True),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field(
+            "pending_documents_count", "pendingDocumentsCount", Scalar("int64"), output_only=True
+        ),
+        Field("size_bytes", "sizeBytes", Scalar("int64"), output_only=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    failed_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "failedDocumentsCount", "output_only": True}
-    )
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    pending_documents_count: Int64 | None = field(
-        default=None, metadata={"wire": "pendingDocumentsCount", "output_only": True}
-    )
-    size_bytes: Int64 | None = field(
-        default=None, metadata={"wire": "sizeBytes", "output_only": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    active_documents_count: Int64 | None = None
+    create_time: datetime.datetime | None = None
+    display_name: str | None = None
+    failed_documents_count: Int64 | None = None
+    name: str | None = None
+    pending_documents_count: Int64 | None = None
+    size_bytes: Int64 | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionCall(WireModel):
-    args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
+    _wire_fields = (
+        Field("args", "args", MapOf(Scalar("any"))),
+        Field("id", "id", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+    )
+    args: dict[str, Any] | None = None
+    id: str | None = None
+    name: str | None = None
 
     def __init__(
         self,

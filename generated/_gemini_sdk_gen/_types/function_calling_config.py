@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    Scalar,
+)
 
 from .function_calling_config_mode import FunctionCallingConfigMode
 
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionCallingConfig(WireModel):
-    allowed_function_names: list[str] | None = field(
-        default=None, metadata={"wire": "allowedFunctionNames"}
+    _wire_fields = (
+        Field("allowed_function_names", "allowedFunctionNames", ListOf(Scalar("string"))),
+        Field("mode", "mode", EnumRef("FunctionCallingConfigMode")),
     )
-    mode: FunctionCallingConfigMode | None = field(default=None, metadata={"wire": "mode"})
+    allowed_function_names: list[str] | None = None
+    mode: FunctionCallingConfigMode | None = None
 
     def __init__(
         self,

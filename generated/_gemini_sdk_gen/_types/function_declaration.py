@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .behavior import Behavior
 from .schema import Schema
@@ -15,17 +21,22 @@ from .schema import Schema
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionDeclaration(WireModel):
-    behavior: Behavior | None = field(default=None, metadata={"wire": "behavior"})
-    description: str | None = field(
-        default=None, metadata={"wire": "description", "required": True}
+    _wire_fields = (
+        Field("behavior", "behavior", EnumRef("Behavior")),
+        Field("description", "description", Scalar("string"), required=True),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("parameters", "parameters", ModelRef("Schema")),
+        Field("parameters_json_schema", "parametersJsonSchema", Scalar("any")),
+        Field("response", "response", ModelRef("Schema")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
     )
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    parameters: Schema | None = field(default=None, metadata={"wire": "parameters"})
-    parameters_json_schema: Any | None = field(
-        default=None, metadata={"wire": "parametersJsonSchema"}
-    )
-    response: Schema | None = field(default=None, metadata={"wire": "response"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
+    behavior: Behavior | None = None
+    description: str | None = None
+    name: str | None = None
+    parameters: Schema | None = None
+    parameters_json_schema: Any | None = None
+    response: Schema | None = None
+    response_json_schema: Any | None = None
 
     def __init__(
         self,

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .function_response_part import FunctionResponsePart
 from .function_response_scheduling import FunctionResponseScheduling
@@ -15,16 +23,20 @@ from .function_response_scheduling import FunctionResponseScheduling
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionResponse(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    parts: list[FunctionResponsePart] | None = field(default=None, metadata={"wire": "parts"})
-    response: dict[str, Any] | None = field(
-        default=None, metadata={"wire": "response", "required": True}
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("parts", "parts", ListOf(ModelRef("FunctionResponsePart"))),
+        Field("response", "response", MapOf(Scalar("any")), required=True),
+        Field("scheduling", "scheduling", EnumRef("FunctionResponseScheduling")),
+        Field("will_continue", "willContinue", Scalar("bool")),
     )
-    scheduling: FunctionResponseScheduling | None = field(
-        default=None, metadata={"wire": "scheduling"}
-    )
-    will_continue: bool | None = field(default=None, metadata={"wire": "willContinue"})
+    id: str | None = None
+    name: str | None = None
+    parts: list[FunctionResponsePart] | None = None
+    response: dict[str, Any] | None = None
+    scheduling: FunctionResponseScheduling | None = None
+    will_continue: bool | None = None
 
     def __init__(
         self,

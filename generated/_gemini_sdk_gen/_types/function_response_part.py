@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .function_response_blob import FunctionResponseBlob
 
 
 @define(kw_only=True, repr=False, init=False)
 class FunctionResponsePart(WireModel):
-    inline_data: FunctionResponseBlob | None = field(default=None, metadata={"wire": "inlineData"})
+    _wire_fields = (Field("inline_data", "inlineData", ModelRef("FunctionResponseBlob")),)
+    inline_data: FunctionResponseBlob | None = None
 
     def __init__(
         self,

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .answer_style import AnswerStyle
 from .content import Content
@@ -18,22 +25,20 @@ from .semantic_retriever_config import SemanticRetrieverConfig
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateAnswerRequest(WireModel):
-    answer_style: AnswerStyle | None = field(
-        default=None, metadata={"wire": "answerStyle", "required": True}
+    _wire_fields = (
+        Field("answer_style", "answerStyle", EnumRef("AnswerStyle"), required=True),
+        Field("contents", "contents", ListOf(ModelRef("Content")), required=True),
+        Field("inline_passages", "inlinePassages", ModelRef("GroundingPassages")),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("semantic_retriever", "semanticRetriever", ModelRef("SemanticRetrieverConfig")),
+        Field("temperature", "temperature", Scalar("float")),
     )
-    contents: list[Content] | None = field(
-        default=None, metadata={"wire": "contents", "required": True}
-    )
-    inline_passages: GroundingPassages | None = field(
-        default=None, metadata={"wire": "inlinePassages"}
-    )
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
-    )
-    semantic_retriever: SemanticRetrieverConfig | None = field(
-        default=None, metadata={"wire": "semanticRetriever"}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
+    answer_style: AnswerStyle | None = None
+    contents: list[Content] | None = None
+    inline_passages: GroundingPassages | None = None
+    safety_settings: list[SafetySetting] | None = None
+    semantic_retriever: SemanticRetrieverConfig | None = None
+    temperature: float | None = None
 
     def __init__(
         self,

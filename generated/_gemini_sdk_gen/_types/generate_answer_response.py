@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .candidate import Candidate
 from .input_feedback import InputFeedback
@@ -15,13 +20,14 @@ from .input_feedback import InputFeedback
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateAnswerResponse(WireModel):
-    answer: Candidate | None = field(default=None, metadata={"wire": "answer"})
-    answerable_probability: float | None = field(
-        default=None, metadata={"wire": "answerableProbability", "output_only": True}
+    _wire_fields = (
+        Field("answer", "answer", ModelRef("Candidate")),
+        Field("answerable_probability", "answerableProbability", Scalar("float"), output_only=True),
+        Field("input_feedback", "inputFeedback", ModelRef("InputFeedback"), output_only=True),
     )
-    input_feedback: InputFeedback | None = field(
-        default=None, metadata={"wire": "inputFeedback", "output_only": True}
-    )
+    answer: Candidate | None = None
+    answerable_probability: float | None = None
+    input_feedback: InputFeedback | None = None
 
     def __init__(
         self,

@@ -8,6 +8,14 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Friendly,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .content_union import ContentUnion
 from .http_options import HttpOptions
@@ -25,118 +33,101 @@ from .tool_list_union import ToolListUnion
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentConfig(WireModel):
-    cached_content: str | None = field(
-        default=None,
-        metadata={
-            "wire": "cachedContent",
-            "transform": "cached_content_name",
-            "to": "body.cachedContent",
-        },
+    _input_only = True
+    _wire_fields = (
+        Field("cached_content", "cachedContent", Friendly("cached_content_name", Scalar("string"))),
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("enable_enhanced_civic_answers", "enableEnhancedCivicAnswers", Scalar("bool")),
+        Field("frequency_penalty", "frequencyPenalty", Scalar("float")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("image_config", "imageConfig", ModelRef("ImageConfig")),
+        Field("logprobs", "logprobs", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("media_resolution", "mediaResolution", EnumRef("MediaResolution")),
+        Field("presence_penalty", "presencePenalty", Scalar("float")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("response_logprobs", "responseLogprobs", Scalar("bool")),
+        Field("response_mime_type", "responseMimeType", Scalar("string")),
+        Field("response_modalities", "responseModalities", ListOf(EnumRef("Modality"))),
+        Field("response_schema", "responseSchema", Friendly("schema", ModelRef("Schema"))),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("seed", "seed", Scalar("int32")),
+        Field("service_tier", "serviceTier", EnumRef("ServiceTier")),
+        Field("speech_config", "speechConfig", ModelRef("SpeechConfig")),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("store", "store", Scalar("bool")),
+        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking_config", "thinkingConfig", ModelRef("ThinkingConfig")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
+    cached_content: str | None = field(default=None, metadata={"to": "body.cachedContent"})
     candidate_count: int | None = field(
-        default=None,
-        metadata={"wire": "candidateCount", "to": "body.generationConfig.candidateCount"},
+        default=None, metadata={"to": "body.generationConfig.candidateCount"}
     )
     enable_enhanced_civic_answers: bool | None = field(
-        default=None,
-        metadata={
-            "wire": "enableEnhancedCivicAnswers",
-            "to": "body.generationConfig.enableEnhancedCivicAnswers",
-        },
+        default=None, metadata={"to": "body.generationConfig.enableEnhancedCivicAnswers"}
     )
     frequency_penalty: float | None = field(
-        default=None,
-        metadata={"wire": "frequencyPenalty", "to": "body.generationConfig.frequencyPenalty"},
+        default=None, metadata={"to": "body.generationConfig.frequencyPenalty"}
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
     image_config: ImageConfig | None = field(
-        default=None, metadata={"wire": "imageConfig", "to": "body.generationConfig.imageConfig"}
+        default=None, metadata={"to": "body.generationConfig.imageConfig"}
     )
-    logprobs: int | None = field(
-        default=None, metadata={"wire": "logprobs", "to": "body.generationConfig.logprobs"}
-    )
+    logprobs: int | None = field(default=None, metadata={"to": "body.generationConfig.logprobs"})
     max_output_tokens: int | None = field(
-        default=None,
-        metadata={"wire": "maxOutputTokens", "to": "body.generationConfig.maxOutputTokens"},
+        default=None, metadata={"to": "body.generationConfig.maxOutputTokens"}
     )
     media_resolution: MediaResolution | None = field(
-        default=None,
-        metadata={"wire": "mediaResolution", "to": "body.generationConfig.mediaResolution"},
+        default=None, metadata={"to": "body.generationConfig.mediaResolution"}
     )
     presence_penalty: float | None = field(
-        default=None,
-        metadata={"wire": "presencePenalty", "to": "body.generationConfig.presencePenalty"},
+        default=None, metadata={"to": "body.generationConfig.presencePenalty"}
     )
     response_json_schema: Any | None = field(
-        default=None,
-        metadata={"wire": "responseJsonSchema", "to": "body.generationConfig.responseJsonSchema"},
+        default=None, metadata={"to": "body.generationConfig.responseJsonSchema"}
     )
     response_logprobs: bool | None = field(
-        default=None,
-        metadata={"wire": "responseLogprobs", "to": "body.generationConfig.responseLogprobs"},
+        default=None, metadata={"to": "body.generationConfig.responseLogprobs"}
     )
     response_mime_type: str | None = field(
-        default=None,
-        metadata={"wire": "responseMimeType", "to": "body.generationConfig.responseMimeType"},
+        default=None, metadata={"to": "body.generationConfig.responseMimeType"}
     )
     response_modalities: list[Modality] | None = field(
-        default=None,
-        metadata={"wire": "responseModalities", "to": "body.generationConfig.responseModalities"},
+        default=None, metadata={"to": "body.generationConfig.responseModalities"}
     )
     response_schema: SchemaUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "responseSchema",
-            "transform": "schema",
-            "to": "body.generationConfig.responseSchema",
-        },
+        default=None, metadata={"to": "body.generationConfig.responseSchema"}
     )
     safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings", "to": "body.safetySettings"}
+        default=None, metadata={"to": "body.safetySettings"}
     )
-    seed: int | None = field(
-        default=None, metadata={"wire": "seed", "to": "body.generationConfig.seed"}
-    )
-    service_tier: ServiceTier | None = field(
-        default=None, metadata={"wire": "serviceTier", "to": "body.serviceTier"}
-    )
+    seed: int | None = field(default=None, metadata={"to": "body.generationConfig.seed"})
+    service_tier: ServiceTier | None = field(default=None, metadata={"to": "body.serviceTier"})
     speech_config: SpeechConfig | None = field(
-        default=None, metadata={"wire": "speechConfig", "to": "body.generationConfig.speechConfig"}
+        default=None, metadata={"to": "body.generationConfig.speechConfig"}
     )
     stop_sequences: list[str] | None = field(
-        default=None,
-        metadata={"wire": "stopSequences", "to": "body.generationConfig.stopSequences"},
+        default=None, metadata={"to": "body.generationConfig.stopSequences"}
     )
-    store: bool | None = field(default=None, metadata={"wire": "store", "to": "body.store"})
+    store: bool | None = field(default=None, metadata={"to": "body.store"})
     system_instruction: ContentUnion | None = field(
-        default=None,
-        metadata={
-            "wire": "systemInstruction",
-            "transform": "content",
-            "to": "body.systemInstruction",
-        },
+        default=None, metadata={"to": "body.systemInstruction"}
     )
     temperature: float | None = field(
-        default=None, metadata={"wire": "temperature", "to": "body.generationConfig.temperature"}
+        default=None, metadata={"to": "body.generationConfig.temperature"}
     )
     thinking_config: ThinkingConfig | None = field(
-        default=None,
-        metadata={"wire": "thinkingConfig", "to": "body.generationConfig.thinkingConfig"},
+        default=None, metadata={"to": "body.generationConfig.thinkingConfig"}
     )
-    tool_config: ToolConfig | None = field(
-        default=None, metadata={"wire": "toolConfig", "to": "body.toolConfig"}
-    )
-    tools: ToolListUnion | None = field(
-        default=None, metadata={"wire": "tools", "transform": "tools", "to": "body.tools"}
-    )
-    top_k: int | None = field(
-        default=None, metadata={"wire": "topK", "to": "body.generationConfig.topK"}
-    )
-    top_p: float | None = field(
-        default=None, metadata={"wire": "topP", "to": "body.generationConfig.topP"}
-    )
+    tool_config: ToolConfig | None = field(default=None, metadata={"to": "body.toolConfig"})
+    tools: ToolListUnion | None = field(default=None, metadata={"to": "body.tools"})
+    top_k: int | None = field(default=None, metadata={"to": "body.generationConfig.topK"})
+    top_p: float | None = field(default=None, metadata={"to": "body.generationConfig.topP"})
 
     def __init__(
         self,

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .content import Content
 from .generation_config import GenerationConfig
@@ -19,22 +26,28 @@ from .tool_config import ToolConfig
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentRequest(WireModel):
-    cached_content: str | None = field(default=None, metadata={"wire": "cachedContent"})
-    contents: list[Content] | None = field(
-        default=None, metadata={"wire": "contents", "required": True}
+    _wire_fields = (
+        Field("cached_content", "cachedContent", Scalar("string")),
+        Field("contents", "contents", ListOf(ModelRef("Content")), required=True),
+        Field("generation_config", "generationConfig", ModelRef("GenerationConfig")),
+        Field("model", "model", Scalar("string"), required=True),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("service_tier", "serviceTier", EnumRef("ServiceTier")),
+        Field("store", "store", Scalar("bool")),
+        Field("system_instruction", "systemInstruction", ModelRef("Content")),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
+        Field("tools", "tools", ListOf(ModelRef("Tool"))),
     )
-    generation_config: GenerationConfig | None = field(
-        default=None, metadata={"wire": "generationConfig"}
-    )
-    model: str | None = field(default=None, metadata={"wire": "model", "required": True})
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
-    )
-    service_tier: ServiceTier | None = field(default=None, metadata={"wire": "serviceTier"})
-    store: bool | None = field(default=None, metadata={"wire": "store"})
-    system_instruction: Content | None = field(default=None, metadata={"wire": "systemInstruction"})
-    tool_config: ToolConfig | None = field(default=None, metadata={"wire": "toolConfig"})
-    tools: list[Tool] | None = field(default=None, metadata={"wire": "tools"})
+    cached_content: str | None = None
+    contents: list[Content] | None = None
+    generation_config: GenerationConfig | None = None
+    model: str | None = None
+    safety_settings: list[SafetySetting] | None = None
+    service_tier: ServiceTier | None = None
+    store: bool | None = None
+    system_instruction: Content | None = None
+    tool_config: ToolConfig | None = None
+    tools: list[Tool] | None = None
 
     def __init__(
         self,

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import GenerateContentResponseHelpers
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .candidate import Candidate
 from .model_status import ModelStatus
@@ -18,22 +24,20 @@ from .usage_metadata import UsageMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateContentResponse(GenerateContentResponseHelpers, WireModel):
-    candidates: list[Candidate] | None = field(default=None, metadata={"wire": "candidates"})
-    model_status: ModelStatus | None = field(
-        default=None, metadata={"wire": "modelStatus", "output_only": True}
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("Candidate"))),
+        Field("model_status", "modelStatus", ModelRef("ModelStatus"), output_only=True),
+        Field("model_version", "modelVersion", Scalar("string"), output_only=True),
+        Field("prompt_feedback", "promptFeedback", ModelRef("PromptFeedback")),
+        Field("response_id", "responseId", Scalar("string"), output_only=True),
+        Field("usage_metadata", "usageMetadata", ModelRef("UsageMetadata"), output_only=True),
     )
-    model_version: str | None = field(
-        default=None, metadata={"wire": "modelVersion", "output_only": True}
-    )
-    prompt_feedback: PromptFeedback | None = field(
-        default=None, metadata={"wire": "promptFeedback"}
-    )
-    response_id: str | None = field(
-        default=None, metadata={"wire": "responseId", "output_only": True}
-    )
-    usage_metadata: UsageMetadata | None = field(
-        default=None, metadata={"wire": "usageMetadata", "output_only": True}
-    )
+    candidates: list[Candidate] | None = None
+    model_status: ModelStatus | None = None
+    model_version: str | None = None
+    prompt_feedback: PromptFeedback | None = None
+    response_id: str | None = None
+    usage_metadata: UsageMetadata | None = None
 
     def __init__(
         self,

@@ -8,30 +8,37 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .http_options import HttpOptions
 
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateImagesConfig(WireModel):
-    aspect_ratio: str | None = field(
-        default=None, metadata={"wire": "aspectRatio", "to": "body.parameters.aspectRatio"}
+    _input_only = True
+    _wire_fields = (
+        Field("aspect_ratio", "aspectRatio", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("image_size", "imageSize", Scalar("string")),
+        Field("negative_prompt", "negativePrompt", Scalar("string")),
+        Field("number_of_images", "numberOfImages", Scalar("int32")),
+        Field("person_generation", "personGeneration", Scalar("string")),
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
-    image_size: str | None = field(
-        default=None, metadata={"wire": "imageSize", "to": "body.parameters.imageSize"}
-    )
+    aspect_ratio: str | None = field(default=None, metadata={"to": "body.parameters.aspectRatio"})
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    image_size: str | None = field(default=None, metadata={"to": "body.parameters.imageSize"})
     negative_prompt: str | None = field(
-        default=None, metadata={"wire": "negativePrompt", "to": "body.parameters.negativePrompt"}
+        default=None, metadata={"to": "body.parameters.negativePrompt"}
     )
     number_of_images: int | None = field(
-        default=None, metadata={"wire": "numberOfImages", "to": "body.parameters.sampleCount"}
+        default=None, metadata={"to": "body.parameters.sampleCount"}
     )
     person_generation: str | None = field(
-        default=None,
-        metadata={"wire": "personGeneration", "to": "body.parameters.personGeneration"},
+        default=None, metadata={"to": "body.parameters.personGeneration"}
     )
 
     def __init__(

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .generated_image import GeneratedImage
 
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateImagesResponse(WireModel):
-    generated_images: list[GeneratedImage] | None = field(
-        default=None, metadata={"wire": "generatedImages"}
+    _wire_fields = (
+        Field("generated_images", "generatedImages", ListOf(ModelRef("GeneratedImage"))),
     )
+    generated_images: list[GeneratedImage] | None = None
 
     def __init__(
         self,

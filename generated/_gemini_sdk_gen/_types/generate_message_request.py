@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .message_prompt import MessagePrompt
 
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateMessageRequest(WireModel):
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    prompt: MessagePrompt | None = field(
-        default=None, metadata={"wire": "prompt", "required": True}
+    _wire_fields = (
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("prompt", "prompt", ModelRef("MessagePrompt"), required=True),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    candidate_count: int | None = None
+    prompt: MessagePrompt | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .content_filter import ContentFilter
 from .message import Message
@@ -15,9 +20,14 @@ from .message import Message
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateMessageResponse(WireModel):
-    candidates: list[Message] | None = field(default=None, metadata={"wire": "candidates"})
-    filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
-    messages: list[Message] | None = field(default=None, metadata={"wire": "messages"})
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("Message"))),
+        Field("filters", "filters", ListOf(ModelRef("ContentFilter"))),
+        Field("messages", "messages", ListOf(ModelRef("Message"))),
+    )
+    candidates: list[Message] | None = None
+    filters: list[ContentFilter] | None = None
+    messages: list[Message] | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .safety_setting import SafetySetting
 from .text_prompt import TextPrompt
@@ -15,16 +21,24 @@ from .text_prompt import TextPrompt
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateTextRequest(WireModel):
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    max_output_tokens: int | None = field(default=None, metadata={"wire": "maxOutputTokens"})
-    prompt: TextPrompt | None = field(default=None, metadata={"wire": "prompt", "required": True})
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"wire": "safetySettings"}
+    _wire_fields = (
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("prompt", "prompt", ModelRef("TextPrompt"), required=True),
+        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    stop_sequences: list[str] | None = field(default=None, metadata={"wire": "stopSequences"})
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    candidate_count: int | None = None
+    max_output_tokens: int | None = None
+    prompt: TextPrompt | None = None
+    safety_settings: list[SafetySetting] | None = None
+    stop_sequences: list[str] | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .content_filter import ContentFilter
 from .safety_feedback import SafetyFeedback
@@ -16,11 +21,14 @@ from .text_completion import TextCompletion
 
 @define(kw_only=True, repr=False, init=False)
 class GenerateTextResponse(WireModel):
-    candidates: list[TextCompletion] | None = field(default=None, metadata={"wire": "candidates"})
-    filters: list[ContentFilter] | None = field(default=None, metadata={"wire": "filters"})
-    safety_feedback: list[SafetyFeedback] | None = field(
-        default=None, metadata={"wire": "safetyFeedback"}
+    _wire_fields = (
+        Field("candidates", "candidates", ListOf(ModelRef("TextCompletion"))),
+        Field("filters", "filters", ListOf(ModelRef("ContentFilter"))),
+        Field("safety_feedback", "safetyFeedback", ListOf(ModelRef("SafetyFeedback"))),
     )
+    candidates: list[TextCompletion] | None = None
+    filters: list[ContentFilter] | None = None
+    safety_feedback: list[SafetyFeedback] | None = None
 
     def __init__(
         self,

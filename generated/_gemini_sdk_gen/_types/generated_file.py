@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .generated_file_state import GeneratedFileState
 from .status import Status
@@ -15,12 +21,16 @@ from .status import Status
 
 @define(kw_only=True, repr=False, init=False)
 class GeneratedFile(WireModel):
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    state: GeneratedFileState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
+    _wire_fields = (
+        Field("error", "error", ModelRef("Status")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("name", "name", Scalar("string")),
+        Field("state", "state", EnumRef("GeneratedFileState"), output_only=True),
     )
+    error: Status | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    state: GeneratedFileState | None = None
 
     def __init__(
         self,

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .image import Image
 
 
 @define(kw_only=True, repr=False, init=False)
 class GeneratedImage(WireModel):
-    image: Image | None = field(default=None, metadata={"wire": "image"})
-    rai_filtered_reason: str | None = field(default=None, metadata={"wire": "raiFilteredReason"})
+    _wire_fields = (
+        Field("image", "image", ModelRef("Image")),
+        Field("rai_filtered_reason", "raiFilteredReason", Scalar("string")),
+    )
+    image: Image | None = None
+    rai_filtered_reason: str | None = None
 
     def __init__(
         self,

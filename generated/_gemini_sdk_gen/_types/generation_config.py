@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .image_config import ImageConfig
 from .media_resolution import MediaResolution
@@ -19,37 +26,50 @@ from .thinking_config import ThinkingConfig
 
 @define(kw_only=True, repr=False, init=False)
 class GenerationConfig(WireModel):
-    response_json_schema_: Any | None = field(
-        default=None, metadata={"wire": "_responseJsonSchema"}
+    _wire_fields = (
+        Field("response_json_schema_", "_responseJsonSchema", Scalar("any")),
+        Field("candidate_count", "candidateCount", Scalar("int32")),
+        Field("enable_enhanced_civic_answers", "enableEnhancedCivicAnswers", Scalar("bool")),
+        Field("frequency_penalty", "frequencyPenalty", Scalar("float")),
+        Field("image_config", "imageConfig", ModelRef("ImageConfig")),
+        Field("logprobs", "logprobs", Scalar("int32")),
+        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
+        Field("media_resolution", "mediaResolution", EnumRef("MediaResolution")),
+        Field("presence_penalty", "presencePenalty", Scalar("float")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("response_logprobs", "responseLogprobs", Scalar("bool")),
+        Field("response_mime_type", "responseMimeType", Scalar("string")),
+        Field("response_modalities", "responseModalities", ListOf(EnumRef("Modality"))),
+        Field("response_schema", "responseSchema", ModelRef("Schema")),
+        Field("seed", "seed", Scalar("int32")),
+        Field("speech_config", "speechConfig", ModelRef("SpeechConfig")),
+        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking_config", "thinkingConfig", ModelRef("ThinkingConfig")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
     )
-    candidate_count: int | None = field(default=None, metadata={"wire": "candidateCount"})
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"wire": "enableEnhancedCivicAnswers"}
-    )
-    frequency_penalty: float | None = field(default=None, metadata={"wire": "frequencyPenalty"})
-    image_config: ImageConfig | None = field(default=None, metadata={"wire": "imageConfig"})
-    logprobs: int | None = field(default=None, metadata={"wire": "logprobs"})
-    max_output_tokens: int | None = field(default=None, metadata={"wire": "maxOutputTokens"})
-    media_resolution: MediaResolution | None = field(
-        default=None, metadata={"wire": "mediaResolution"}
-    )
-    presence_penalty: float | None = field(default=None, metadata={"wire": "presencePenalty"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
-    response_logprobs: bool | None = field(default=None, metadata={"wire": "responseLogprobs"})
-    response_mime_type: str | None = field(default=None, metadata={"wire": "responseMimeType"})
-    response_modalities: list[Modality] | None = field(
-        default=None, metadata={"wire": "responseModalities"}
-    )
-    response_schema: Schema | None = field(default=None, metadata={"wire": "responseSchema"})
-    seed: int | None = field(default=None, metadata={"wire": "seed"})
-    speech_config: SpeechConfig | None = field(default=None, metadata={"wire": "speechConfig"})
-    stop_sequences: list[str] | None = field(default=None, metadata={"wire": "stopSequences"})
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"wire": "thinkingConfig"}
-    )
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
+    response_json_schema_: Any | None = None
+    candidate_count: int | None = None
+    enable_enhanced_civic_answers: bool | None = None
+    frequency_penalty: float | None = None
+    image_config: ImageConfig | None = None
+    logprobs: int | None = None
+    max_output_tokens: int | None = None
+    media_resolution: MediaResolution | None = None
+    presence_penalty: float | None = None
+    response_json_schema: Any | None = None
+    response_logprobs: bool | None = None
+    response_mime_type: str | None = None
+    response_modalities: list[Modality] | None = None
+    response_schema: Schema | None = None
+    seed: int | None = None
+    speech_config: SpeechConfig | None = None
+    stop_sequences: list[str] | None = None
+    temperature: float | None = None
+    thinking_config: ThinkingConfig | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,

@@ -5,27 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .google_ai_generativelanguage_v1beta_segment import GoogleAiGenerativelanguageV1betaSegment
 
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaGroundingSupport(WireModel):
-    confidence_scores: list[float] | None = field(
-        default=None, metadata={"wire": "confidenceScores"}
+    _wire_fields = (
+        Field("confidence_scores", "confidenceScores", ListOf(Scalar("float"))),
+        Field("grounding_chunk_indices", "groundingChunkIndices", ListOf(Scalar("int32"))),
+        Field("rendered_parts", "renderedParts", ListOf(Scalar("int32")), output_only=True),
+        Field("segment", "segment", ModelRef("GoogleAiGenerativelanguageV1betaSegment")),
     )
-    grounding_chunk_indices: list[int] | None = field(
-        default=None, metadata={"wire": "groundingChunkIndices"}
-    )
-    rendered_parts: list[int] | None = field(
-        default=None, metadata={"wire": "renderedParts", "output_only": True}
-    )
-    segment: GoogleAiGenerativelanguageV1betaSegment | None = field(
-        default=None, metadata={"wire": "segment"}
-    )
+    confidence_scores: list[float] | None = None
+    grounding_chunk_indices: list[int] | None = None
+    rendered_parts: list[int] | None = None
+    segment: GoogleAiGenerativelanguageV1betaSegment | None = None
 
     def __init__(
         self,

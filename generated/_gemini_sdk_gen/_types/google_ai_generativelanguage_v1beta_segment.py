@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleAiGenerativelanguageV1betaSegment(WireModel):
-    end_index: int | None = field(default=None, metadata={"wire": "endIndex"})
-    part_index: int | None = field(default=None, metadata={"wire": "partIndex"})
-    start_index: int | None = field(default=None, metadata={"wire": "startIndex"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
+    _wire_fields = (
+        Field("end_index", "endIndex", Scalar("int32")),
+        Field("part_index", "partIndex", Scalar("int32")),
+        Field("start_index", "startIndex", Scalar("int32")),
+        Field("text", "text", Scalar("string")),
+    )
+    end_index: int | None = None
+    part_index: int | None = None
+    start_index: int | None = None
+    text: str | None = None
 
     def __init__(
         self,

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleMaps(WireModel):
-    enable_widget: bool | None = field(default=None, metadata={"wire": "enableWidget"})
+    _wire_fields = (Field("enable_widget", "enableWidget", Scalar("bool")),)
+    enable_widget: bool | None = None
 
     def __init__(
         self,

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .interval import Interval
 from .search_types import SearchTypes
@@ -15,8 +19,12 @@ from .search_types import SearchTypes
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleSearch(WireModel):
-    search_types: SearchTypes | None = field(default=None, metadata={"wire": "searchTypes"})
-    time_range_filter: Interval | None = field(default=None, metadata={"wire": "timeRangeFilter"})
+    _wire_fields = (
+        Field("search_types", "searchTypes", ModelRef("SearchTypes")),
+        Field("time_range_filter", "timeRangeFilter", ModelRef("Interval")),
+    )
+    search_types: SearchTypes | None = None
+    time_range_filter: Interval | None = None
 
     def __init__(
         self,

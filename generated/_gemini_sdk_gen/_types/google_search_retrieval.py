@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .dynamic_retrieval_config import DynamicRetrievalConfig
 
 
 @define(kw_only=True, repr=False, init=False)
 class GoogleSearchRetrieval(WireModel):
-    dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
-        default=None, metadata={"wire": "dynamicRetrievalConfig"}
+    _wire_fields = (
+        Field(
+            "dynamic_retrieval_config", "dynamicRetrievalConfig", ModelRef("DynamicRetrievalConfig")
+        ),
     )
+    dynamic_retrieval_config: DynamicRetrievalConfig | None = None
 
     def __init__(
         self,

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .attribution_source_id import AttributionSourceId
 from .content import Content
@@ -15,10 +19,12 @@ from .content import Content
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingAttribution(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content"})
-    source_id: AttributionSourceId | None = field(
-        default=None, metadata={"wire": "sourceId", "output_only": True}
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content")),
+        Field("source_id", "sourceId", ModelRef("AttributionSourceId"), output_only=True),
     )
+    content: Content | None = None
+    source_id: AttributionSourceId | None = None
 
     def __init__(
         self,

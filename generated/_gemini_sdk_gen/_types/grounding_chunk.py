@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .grounding_chunk_image import GroundingChunkImage
 from .maps import Maps
@@ -17,12 +21,16 @@ from .web import Web
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunk(WireModel):
-    image: GroundingChunkImage | None = field(default=None, metadata={"wire": "image"})
-    maps: Maps | None = field(default=None, metadata={"wire": "maps"})
-    retrieved_context: RetrievedContext | None = field(
-        default=None, metadata={"wire": "retrievedContext"}
+    _wire_fields = (
+        Field("image", "image", ModelRef("GroundingChunkImage")),
+        Field("maps", "maps", ModelRef("Maps")),
+        Field("retrieved_context", "retrievedContext", ModelRef("RetrievedContext")),
+        Field("web", "web", ModelRef("Web")),
     )
-    web: Web | None = field(default=None, metadata={"wire": "web"})
+    image: GroundingChunkImage | None = None
+    maps: Maps | None = None
+    retrieved_context: RetrievedContext | None = None
+    web: Web | None = None
 
     def __init__(
         self,

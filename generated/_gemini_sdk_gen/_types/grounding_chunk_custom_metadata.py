@@ -5,21 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .grounding_chunk_string_list import GroundingChunkStringList
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkCustomMetadata(WireModel):
-    key: str | None = field(default=None, metadata={"wire": "key"})
-    numeric_value: float | None = field(default=None, metadata={"wire": "numericValue"})
-    string_list_value: GroundingChunkStringList | None = field(
-        default=None, metadata={"wire": "stringListValue"}
+    _wire_fields = (
+        Field("key", "key", Scalar("string")),
+        Field("numeric_value", "numericValue", Scalar("float")),
+        Field("string_list_value", "stringListValue", ModelRef("GroundingChunkStringList")),
+        Field("string_value", "stringValue", Scalar("string")),
     )
-    string_value: str | None = field(default=None, metadata={"wire": "stringValue"})
+    key: str | None = None
+    numeric_value: float | None = None
+    string_list_value: GroundingChunkStringList | None = None
+    string_value: str | None = None
 
     def __init__(
         self,

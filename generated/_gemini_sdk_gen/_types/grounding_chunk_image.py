@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkImage(WireModel):
-    domain: str | None = field(default=None, metadata={"wire": "domain"})
-    image_uri: str | None = field(default=None, metadata={"wire": "imageUri"})
-    source_uri: str | None = field(default=None, metadata={"wire": "sourceUri"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    _wire_fields = (
+        Field("domain", "domain", Scalar("string")),
+        Field("image_uri", "imageUri", Scalar("string")),
+        Field("source_uri", "sourceUri", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+    )
+    domain: str | None = None
+    image_uri: str | None = None
+    source_uri: str | None = None
+    title: str | None = None
 
     def __init__(
         self,

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingChunkStringList(WireModel):
-    values: list[str] | None = field(default=None, metadata={"wire": "values"})
+    _wire_fields = (Field("values", "values", ListOf(Scalar("string"))),)
+    values: list[str] | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .google_ai_generativelanguage_v1beta_grounding_support import (
     GoogleAiGenerativelanguageV1betaGroundingSupport,
@@ -19,27 +25,26 @@ from .search_entry_point import SearchEntryPoint
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingMetadata(WireModel):
-    google_maps_widget_context_token: str | None = field(
-        default=None, metadata={"wire": "googleMapsWidgetContextToken"}
+    _wire_fields = (
+        Field("google_maps_widget_context_token", "googleMapsWidgetContextToken", Scalar("string")),
+        Field("grounding_chunks", "groundingChunks", ListOf(ModelRef("GroundingChunk"))),
+        Field(
+            "grounding_supports",
+            "groundingSupports",
+            ListOf(ModelRef("GoogleAiGenerativelanguageV1betaGroundingSupport")),
+        ),
+        Field("image_search_queries", "imageSearchQueries", ListOf(Scalar("string"))),
+        Field("retrieval_metadata", "retrievalMetadata", ModelRef("RetrievalMetadata")),
+        Field("search_entry_point", "searchEntryPoint", ModelRef("SearchEntryPoint")),
+        Field("web_search_queries", "webSearchQueries", ListOf(Scalar("string"))),
     )
-    grounding_chunks: list[GroundingChunk] | None = field(
-        default=None, metadata={"wire": "groundingChunks"}
-    )
-    grounding_supports: list[GoogleAiGenerativelanguageV1betaGroundingSupport] | None = field(
-        default=None, metadata={"wire": "groundingSupports"}
-    )
-    image_search_queries: list[str] | None = field(
-        default=None, metadata={"wire": "imageSearchQueries"}
-    )
-    retrieval_metadata: RetrievalMetadata | None = field(
-        default=None, metadata={"wire": "retrievalMetadata"}
-    )
-    search_entry_point: SearchEntryPoint | None = field(
-        default=None, metadata={"wire": "searchEntryPoint"}
-    )
-    web_search_queries: list[str] | None = field(
-        default=None, metadata={"wire": "webSearchQueries"}
-    )
+    google_maps_widget_context_token: str | None = None
+    grounding_chunks: list[GroundingChunk] | None = None
+    grounding_supports: list[GoogleAiGenerativelanguageV1betaGroundingSupport] | None = None
+    image_search_queries: list[str] | None = None
+    retrieval_metadata: RetrievalMetadata | None = None
+    search_entry_point: SearchEntryPoint | None = None
+    web_search_queries: list[str] | None = None
 
     def __init__(
         self,

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .content import Content
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassage(WireModel):
-    content: Content | None = field(default=None, metadata={"wire": "content"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
+    _wire_fields = (
+        Field("content", "content", ModelRef("Content")),
+        Field("id", "id", Scalar("string")),
+    )
+    content: Content | None = None
+    id: str | None = None
 
     def __init__(
         self,

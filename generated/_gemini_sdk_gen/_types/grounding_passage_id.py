@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassageId(WireModel):
-    part_index: int | None = field(
-        default=None, metadata={"wire": "partIndex", "output_only": True}
+    _wire_fields = (
+        Field("part_index", "partIndex", Scalar("int32"), output_only=True),
+        Field("passage_id", "passageId", Scalar("string"), output_only=True),
     )
-    passage_id: str | None = field(
-        default=None, metadata={"wire": "passageId", "output_only": True}
-    )
+    part_index: int | None = None
+    passage_id: str | None = None
 
     def __init__(
         self,

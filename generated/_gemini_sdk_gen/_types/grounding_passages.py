@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .grounding_passage import GroundingPassage
 
 
 @define(kw_only=True, repr=False, init=False)
 class GroundingPassages(WireModel):
-    passages: list[GroundingPassage] | None = field(default=None, metadata={"wire": "passages"})
+    _wire_fields = (Field("passages", "passages", ListOf(ModelRef("GroundingPassage"))),)
+    passages: list[GroundingPassage] | None = None
 
     def __init__(
         self,

@@ -5,20 +5,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .http_retry_options import HttpRetryOptions
 
 
 @define(kw_only=True, repr=False, init=False)
 class HttpOptions(WireModel):
-    api_version: str | None = field(default=None, metadata={"wire": "apiVersion"})
-    base_url: str | None = field(default=None, metadata={"wire": "baseUrl"})
-    headers: dict[str, str] | None = field(default=None, metadata={"wire": "headers"})
-    retry_options: HttpRetryOptions | None = field(default=None, metadata={"wire": "retryOptions"})
-    timeout: int | None = field(default=None, metadata={"wire": "timeout"})
+    _input_only = True
+    _wire_fields = (
+        Field("api_version", "apiVersion", Scalar("string")),
+        Field("base_url", "baseUrl", Scalar("string")),
+        Field("headers", "headers", MapOf(Scalar("string"))),
+        Field("retry_options", "retryOptions", ModelRef("HttpRetryOptions")),
+        Field("timeout", "timeout", Scalar("int32")),
+    )
+    api_version: str | None = None
+    base_url: str | None = None
+    headers: dict[str, str] | None = None
+    retry_options: HttpRetryOptions | None = None
+    timeout: int | None = None
 
     def __init__(
         self,

@@ -5,19 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class HttpRetryOptions(WireModel):
-    attempts: int | None = field(default=None, metadata={"wire": "attempts"})
-    exp_base: float | None = field(default=None, metadata={"wire": "expBase"})
-    http_status_codes: list[int] | None = field(default=None, metadata={"wire": "httpStatusCodes"})
-    initial_delay: float | None = field(default=None, metadata={"wire": "initialDelay"})
-    jitter: float | None = field(default=None, metadata={"wire": "jitter"})
-    max_delay: float | None = field(default=None, metadata={"wire": "maxDelay"})
+    _input_only = True
+    _wire_fields = (
+        Field("attempts", "attempts", Scalar("int32")),
+        Field("exp_base", "expBase", Scalar("double")),
+        Field("http_status_codes", "httpStatusCodes", ListOf(Scalar("int32"))),
+        Field("initial_delay", "initialDelay", Scalar("double")),
+        Field("jitter", "jitter", Scalar("double")),
+        Field("max_delay", "maxDelay", Scalar("double")),
+    )
+    attempts: int | None = None
+    exp_base: float | None = None
+    http_status_codes: list[int] | None = None
+    initial_delay: float | None = None
+    jitter: float | None = None
+    max_delay: float | None = None
 
     def __init__(
         self,

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Hyperparameters(WireModel):
-    batch_size: int | None = field(default=None, metadata={"wire": "batchSize"})
-    epoch_count: int | None = field(default=None, metadata={"wire": "epochCount"})
-    learning_rate: float | None = field(default=None, metadata={"wire": "learningRate"})
-    learning_rate_multiplier: float | None = field(
-        default=None, metadata={"wire": "learningRateMultiplier"}
+    _wire_fields = (
+        Field("batch_size", "batchSize", Scalar("int32")),
+        Field("epoch_count", "epochCount", Scalar("int32")),
+        Field("learning_rate", "learningRate", Scalar("float")),
+        Field("learning_rate_multiplier", "learningRateMultiplier", Scalar("float")),
     )
+    batch_size: int | None = None
+    epoch_count: int | None = None
+    learning_rate: float | None = None
+    learning_rate_multiplier: float | None = None
 
     def __init__(
         self,

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import ImageHelpers
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Image(ImageHelpers, WireModel):
-    image_bytes: bytes | None = field(default=None, metadata={"wire": "imageBytes"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    _wire_fields = (
+        Field("image_bytes", "imageBytes", Scalar("bytes")),
+        Field("mime_type", "mimeType", Scalar("string")),
+    )
+    image_bytes: bytes | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class ImageConfig(WireModel):
-    aspect_ratio: str | None = field(default=None, metadata={"wire": "aspectRatio"})
-    image_size: str | None = field(default=None, metadata={"wire": "imageSize"})
+    _wire_fields = (
+        Field("aspect_ratio", "aspectRatio", Scalar("string")),
+        Field("image_size", "imageSize", Scalar("string")),
+    )
+    aspect_ratio: str | None = None
+    image_size: str | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .chunking_config import ChunkingConfig
 from .custom_metadata import CustomMetadata
@@ -15,13 +21,14 @@ from .custom_metadata import CustomMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileRequest(WireModel):
-    chunking_config: ChunkingConfig | None = field(
-        default=None, metadata={"wire": "chunkingConfig"}
+    _wire_fields = (
+        Field("chunking_config", "chunkingConfig", ModelRef("ChunkingConfig")),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("file_name", "fileName", Scalar("string"), required=True),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    file_name: str | None = field(default=None, metadata={"wire": "fileName", "required": True})
+    chunking_config: ChunkingConfig | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    file_name: str | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class ImportFileResponse(WireModel):
-    document_name: str | None = field(default=None, metadata={"wire": "documentName"})
-    parent: str | None = field(default=None, metadata={"wire": "parent"})
+    _wire_fields = (
+        Field("document_name", "documentName", Scalar("string")),
+        Field("parent", "parent", Scalar("string")),
+    )
+    document_name: str | None = None
+    parent: str | None = None
 
     def __init__(
         self,

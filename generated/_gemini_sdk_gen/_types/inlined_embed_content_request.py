@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .embed_content_request import EmbedContentRequest
 
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequest(WireModel):
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    request: EmbedContentRequest | None = field(
-        default=None, metadata={"wire": "request", "required": True}
+    _wire_fields = (
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("request", "request", ModelRef("EmbedContentRequest"), required=True),
     )
+    metadata: dict[str, Any] | None = None
+    request: EmbedContentRequest | None = None
 
     def __init__(
         self,

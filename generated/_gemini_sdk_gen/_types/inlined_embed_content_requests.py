@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .inlined_embed_content_request import InlinedEmbedContentRequest
 
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentRequests(WireModel):
-    requests: list[InlinedEmbedContentRequest] | None = field(
-        default=None, metadata={"wire": "requests", "required": True}
+    _wire_fields = (
+        Field(
+            "requests", "requests", ListOf(ModelRef("InlinedEmbedContentRequest")), required=True
+        ),
     )
+    requests: list[InlinedEmbedContentRequest] | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .embed_content_response import EmbedContentResponse
 from .status import Status
@@ -15,13 +21,14 @@ from .status import Status
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedEmbedContentResponse(WireModel):
-    error: Status | None = field(default=None, metadata={"wire": "error", "output_only": True})
-    metadata: dict[str, Any] | None = field(
-        default=None, metadata={"wire": "metadata", "output_only": True}
+    _wire_fields = (
+        Field("error", "error", ModelRef("Status"), output_only=True),
+        Field("metadata", "metadata", MapOf(Scalar("any")), output_only=True),
+        Field("response", "response", ModelRef("EmbedContentResponse"), output_only=True),
     )
-    response: EmbedContentResponse | None = field(
-        default=None, metadata={"wire": "response", "output_only": True}
-    )
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    response: EmbedContentResponse | None = None
 
     def __init__(
         self,

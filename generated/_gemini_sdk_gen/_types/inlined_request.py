@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .generate_content_request import GenerateContentRequest
 
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedRequest(WireModel):
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    request: GenerateContentRequest | None = field(
-        default=None, metadata={"wire": "request", "required": True}
+    _wire_fields = (
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("request", "request", ModelRef("GenerateContentRequest"), required=True),
     )
+    metadata: dict[str, Any] | None = None
+    request: GenerateContentRequest | None = None
 
     def __init__(
         self,

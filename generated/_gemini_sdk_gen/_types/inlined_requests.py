@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .inlined_request import InlinedRequest
 
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedRequests(WireModel):
-    requests: list[InlinedRequest] | None = field(
-        default=None, metadata={"wire": "requests", "required": True}
+    _wire_fields = (
+        Field("requests", "requests", ListOf(ModelRef("InlinedRequest")), required=True),
     )
+    requests: list[InlinedRequest] | None = None
 
     def __init__(
         self,

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .inlined_response import InlinedResponse
 
 
 @define(kw_only=True, repr=False, init=False)
 class InlinedResponses(WireModel):
-    inlined_responses: list[InlinedResponse] | None = field(
-        default=None, metadata={"wire": "inlinedResponses", "output_only": True}
+    _wire_fields = (
+        Field(
+            "inlined_responses",
+            "inlinedResponses",
+            ListOf(ModelRef("InlinedResponse")),
+            output_only=True,
+        ),
     )
+    inlined_responses: list[InlinedResponse] | None = None
 
     def __init__(
         self,

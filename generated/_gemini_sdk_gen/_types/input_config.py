@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .inlined_requests import InlinedRequests
 
 
 @define(kw_only=True, repr=False, init=False)
 class InputConfig(WireModel):
-    file_name: str | None = field(default=None, metadata={"wire": "fileName"})
-    requests: InlinedRequests | None = field(default=None, metadata={"wire": "requests"})
+    _wire_fields = (
+        Field("file_name", "fileName", Scalar("string")),
+        Field("requests", "requests", ModelRef("InlinedRequests")),
+    )
+    file_name: str | None = None
+    requests: InlinedRequests | None = None
 
     def __init__(
         self,

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .inlined_embed_content_requests import InlinedEmbedContentRequests
 
 
 @define(kw_only=True, repr=False, init=False)
 class InputEmbedContentConfig(WireModel):
-    file_name: str | None = field(default=None, metadata={"wire": "fileName"})
-    requests: InlinedEmbedContentRequests | None = field(
-        default=None, metadata={"wire": "requests"}
+    _wire_fields = (
+        Field("file_name", "fileName", Scalar("string")),
+        Field("requests", "requests", ModelRef("InlinedEmbedContentRequests")),
     )
+    file_name: str | None = None
+    requests: InlinedEmbedContentRequests | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .input_feedback_block_reason import InputFeedbackBlockReason
 from .safety_rating import SafetyRating
@@ -15,12 +21,12 @@ from .safety_rating import SafetyRating
 
 @define(kw_only=True, repr=False, init=False)
 class InputFeedback(WireModel):
-    block_reason: InputFeedbackBlockReason | None = field(
-        default=None, metadata={"wire": "blockReason"}
+    _wire_fields = (
+        Field("block_reason", "blockReason", EnumRef("InputFeedbackBlockReason")),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
+    block_reason: InputFeedbackBlockReason | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,

@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Interval(WireModel):
-    end_time: datetime.datetime | None = field(default=None, metadata={"wire": "endTime"})
-    start_time: datetime.datetime | None = field(default=None, metadata={"wire": "startTime"})
+    _wire_fields = (
+        Field("end_time", "endTime", Scalar("timestamp")),
+        Field("start_time", "startTime", Scalar("timestamp")),
+    )
+    end_time: datetime.datetime | None = None
+    start_time: datetime.datetime | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class LatLng(WireModel):
-    latitude: float | None = field(default=None, metadata={"wire": "latitude"})
-    longitude: float | None = field(default=None, metadata={"wire": "longitude"})
+    _wire_fields = (
+        Field("latitude", "latitude", Scalar("double")),
+        Field("longitude", "longitude", Scalar("double")),
+    )
+    latitude: float | None = None
+    longitude: float | None = None
 
     def __init__(
         self,

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .cached_content import CachedContent
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListCachedContentsResponse(WireModel):
-    cached_contents: list[CachedContent] | None = field(
-        default=None, metadata={"wire": "cachedContents"}
+    _wire_fields = (
+        Field("cached_contents", "cachedContents", ListOf(ModelRef("CachedContent"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    cached_contents: list[CachedContent] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .document import Document
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListDocumentsResponse(WireModel):
-    documents: list[Document] | None = field(default=None, metadata={"wire": "documents"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("documents", "documents", ListOf(ModelRef("Document"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    documents: list[Document] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .file_search_store import FileSearchStore
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListFileSearchStoresResponse(WireModel):
-    file_search_stores: list[FileSearchStore] | None = field(
-        default=None, metadata={"wire": "fileSearchStores"}
+    _wire_fields = (
+        Field("file_search_stores", "fileSearchStores", ListOf(ModelRef("FileSearchStore"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    file_search_stores: list[FileSearchStore] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .file import File
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListFilesResponse(WireModel):
-    files: list[File] | None = field(default=None, metadata={"wire": "files"})
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    _wire_fields = (
+        Field("files", "files", ListOf(ModelRef("File"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+    )
+    files: list[File] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,

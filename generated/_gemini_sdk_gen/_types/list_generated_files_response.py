@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .generated_file import GeneratedFile
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListGeneratedFilesResponse(WireModel):
-    generated_files: list[GeneratedFile] | None = field(
-        default=None, metadata={"wire": "generatedFiles"}
+    _wire_fields = (
+        Field("generated_files", "generatedFiles", ListOf(ModelRef("GeneratedFile"))),
+        Field("next_page_token", "nextPageToken", Scalar("string")),
     )
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
+    generated_files: list[GeneratedFile] | None = None
+    next_page_token: str | None = None
 
     def __init__(
         self,

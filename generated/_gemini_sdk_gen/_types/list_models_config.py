@@ -8,21 +8,26 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .http_options import HttpOptions
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListModelsConfig(WireModel):
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
+    _input_only = True
+    _wire_fields = (
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("page_size", "pageSize", Scalar("int32")),
+        Field("page_token", "pageToken", Scalar("string")),
     )
-    page_size: int | None = field(
-        default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
-    )
-    page_token: str | None = field(
-        default=None, metadata={"wire": "pageToken", "to": "query.pageToken"}
-    )
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
+    page_token: str | None = field(default=None, metadata={"to": "query.pageToken"})
 
     def __init__(
         self,

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .operation import Operation
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListOperationsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    operations: list[Operation] | None = field(default=None, metadata={"wire": "operations"})
-    unreachable: list[str] | None = field(default=None, metadata={"wire": "unreachable"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("operations", "operations", ListOf(ModelRef("Operation"))),
+        Field("unreachable", "unreachable", ListOf(Scalar("string"))),
+    )
+    next_page_token: str | None = None
+    operations: list[Operation] | None = None
+    unreachable: list[str] | None = None
 
     def __init__(
         self,

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .permission import Permission
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListPermissionsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    permissions: list[Permission] | None = field(default=None, metadata={"wire": "permissions"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("permissions", "permissions", ListOf(ModelRef("Permission"))),
+    )
+    next_page_token: str | None = None
+    permissions: list[Permission] | None = None
 
     def __init__(
         self,

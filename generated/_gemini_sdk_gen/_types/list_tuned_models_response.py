@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .tuned_model import TunedModel
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListTunedModelsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    tuned_models: list[TunedModel] | None = field(default=None, metadata={"wire": "tunedModels"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("tuned_models", "tunedModels", ListOf(ModelRef("TunedModel"))),
+    )
+    next_page_token: str | None = None
+    tuned_models: list[TunedModel] | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .logprobs_result_candidate import LogprobsResultCandidate
 from .top_candidates import TopCandidates
@@ -15,13 +21,14 @@ from .top_candidates import TopCandidates
 
 @define(kw_only=True, repr=False, init=False)
 class LogprobsResult(WireModel):
-    chosen_candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"wire": "chosenCandidates"}
+    _wire_fields = (
+        Field("chosen_candidates", "chosenCandidates", ListOf(ModelRef("LogprobsResultCandidate"))),
+        Field("log_probability_sum", "logProbabilitySum", Scalar("float")),
+        Field("top_candidates", "topCandidates", ListOf(ModelRef("TopCandidates"))),
     )
-    log_probability_sum: float | None = field(default=None, metadata={"wire": "logProbabilitySum"})
-    top_candidates: list[TopCandidates] | None = field(
-        default=None, metadata={"wire": "topCandidates"}
-    )
+    chosen_candidates: list[LogprobsResultCandidate] | None = None
+    log_probability_sum: float | None = None
+    top_candidates: list[TopCandidates] | None = None
 
     def __init__(
         self,

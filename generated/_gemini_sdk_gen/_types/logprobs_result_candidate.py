@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class LogprobsResultCandidate(WireModel):
-    log_probability: float | None = field(default=None, metadata={"wire": "logProbability"})
-    token: str | None = field(default=None, metadata={"wire": "token"})
-    token_id: int | None = field(default=None, metadata={"wire": "tokenId"})
+    _wire_fields = (
+        Field("log_probability", "logProbability", Scalar("float")),
+        Field("token", "token", Scalar("string")),
+        Field("token_id", "tokenId", Scalar("int32")),
+    )
+    log_probability: float | None = None
+    token: str | None = None
+    token_id: int | None = None
 
     def __init__(
         self,

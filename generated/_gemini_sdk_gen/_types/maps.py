@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .place_answer_sources import PlaceAnswerSources
 
 
 @define(kw_only=True, repr=False, init=False)
 class Maps(WireModel):
-    place_answer_sources: PlaceAnswerSources | None = field(
-        default=None, metadata={"wire": "placeAnswerSources"}
+    _wire_fields = (
+        Field("place_answer_sources", "placeAnswerSources", ModelRef("PlaceAnswerSources")),
+        Field("place_id", "placeId", Scalar("string")),
+        Field("text", "text", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+        Field("uri", "uri", Scalar("string")),
     )
-    place_id: str | None = field(default=None, metadata={"wire": "placeId"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    place_answer_sources: PlaceAnswerSources | None = None
+    place_id: str | None = None
+    text: str | None = None
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,

@@ -5,19 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .streamable_http_transport import StreamableHttpTransport
 
 
 @define(kw_only=True, repr=False, init=False)
 class McpServer(WireModel):
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    streamable_http_transport: StreamableHttpTransport | None = field(
-        default=None, metadata={"wire": "streamableHttpTransport"}
+    _wire_fields = (
+        Field("name", "name", Scalar("string")),
+        Field(
+            "streamable_http_transport",
+            "streamableHttpTransport",
+            ModelRef("StreamableHttpTransport"),
+        ),
     )
+    name: str | None = None
+    streamable_http_transport: StreamableHttpTransport | None = None
 
     def __init__(
         self,

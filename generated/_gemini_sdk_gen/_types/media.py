@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .video import Video
 
 
 @define(kw_only=True, repr=False, init=False)
 class Media(WireModel):
-    video: Video | None = field(default=None, metadata={"wire": "video"})
+    _wire_fields = (Field("video", "video", ModelRef("Video")),)
+    video: Video | None = None
 
     def __init__(
         self,

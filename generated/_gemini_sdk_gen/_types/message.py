@@ -5,20 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .citation_metadata import CitationMetadata
 
 
 @define(kw_only=True, repr=False, init=False)
 class Message(WireModel):
-    author: str | None = field(default=None, metadata={"wire": "author"})
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
+    _wire_fields = (
+        Field("author", "author", Scalar("string")),
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("content", "content", Scalar("string"), required=True),
     )
-    content: str | None = field(default=None, metadata={"wire": "content", "required": True})
+    author: str | None = None
+    citation_metadata: CitationMetadata | None = None
+    content: str | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .example import Example
 from .message import Message
@@ -15,11 +21,14 @@ from .message import Message
 
 @define(kw_only=True, repr=False, init=False)
 class MessagePrompt(WireModel):
-    context: str | None = field(default=None, metadata={"wire": "context"})
-    examples: list[Example] | None = field(default=None, metadata={"wire": "examples"})
-    messages: list[Message] | None = field(
-        default=None, metadata={"wire": "messages", "required": True}
+    _wire_fields = (
+        Field("context", "context", Scalar("string")),
+        Field("examples", "examples", ListOf(ModelRef("Example"))),
+        Field("messages", "messages", ListOf(ModelRef("Message")), required=True),
     )
+    context: str | None = None
+    examples: list[Example] | None = None
+    messages: list[Message] | None = None
 
     def __init__(
         self,

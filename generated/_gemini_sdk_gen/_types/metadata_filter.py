@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .condition import Condition
 
 
 @define(kw_only=True, repr=False, init=False)
 class MetadataFilter(WireModel):
-    conditions: list[Condition] | None = field(
-        default=None, metadata={"wire": "conditions", "required": True}
+    _wire_fields = (
+        Field("conditions", "conditions", ListOf(ModelRef("Condition")), required=True),
+        Field("key", "key", Scalar("string"), required=True),
     )
-    key: str | None = field(default=None, metadata={"wire": "key", "required": True})
+    conditions: list[Condition] | None = None
+    key: str | None = None
 
     def __init__(
         self,

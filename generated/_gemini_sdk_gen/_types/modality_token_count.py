@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .generative_language_modality import GenerativeLanguageModality
 
 
 @define(kw_only=True, repr=False, init=False)
 class ModalityTokenCount(WireModel):
-    modality: GenerativeLanguageModality | None = field(default=None, metadata={"wire": "modality"})
-    token_count: int | None = field(default=None, metadata={"wire": "tokenCount"})
+    _wire_fields = (
+        Field("modality", "modality", EnumRef("GenerativeLanguageModality")),
+        Field("token_count", "tokenCount", Scalar("int32")),
+    )
+    modality: GenerativeLanguageModality | None = None
+    token_count: int | None = None
 
     def __init__(
         self,

@@ -5,30 +5,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Model(WireModel):
-    base_model_id: str | None = field(
-        default=None, metadata={"wire": "baseModelId", "required": True}
+    _wire_fields = (
+        Field("base_model_id", "baseModelId", Scalar("string"), required=True),
+        Field("description", "description", Scalar("string")),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("input_token_limit", "inputTokenLimit", Scalar("int32")),
+        Field("max_temperature", "maxTemperature", Scalar("float")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("output_token_limit", "outputTokenLimit", Scalar("int32")),
+        Field(
+            "supported_generation_methods", "supportedGenerationMethods", ListOf(Scalar("string"))
+        ),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("thinking", "thinking", Scalar("bool")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
+        Field("version", "version", Scalar("string"), required=True),
     )
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    input_token_limit: int | None = field(default=None, metadata={"wire": "inputTokenLimit"})
-    max_temperature: float | None = field(default=None, metadata={"wire": "maxTemperature"})
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    output_token_limit: int | None = field(default=None, metadata={"wire": "outputTokenLimit"})
-    supported_generation_methods: list[str] | None = field(
-        default=None, metadata={"wire": "supportedGenerationMethods"}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    thinking: bool | None = field(default=None, metadata={"wire": "thinking"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
-    version: str | None = field(default=None, metadata={"wire": "version", "required": True})
+    base_model_id: str | None = None
+    description: str | None = None
+    display_name: str | None = None
+    input_token_limit: int | None = None
+    max_temperature: float | None = None
+    name: str | None = None
+    output_token_limit: int | None = None
+    supported_generation_methods: list[str] | None = None
+    temperature: float | None = None
+    thinking: bool | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    version: str | None = None
 
     def __init__(
         self,

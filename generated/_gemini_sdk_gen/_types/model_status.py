@@ -6,20 +6,28 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .model_stage import ModelStage
 
 
 @define(kw_only=True, repr=False, init=False)
 class ModelStatus(WireModel):
-    message: str | None = field(default=None, metadata={"wire": "message"})
-    model_stage: ModelStage | None = field(default=None, metadata={"wire": "modelStage"})
-    retirement_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "retirementTime"}
+    _wire_fields = (
+        Field("message", "message", Scalar("string")),
+        Field("model_stage", "modelStage", EnumRef("ModelStage")),
+        Field("retirement_time", "retirementTime", Scalar("timestamp")),
     )
+    message: str | None = None
+    model_stage: ModelStage | None = None
+    retirement_time: datetime.datetime | None = None
 
     def __init__(
         self,

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .speaker_voice_config import SpeakerVoiceConfig
 
 
 @define(kw_only=True, repr=False, init=False)
 class MultiSpeakerVoiceConfig(WireModel):
-    speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
-        default=None, metadata={"wire": "speakerVoiceConfigs", "required": True}
+    _wire_fields = (
+        Field(
+            "speaker_voice_configs",
+            "speakerVoiceConfigs",
+            ListOf(ModelRef("SpeakerVoiceConfig")),
+            required=True,
+        ),
     )
+    speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
 
     def __init__(
         self,

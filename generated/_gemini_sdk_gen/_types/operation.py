@@ -5,20 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .status import Status
 
 
 @define(kw_only=True, repr=False, init=False)
 class Operation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", MapOf(Scalar("any"))),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", MapOf(Scalar("any"))),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: dict[str, Any] | None = None
+    name: str | None = None
+    response: dict[str, Any] | None = None
 
     def __init__(
         self,

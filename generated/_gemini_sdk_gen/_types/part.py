@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import PartFactories
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .blob import Blob
 from .code_execution_result import CodeExecutionResult
@@ -24,28 +30,36 @@ from .video_metadata import VideoMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class Part(PartFactories, WireModel):
-    code_execution_result: CodeExecutionResult | None = field(
-        default=None, metadata={"wire": "codeExecutionResult"}
+    _wire_fields = (
+        Field("code_execution_result", "codeExecutionResult", ModelRef("CodeExecutionResult")),
+        Field("executable_code", "executableCode", ModelRef("ExecutableCode")),
+        Field("file_data", "fileData", ModelRef("FileData")),
+        Field("function_call", "functionCall", ModelRef("FunctionCall")),
+        Field("function_response", "functionResponse", ModelRef("FunctionResponse")),
+        Field("inline_data", "inlineData", ModelRef("Blob")),
+        Field("media_resolution", "mediaResolution", ModelRef("PartMediaResolution")),
+        Field("part_metadata", "partMetadata", MapOf(Scalar("any"))),
+        Field("text", "text", Scalar("string")),
+        Field("thought", "thought", Scalar("bool")),
+        Field("thought_signature", "thoughtSignature", Scalar("bytes")),
+        Field("tool_call", "toolCall", ModelRef("ToolCall")),
+        Field("tool_response", "toolResponse", ModelRef("ToolResponse")),
+        Field("video_metadata", "videoMetadata", ModelRef("VideoMetadata")),
     )
-    executable_code: ExecutableCode | None = field(
-        default=None, metadata={"wire": "executableCode"}
-    )
-    file_data: FileData | None = field(default=None, metadata={"wire": "fileData"})
-    function_call: FunctionCall | None = field(default=None, metadata={"wire": "functionCall"})
-    function_response: FunctionResponse | None = field(
-        default=None, metadata={"wire": "functionResponse"}
-    )
-    inline_data: Blob | None = field(default=None, metadata={"wire": "inlineData"})
-    media_resolution: PartMediaResolution | None = field(
-        default=None, metadata={"wire": "mediaResolution"}
-    )
-    part_metadata: dict[str, Any] | None = field(default=None, metadata={"wire": "partMetadata"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    thought: bool | None = field(default=None, metadata={"wire": "thought"})
-    thought_signature: bytes | None = field(default=None, metadata={"wire": "thoughtSignature"})
-    tool_call: ToolCall | None = field(default=None, metadata={"wire": "toolCall"})
-    tool_response: ToolResponse | None = field(default=None, metadata={"wire": "toolResponse"})
-    video_metadata: VideoMetadata | None = field(default=None, metadata={"wire": "videoMetadata"})
+    code_execution_result: CodeExecutionResult | None = None
+    executable_code: ExecutableCode | None = None
+    file_data: FileData | None = None
+    function_call: FunctionCall | None = None
+    function_response: FunctionResponse | None = None
+    inline_data: Blob | None = None
+    media_resolution: PartMediaResolution | None = None
+    part_metadata: dict[str, Any] | None = None
+    text: str | None = None
+    thought: bool | None = None
+    thought_signature: bytes | None = None
+    tool_call: ToolCall | None = None
+    tool_response: ToolResponse | None = None
+    video_metadata: VideoMetadata | None = None
 
     def __init__(
         self,

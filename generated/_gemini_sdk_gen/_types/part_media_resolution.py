@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .part_media_resolution_level import PartMediaResolutionLevel
 
 
 @define(kw_only=True, repr=False, init=False)
 class PartMediaResolution(WireModel):
-    level: PartMediaResolutionLevel | None = field(default=None, metadata={"wire": "level"})
-    num_tokens: int | None = field(default=None, metadata={"wire": "numTokens"})
+    _wire_fields = (
+        Field("level", "level", EnumRef("PartMediaResolutionLevel")),
+        Field("num_tokens", "numTokens", Scalar("int32")),
+    )
+    level: PartMediaResolutionLevel | None = None
+    num_tokens: int | None = None
 
     def __init__(
         self,

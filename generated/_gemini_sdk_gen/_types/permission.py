@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .grantee_type import GranteeType
 from .permission_role import PermissionRole
@@ -15,10 +20,16 @@ from .permission_role import PermissionRole
 
 @define(kw_only=True, repr=False, init=False)
 class Permission(WireModel):
-    email_address: str | None = field(default=None, metadata={"wire": "emailAddress"})
-    grantee_type: GranteeType | None = field(default=None, metadata={"wire": "granteeType"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    role: PermissionRole | None = field(default=None, metadata={"wire": "role", "required": True})
+    _wire_fields = (
+        Field("email_address", "emailAddress", Scalar("string")),
+        Field("grantee_type", "granteeType", EnumRef("GranteeType")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("role", "role", EnumRef("PermissionRole"), required=True),
+    )
+    email_address: str | None = None
+    grantee_type: GranteeType | None = None
+    name: str | None = None
+    role: PermissionRole | None = None
 
     def __init__(
         self,

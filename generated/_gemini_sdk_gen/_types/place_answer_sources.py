@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .review_snippet import ReviewSnippet
 
 
 @define(kw_only=True, repr=False, init=False)
 class PlaceAnswerSources(WireModel):
-    review_snippets: list[ReviewSnippet] | None = field(
-        default=None, metadata={"wire": "reviewSnippets"}
-    )
+    _wire_fields = (Field("review_snippets", "reviewSnippets", ListOf(ModelRef("ReviewSnippet"))),)
+    review_snippets: list[ReviewSnippet] | None = None
 
     def __init__(
         self,

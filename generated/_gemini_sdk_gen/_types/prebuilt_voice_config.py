@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class PrebuiltVoiceConfig(WireModel):
-    voice_name: str | None = field(default=None, metadata={"wire": "voiceName"})
+    _wire_fields = (Field("voice_name", "voiceName", Scalar("string")),)
+    voice_name: str | None = None
 
     def __init__(
         self,

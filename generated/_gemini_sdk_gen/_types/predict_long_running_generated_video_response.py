@@ -5,24 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .media import Media
 
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningGeneratedVideoResponse(WireModel):
-    generated_samples: list[Media] | None = field(
-        default=None, metadata={"wire": "generatedSamples"}
+    _wire_fields = (
+        Field("generated_samples", "generatedSamples", ListOf(ModelRef("Media"))),
+        Field("rai_media_filtered_count", "raiMediaFilteredCount", Scalar("int32")),
+        Field("rai_media_filtered_reasons", "raiMediaFilteredReasons", ListOf(Scalar("string"))),
     )
-    rai_media_filtered_count: int | None = field(
-        default=None, metadata={"wire": "raiMediaFilteredCount"}
-    )
-    rai_media_filtered_reasons: list[str] | None = field(
-        default=None, metadata={"wire": "raiMediaFilteredReasons"}
-    )
+    generated_samples: list[Media] | None = None
+    rai_media_filtered_count: int | None = None
+    rai_media_filtered_reasons: list[str] | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .predict_long_running_metadata import PredictLongRunningMetadata
 from .predict_long_running_response import PredictLongRunningResponse
@@ -16,11 +21,18 @@ from .status import Status
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: PredictLongRunningMetadata | None = field(default=None, metadata={"wire": "metadata"})
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: PredictLongRunningResponse | None = field(default=None, metadata={"wire": "response"})
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("PredictLongRunningMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("PredictLongRunningResponse")),
+    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: PredictLongRunningMetadata | None = None
+    name: str | None = None
+    response: PredictLongRunningResponse | None = None
 
     def __init__(
         self,

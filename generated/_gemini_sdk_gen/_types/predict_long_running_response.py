@@ -5,18 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .predict_long_running_generated_video_response import PredictLongRunningGeneratedVideoResponse
 
 
 @define(kw_only=True, repr=False, init=False)
 class PredictLongRunningResponse(WireModel):
-    generate_video_response: PredictLongRunningGeneratedVideoResponse | None = field(
-        default=None, metadata={"wire": "generateVideoResponse"}
+    _wire_fields = (
+        Field(
+            "generate_video_response",
+            "generateVideoResponse",
+            ModelRef("PredictLongRunningGeneratedVideoResponse"),
+        ),
     )
+    generate_video_response: PredictLongRunningGeneratedVideoResponse | None = None
 
     def __init__(
         self,

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class PredictRequest(WireModel):
-    instances: list[Any] | None = field(
-        default=None, metadata={"wire": "instances", "required": True}
+    _wire_fields = (
+        Field("instances", "instances", ListOf(Scalar("any")), required=True),
+        Field("parameters", "parameters", Scalar("any")),
     )
-    parameters: Any | None = field(default=None, metadata={"wire": "parameters"})
+    instances: list[Any] | None = None
+    parameters: Any | None = None
 
     def __init__(
         self,

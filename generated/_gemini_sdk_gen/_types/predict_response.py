@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class PredictResponse(WireModel):
-    predictions: list[Any] | None = field(default=None, metadata={"wire": "predictions"})
+    _wire_fields = (Field("predictions", "predictions", ListOf(Scalar("any"))),)
+    predictions: list[Any] | None = None
 
     def __init__(
         self,

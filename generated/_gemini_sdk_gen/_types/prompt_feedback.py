@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .blocked_reason import BlockedReason
 from .safety_rating import SafetyRating
@@ -15,10 +21,12 @@ from .safety_rating import SafetyRating
 
 @define(kw_only=True, repr=False, init=False)
 class PromptFeedback(WireModel):
-    block_reason: BlockedReason | None = field(default=None, metadata={"wire": "blockReason"})
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
+    _wire_fields = (
+        Field("block_reason", "blockReason", EnumRef("BlockedReason")),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
+    block_reason: BlockedReason | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .file import File
 
 
 @define(kw_only=True, repr=False, init=False)
 class RegisterFilesResponse(WireModel):
-    files: list[File] | None = field(default=None, metadata={"wire": "files"})
+    _wire_fields = (Field("files", "files", ListOf(ModelRef("File"))),)
+    files: list[File] | None = None
 
     def __init__(
         self,

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .lat_lng import LatLng
 
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievalConfig(WireModel):
-    language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
-    lat_lng: LatLng | None = field(default=None, metadata={"wire": "latLng"})
+    _wire_fields = (
+        Field("language_code", "languageCode", Scalar("string")),
+        Field("lat_lng", "latLng", ModelRef("LatLng")),
+    )
+    language_code: str | None = None
+    lat_lng: LatLng | None = None
 
     def __init__(
         self,

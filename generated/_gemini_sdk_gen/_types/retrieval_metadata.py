@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievalMetadata(WireModel):
-    google_search_dynamic_retrieval_score: float | None = field(
-        default=None, metadata={"wire": "googleSearchDynamicRetrievalScore"}
+    _wire_fields = (
+        Field(
+            "google_search_dynamic_retrieval_score",
+            "googleSearchDynamicRetrievalScore",
+            Scalar("float"),
+        ),
     )
+    google_search_dynamic_retrieval_score: float | None = None
 
     def __init__(
         self,

@@ -5,23 +5,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .grounding_chunk_custom_metadata import GroundingChunkCustomMetadata
 
 
 @define(kw_only=True, repr=False, init=False)
 class RetrievedContext(WireModel):
-    custom_metadata: list[GroundingChunkCustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
+    _wire_fields = (
+        Field(
+            "custom_metadata", "customMetadata", ListOf(ModelRef("GroundingChunkCustomMetadata"))
+        ),
+        Field("file_search_store", "fileSearchStore", Scalar("string")),
+        Field("page_number", "pageNumber", Scalar("int32")),
+        Field("text", "text", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+        Field("uri", "uri", Scalar("string")),
     )
-    file_search_store: str | None = field(default=None, metadata={"wire": "fileSearchStore"})
-    page_number: int | None = field(default=None, metadata={"wire": "pageNumber"})
-    text: str | None = field(default=None, metadata={"wire": "text"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
+    custom_metadata: list[GroundingChunkCustomMetadata] | None = None
+    file_search_store: str | None = None
+    page_number: int | None = None
+    text: str | None = None
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class ReviewSnippet(WireModel):
-    google_maps_uri: str | None = field(default=None, metadata={"wire": "googleMapsUri"})
-    review_id: str | None = field(default=None, metadata={"wire": "reviewId"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
+    _wire_fields = (
+        Field("google_maps_uri", "googleMapsUri", Scalar("string")),
+        Field("review_id", "reviewId", Scalar("string")),
+        Field("title", "title", Scalar("string")),
+    )
+    google_maps_uri: str | None = None
+    review_id: str | None = None
+    title: str | None = None
 
     def __init__(
         self,

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .safety_rating import SafetyRating
 from .safety_setting import SafetySetting
@@ -15,8 +19,12 @@ from .safety_setting import SafetySetting
 
 @define(kw_only=True, repr=False, init=False)
 class SafetyFeedback(WireModel):
-    rating: SafetyRating | None = field(default=None, metadata={"wire": "rating"})
-    setting: SafetySetting | None = field(default=None, metadata={"wire": "setting"})
+    _wire_fields = (
+        Field("rating", "rating", ModelRef("SafetyRating")),
+        Field("setting", "setting", ModelRef("SafetySetting")),
+    )
+    rating: SafetyRating | None = None
+    setting: SafetySetting | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .harm_category import HarmCategory
 from .harm_probability import HarmProbability
@@ -15,13 +20,14 @@ from .harm_probability import HarmProbability
 
 @define(kw_only=True, repr=False, init=False)
 class SafetyRating(WireModel):
-    blocked: bool | None = field(default=None, metadata={"wire": "blocked"})
-    category: HarmCategory | None = field(
-        default=None, metadata={"wire": "category", "required": True}
+    _wire_fields = (
+        Field("blocked", "blocked", Scalar("bool")),
+        Field("category", "category", EnumRef("HarmCategory"), required=True),
+        Field("probability", "probability", EnumRef("HarmProbability"), required=True),
     )
-    probability: HarmProbability | None = field(
-        default=None, metadata={"wire": "probability", "required": True}
-    )
+    blocked: bool | None = None
+    category: HarmCategory | None = None
+    probability: HarmProbability | None = None
 
     def __init__(
         self,

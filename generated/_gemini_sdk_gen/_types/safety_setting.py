@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+)
 
 from .harm_block_threshold import HarmBlockThreshold
 from .harm_category import HarmCategory
@@ -15,12 +19,12 @@ from .harm_category import HarmCategory
 
 @define(kw_only=True, repr=False, init=False)
 class SafetySetting(WireModel):
-    category: HarmCategory | None = field(
-        default=None, metadata={"wire": "category", "required": True}
+    _wire_fields = (
+        Field("category", "category", EnumRef("HarmCategory"), required=True),
+        Field("threshold", "threshold", EnumRef("HarmBlockThreshold"), required=True),
     )
-    threshold: HarmBlockThreshold | None = field(
-        default=None, metadata={"wire": "threshold", "required": True}
-    )
+    category: HarmCategory | None = None
+    threshold: HarmBlockThreshold | None = None
 
     def __init__(
         self,

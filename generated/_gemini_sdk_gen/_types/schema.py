@@ -5,38 +5,70 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .type import Type
 
 
 @define(kw_only=True, repr=False, init=False)
 class Schema(WireModel):
-    any_of: list[Schema] | None = field(default=None, metadata={"wire": "anyOf"})
-    default: Any | None = field(default=None, metadata={"wire": "default"})
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    enum: list[str] | None = field(default=None, metadata={"wire": "enum"})
-    example: Any | None = field(default=None, metadata={"wire": "example"})
-    format: str | None = field(default=None, metadata={"wire": "format"})
-    items: Schema | None = field(default=None, metadata={"wire": "items"})
-    max_items: Int64 | None = field(default=None, metadata={"wire": "maxItems"})
-    max_length: Int64 | None = field(default=None, metadata={"wire": "maxLength"})
-    max_properties: Int64 | None = field(default=None, metadata={"wire": "maxProperties"})
-    maximum: float | None = field(default=None, metadata={"wire": "maximum"})
-    min_items: Int64 | None = field(default=None, metadata={"wire": "minItems"})
-    min_length: Int64 | None = field(default=None, metadata={"wire": "minLength"})
-    min_properties: Int64 | None = field(default=None, metadata={"wire": "minProperties"})
-    minimum: float | None = field(default=None, metadata={"wire": "minimum"})
-    nullable: bool | None = field(default=None, metadata={"wire": "nullable"})
-    pattern: str | None = field(default=None, metadata={"wire": "pattern"})
-    properties: dict[str, Schema] | None = field(default=None, metadata={"wire": "properties"})
-    property_ordering: list[str] | None = field(default=None, metadata={"wire": "propertyOrdering"})
-    required: list[str] | None = field(default=None, metadata={"wire": "required"})
-    title: str | None = field(default=None, metadata={"wire": "title"})
-    type: Type | None = field(default=None, metadata={"wire": "type", "required": True})
+    _wire_fields = (
+        Field("any_of", "anyOf", ListOf(ModelRef("Schema"))),
+        Field("default", "default", Scalar("any")),
+        Field("description", "description", Scalar("string")),
+        Field("enum", "enum", ListOf(Scalar("string"))),
+        Field("example", "example", Scalar("any")),
+        Field("format", "format", Scalar("string")),
+        Field("items", "items", ModelRef("Schema")),
+        Field("max_items", "maxItems", Scalar("int64")),
+        Field("max_length", "maxLength", Scalar("int64")),
+        Field("max_properties", "maxProperties", Scalar("int64")),
+        Field("maximum", "maximum", Scalar("double")),
+        Field("min_items", "minItems", Scalar("int64")),
+        Field("min_length", "minLength", Scalar("int64")),
+        Field("min_properties", "minProperties", Scalar("int64")),
+        Field("minimum", "minimum", Scalar("double")),
+        Field("nullable", "nullable", Scalar("bool")),
+        Field("pattern", "pattern", Scalar("string")),
+        Field("properties", "properties", MapOf(ModelRef("Schema"))),
+        Field("property_ordering", "propertyOrdering", ListOf(Scalar("string"))),
+        Field("required", "required", ListOf(Scalar("string"))),
+        Field("title", "title", Scalar("string")),
+        Field("type", "type", EnumRef("Type"), required=True),
+    )
+    any_of: list[Schema] | None = None
+    default: Any | None = None
+    description: str | None = None
+    enum: list[str] | None = None
+    example: Any | None = None
+    format: str | None = None
+    items: Schema | None = None
+    max_items: Int64 | None = None
+    max_length: Int64 | None = None
+    max_properties: Int64 | None = None
+    maximum: float | None = None
+    min_items: Int64 | None = None
+    min_length: Int64 | None = None
+    min_properties: Int64 | None = None
+    minimum: float | None = None
+    nullable: bool | None = None
+    pattern: str | None = None
+    properties: dict[str, Schema] | None = None
+    property_ordering: list[str] | None = None
+    required: list[str] | None = None
+    title: str | None = None
+    type: Type | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class SearchEntryPoint(WireModel):
-    rendered_content: str | None = field(default=None, metadata={"wire": "renderedContent"})
-    sdk_blob: bytes | None = field(default=None, metadata={"wire": "sdkBlob"})
+    _wire_fields = (
+        Field("rendered_content", "renderedContent", Scalar("string")),
+        Field("sdk_blob", "sdkBlob", Scalar("bytes")),
+    )
+    rendered_content: str | None = None
+    sdk_blob: bytes | None = None
 
     def __init__(
         self,

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .image_search import ImageSearch
 from .web_search import WebSearch
@@ -15,8 +19,12 @@ from .web_search import WebSearch
 
 @define(kw_only=True, repr=False, init=False)
 class SearchTypes(WireModel):
-    image_search: ImageSearch | None = field(default=None, metadata={"wire": "imageSearch"})
-    web_search: WebSearch | None = field(default=None, metadata={"wire": "webSearch"})
+    _wire_fields = (
+        Field("image_search", "imageSearch", ModelRef("ImageSearch")),
+        Field("web_search", "webSearch", ModelRef("WebSearch")),
+    )
+    image_search: ImageSearch | None = None
+    web_search: WebSearch | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverChunk(WireModel):
-    chunk: str | None = field(default=None, metadata={"wire": "chunk", "output_only": True})
-    source: str | None = field(default=None, metadata={"wire": "source", "output_only": True})
+    _wire_fields = (
+        Field("chunk", "chunk", Scalar("string"), output_only=True),
+        Field("source", "source", Scalar("string"), output_only=True),
+    )
+    chunk: str | None = None
+    source: str | None = None
 
     def __init__(
         self,

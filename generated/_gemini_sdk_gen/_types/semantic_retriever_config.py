@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .content import Content
 from .metadata_filter import MetadataFilter
@@ -15,15 +21,18 @@ from .metadata_filter import MetadataFilter
 
 @define(kw_only=True, repr=False, init=False)
 class SemanticRetrieverConfig(WireModel):
-    max_chunks_count: int | None = field(default=None, metadata={"wire": "maxChunksCount"})
-    metadata_filters: list[MetadataFilter] | None = field(
-        default=None, metadata={"wire": "metadataFilters"}
+    _wire_fields = (
+        Field("max_chunks_count", "maxChunksCount", Scalar("int32")),
+        Field("metadata_filters", "metadataFilters", ListOf(ModelRef("MetadataFilter"))),
+        Field("minimum_relevance_score", "minimumRelevanceScore", Scalar("float")),
+        Field("query", "query", ModelRef("Content"), required=True),
+        Field("source", "source", Scalar("string"), required=True),
     )
-    minimum_relevance_score: float | None = field(
-        default=None, metadata={"wire": "minimumRelevanceScore"}
-    )
-    query: Content | None = field(default=None, metadata={"wire": "query", "required": True})
-    source: str | None = field(default=None, metadata={"wire": "source", "required": True})
+    max_chunks_count: int | None = None
+    metadata_filters: list[MetadataFilter] | None = None
+    minimum_relevance_score: float | None = None
+    query: Content | None = None
+    source: str | None = None
 
     def __init__(
         self,

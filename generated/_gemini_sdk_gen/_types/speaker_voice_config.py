@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .voice_config import VoiceConfig
 
 
 @define(kw_only=True, repr=False, init=False)
 class SpeakerVoiceConfig(WireModel):
-    speaker: str | None = field(default=None, metadata={"wire": "speaker", "required": True})
-    voice_config: VoiceConfig | None = field(
-        default=None, metadata={"wire": "voiceConfig", "required": True}
+    _wire_fields = (
+        Field("speaker", "speaker", Scalar("string"), required=True),
+        Field("voice_config", "voiceConfig", ModelRef("VoiceConfig"), required=True),
     )
+    speaker: str | None = None
+    voice_config: VoiceConfig | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .multi_speaker_voice_config import MultiSpeakerVoiceConfig
 from .voice_config import VoiceConfig
@@ -15,11 +20,18 @@ from .voice_config import VoiceConfig
 
 @define(kw_only=True, repr=False, init=False)
 class SpeechConfig(WireModel):
-    language_code: str | None = field(default=None, metadata={"wire": "languageCode"})
-    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
-        default=None, metadata={"wire": "multiSpeakerVoiceConfig"}
+    _wire_fields = (
+        Field("language_code", "languageCode", Scalar("string")),
+        Field(
+            "multi_speaker_voice_config",
+            "multiSpeakerVoiceConfig",
+            ModelRef("MultiSpeakerVoiceConfig"),
+        ),
+        Field("voice_config", "voiceConfig", ModelRef("VoiceConfig")),
     )
-    voice_config: VoiceConfig | None = field(default=None, metadata={"wire": "voiceConfig"})
+    language_code: str | None = None
+    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
+    voice_config: VoiceConfig | None = None
 
     def __init__(
         self,

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    MapOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Status(WireModel):
-    code: int | None = field(default=None, metadata={"wire": "code"})
-    details: list[dict[str, Any]] | None = field(default=None, metadata={"wire": "details"})
-    message: str | None = field(default=None, metadata={"wire": "message"})
+    _wire_fields = (
+        Field("code", "code", Scalar("int32")),
+        Field("details", "details", ListOf(MapOf(Scalar("any")))),
+        Field("message", "message", Scalar("string")),
+    )
+    code: int | None = None
+    details: list[dict[str, Any]] | None = None
+    message: str | None = None
 
     def __init__(
         self,

@@ -5,19 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Duration
+from gemini_sdk._wire import (
+    Duration,
+    Field,
+    MapOf,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class StreamableHttpTransport(WireModel):
-    headers: dict[str, str] | None = field(default=None, metadata={"wire": "headers"})
-    sse_read_timeout: Duration | None = field(default=None, metadata={"wire": "sseReadTimeout"})
-    terminate_on_close: bool | None = field(default=None, metadata={"wire": "terminateOnClose"})
-    timeout: Duration | None = field(default=None, metadata={"wire": "timeout"})
-    url: str | None = field(default=None, metadata={"wire": "url"})
+    _wire_fields = (
+        Field("headers", "headers", MapOf(Scalar("string"))),
+        Field("sse_read_timeout", "sseReadTimeout", Scalar("duration")),
+        Field("terminate_on_close", "terminateOnClose", Scalar("bool")),
+        Field("timeout", "timeout", Scalar("duration")),
+        Field("url", "url", Scalar("string")),
+    )
+    headers: dict[str, str] | None = None
+    sse_read_timeout: Duration | None = None
+    terminate_on_close: bool | None = None
+    timeout: Duration | None = None
+    url: str | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .citation_metadata import CitationMetadata
 from .safety_rating import SafetyRating
@@ -15,13 +21,16 @@ from .safety_rating import SafetyRating
 
 @define(kw_only=True, repr=False, init=False)
 class TextCompletion(WireModel):
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"wire": "citationMetadata", "output_only": True}
+    _wire_fields = (
+        Field(
+            "citation_metadata", "citationMetadata", ModelRef("CitationMetadata"), output_only=True
+        ),
+        Field("output", "output", Scalar("string"), output_only=True),
+        Field("safety_ratings", "safetyRatings", ListOf(ModelRef("SafetyRating"))),
     )
-    output: str | None = field(default=None, metadata={"wire": "output", "output_only": True})
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"wire": "safetyRatings"}
-    )
+    citation_metadata: CitationMetadata | None = None
+    output: str | None = None
+    safety_ratings: list[SafetyRating] | None = None
 
     def __init__(
         self,

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class TextPrompt(WireModel):
-    text: str | None = field(default=None, metadata={"wire": "text", "required": True})
+    _wire_fields = (Field("text", "text", Scalar("string"), required=True),)
+    text: str | None = None
 
     def __init__(
         self,

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .thinking_level import ThinkingLevel
 
 
 @define(kw_only=True, repr=False, init=False)
 class ThinkingConfig(WireModel):
-    include_thoughts: bool | None = field(default=None, metadata={"wire": "includeThoughts"})
-    thinking_budget: int | None = field(default=None, metadata={"wire": "thinkingBudget"})
-    thinking_level: ThinkingLevel | None = field(default=None, metadata={"wire": "thinkingLevel"})
+    _wire_fields = (
+        Field("include_thoughts", "includeThoughts", Scalar("bool")),
+        Field("thinking_budget", "thinkingBudget", Scalar("int32")),
+        Field("thinking_level", "thinkingLevel", EnumRef("ThinkingLevel")),
+    )
+    include_thoughts: bool | None = None
+    thinking_budget: int | None = None
+    thinking_level: ThinkingLevel | None = None
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .code_execution import CodeExecution
 from .computer_use import ComputerUse
@@ -22,19 +27,30 @@ from .url_context import UrlContext
 
 @define(kw_only=True, repr=False, init=False)
 class Tool(WireModel):
-    code_execution: CodeExecution | None = field(default=None, metadata={"wire": "codeExecution"})
-    computer_use: ComputerUse | None = field(default=None, metadata={"wire": "computerUse"})
-    file_search: FileSearch | None = field(default=None, metadata={"wire": "fileSearch"})
-    function_declarations: list[FunctionDeclaration] | None = field(
-        default=None, metadata={"wire": "functionDeclarations"}
+    _wire_fields = (
+        Field("code_execution", "codeExecution", ModelRef("CodeExecution")),
+        Field("computer_use", "computerUse", ModelRef("ComputerUse")),
+        Field("file_search", "fileSearch", ModelRef("FileSearch")),
+        Field(
+            "function_declarations", "functionDeclarations", ListOf(ModelRef("FunctionDeclaration"))
+        ),
+        Field("google_maps", "googleMaps", ModelRef("GoogleMaps")),
+        Field("google_search", "googleSearch", ModelRef("GoogleSearch")),
+        Field(
+            "google_search_retrieval", "googleSearchRetrieval", ModelRef("GoogleSearchRetrieval")
+        ),
+        Field("mcp_servers", "mcpServers", ListOf(ModelRef("McpServer"))),
+        Field("url_context", "urlContext", ModelRef("UrlContext")),
     )
-    google_maps: GoogleMaps | None = field(default=None, metadata={"wire": "googleMaps"})
-    google_search: GoogleSearch | None = field(default=None, metadata={"wire": "googleSearch"})
-    google_search_retrieval: GoogleSearchRetrieval | None = field(
-        default=None, metadata={"wire": "googleSearchRetrieval"}
-    )
-    mcp_servers: list[McpServer] | None = field(default=None, metadata={"wire": "mcpServers"})
-    url_context: UrlContext | None = field(default=None, metadata={"wire": "urlContext"})
+    code_execution: CodeExecution | None = None
+    computer_use: ComputerUse | None = None
+    file_search: FileSearch | None = None
+    function_declarations: list[FunctionDeclaration] | None = None
+    google_maps: GoogleMaps | None = None
+    google_search: GoogleSearch | None = None
+    google_search_retrieval: GoogleSearchRetrieval | None = None
+    mcp_servers: list[McpServer] | None = None
+    url_context: UrlContext | None = None
 
     def __init__(
         self,

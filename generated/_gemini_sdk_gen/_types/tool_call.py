@@ -5,20 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    MapOf,
+    Scalar,
+)
 
 from .tool_type import ToolType
 
 
 @define(kw_only=True, repr=False, init=False)
 class ToolCall(WireModel):
-    args: dict[str, Any] | None = field(default=None, metadata={"wire": "args"})
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    tool_type: ToolType | None = field(
-        default=None, metadata={"wire": "toolType", "required": True}
+    _wire_fields = (
+        Field("args", "args", MapOf(Scalar("any"))),
+        Field("id", "id", Scalar("string")),
+        Field("tool_type", "toolType", EnumRef("ToolType"), required=True),
     )
+    args: dict[str, Any] | None = None
+    id: str | None = None
+    tool_type: ToolType | None = None
 
     def __init__(
         self,

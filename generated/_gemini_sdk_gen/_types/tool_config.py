@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .function_calling_config import FunctionCallingConfig
 from .retrieval_config import RetrievalConfig
@@ -15,15 +20,20 @@ from .retrieval_config import RetrievalConfig
 
 @define(kw_only=True, repr=False, init=False)
 class ToolConfig(WireModel):
-    function_calling_config: FunctionCallingConfig | None = field(
-        default=None, metadata={"wire": "functionCallingConfig"}
+    _wire_fields = (
+        Field(
+            "function_calling_config", "functionCallingConfig", ModelRef("FunctionCallingConfig")
+        ),
+        Field(
+            "include_server_side_tool_invocations",
+            "includeServerSideToolInvocations",
+            Scalar("bool"),
+        ),
+        Field("retrieval_config", "retrievalConfig", ModelRef("RetrievalConfig")),
     )
-    include_server_side_tool_invocations: bool | None = field(
-        default=None, metadata={"wire": "includeServerSideToolInvocations"}
-    )
-    retrieval_config: RetrievalConfig | None = field(
-        default=None, metadata={"wire": "retrievalConfig"}
-    )
+    function_calling_config: FunctionCallingConfig | None = None
+    include_server_side_tool_invocations: bool | None = None
+    retrieval_config: RetrievalConfig | None = None
 
     def __init__(
         self,

@@ -5,20 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    MapOf,
+    Scalar,
+)
 
 from .tool_type import ToolType
 
 
 @define(kw_only=True, repr=False, init=False)
 class ToolResponse(WireModel):
-    id: str | None = field(default=None, metadata={"wire": "id"})
-    response: dict[str, Any] | None = field(default=None, metadata={"wire": "response"})
-    tool_type: ToolType | None = field(
-        default=None, metadata={"wire": "toolType", "required": True}
+    _wire_fields = (
+        Field("id", "id", Scalar("string")),
+        Field("response", "response", MapOf(Scalar("any"))),
+        Field("tool_type", "toolType", EnumRef("ToolType"), required=True),
     )
+    id: str | None = None
+    response: dict[str, Any] | None = None
+    tool_type: ToolType | None = None
 
     def __init__(
         self,

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .logprobs_result_candidate import LogprobsResultCandidate
 
 
 @define(kw_only=True, repr=False, init=False)
 class TopCandidates(WireModel):
-    candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"wire": "candidates"}
-    )
+    _wire_fields = (Field("candidates", "candidates", ListOf(ModelRef("LogprobsResultCandidate"))),)
+    candidates: list[LogprobsResultCandidate] | None = None
 
     def __init__(
         self,

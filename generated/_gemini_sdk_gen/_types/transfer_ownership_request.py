@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class TransferOwnershipRequest(WireModel):
-    email_address: str | None = field(
-        default=None, metadata={"wire": "emailAddress", "required": True}
-    )
+    _wire_fields = (Field("email_address", "emailAddress", Scalar("string"), required=True),)
+    email_address: str | None = None
 
     def __init__(
         self,

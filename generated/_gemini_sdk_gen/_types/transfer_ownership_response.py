@@ -12,6 +12,8 @@ from gemini_sdk._model import WireModel
 
 @define(kw_only=True, repr=False, init=False)
 class TransferOwnershipResponse(WireModel):
+    _wire_fields = ()
+
     def __init__(
         self,
         *,

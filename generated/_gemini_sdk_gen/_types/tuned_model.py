@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .tuned_model_source import TunedModelSource
 from .tuned_model_state import TunedModelState
@@ -18,31 +25,34 @@ from .tuning_task import TuningTask
 
 @define(kw_only=True, repr=False, init=False)
 class TunedModel(WireModel):
-    base_model: str | None = field(default=None, metadata={"wire": "baseModel"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
+    _wire_fields = (
+        Field("base_model", "baseModel", Scalar("string")),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("description", "description", Scalar("string")),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("name", "name", Scalar("string"), output_only=True),
+        Field("reader_project_numbers", "readerProjectNumbers", ListOf(Scalar("int64"))),
+        Field("state", "state", EnumRef("TunedModelState"), output_only=True),
+        Field("temperature", "temperature", Scalar("float")),
+        Field("top_k", "topK", Scalar("int32")),
+        Field("top_p", "topP", Scalar("float")),
+        Field("tuned_model_source", "tunedModelSource", ModelRef("TunedModelSource")),
+        Field("tuning_task", "tuningTask", ModelRef("TuningTask"), required=True),
+        Field("update_time", "updateTime", Scalar("timestamp"), output_only=True),
     )
-    description: str | None = field(default=None, metadata={"wire": "description"})
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    name: str | None = field(default=None, metadata={"wire": "name", "output_only": True})
-    reader_project_numbers: list[Int64] | None = field(
-        default=None, metadata={"wire": "readerProjectNumbers"}
-    )
-    state: TunedModelState | None = field(
-        default=None, metadata={"wire": "state", "output_only": True}
-    )
-    temperature: float | None = field(default=None, metadata={"wire": "temperature"})
-    top_k: int | None = field(default=None, metadata={"wire": "topK"})
-    top_p: float | None = field(default=None, metadata={"wire": "topP"})
-    tuned_model_source: TunedModelSource | None = field(
-        default=None, metadata={"wire": "tunedModelSource"}
-    )
-    tuning_task: TuningTask | None = field(
-        default=None, metadata={"wire": "tuningTask", "required": True}
-    )
-    update_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "updateTime", "output_only": True}
-    )
+    base_model: str | None = None
+    create_time: datetime.datetime | None = None
+    description: str | None = None
+    display_name: str | None = None
+    name: str | None = None
+    reader_project_numbers: list[Int64] | None = None
+    state: TunedModelState | None = None
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    tuned_model_source: TunedModelSource | None = None
+    tuning_task: TuningTask | None = None
+    update_time: datetime.datetime | None = None
 
     def __init__(
         self,

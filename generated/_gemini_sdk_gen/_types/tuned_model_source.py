@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class TunedModelSource(WireModel):
-    base_model: str | None = field(
-        default=None, metadata={"wire": "baseModel", "output_only": True}
+    _wire_fields = (
+        Field("base_model", "baseModel", Scalar("string"), output_only=True),
+        Field("tuned_model", "tunedModel", Scalar("string")),
     )
-    tuned_model: str | None = field(default=None, metadata={"wire": "tunedModel"})
+    base_model: str | None = None
+    tuned_model: str | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class TuningExample(WireModel):
-    output: str | None = field(default=None, metadata={"wire": "output", "required": True})
-    text_input: str | None = field(default=None, metadata={"wire": "textInput"})
+    _wire_fields = (
+        Field("output", "output", Scalar("string"), required=True),
+        Field("text_input", "textInput", Scalar("string")),
+    )
+    output: str | None = None
+    text_input: str | None = None
 
     def __init__(
         self,

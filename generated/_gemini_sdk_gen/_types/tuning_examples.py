@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .tuning_example import TuningExample
 
 
 @define(kw_only=True, repr=False, init=False)
 class TuningExamples(WireModel):
-    examples: list[TuningExample] | None = field(default=None, metadata={"wire": "examples"})
+    _wire_fields = (Field("examples", "examples", ListOf(ModelRef("TuningExample"))),)
+    examples: list[TuningExample] | None = None
 
     def __init__(
         self,

@@ -6,21 +6,27 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class TuningSnapshot(WireModel):
-    compute_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "computeTime", "output_only": True}
+    _wire_fields = (
+        Field("compute_time", "computeTime", Scalar("timestamp"), output_only=True),
+        Field("epoch", "epoch", Scalar("int32"), output_only=True),
+        Field("mean_loss", "meanLoss", Scalar("float"), output_only=True),
+        Field("step", "step", Scalar("int32"), output_only=True),
     )
-    epoch: int | None = field(default=None, metadata={"wire": "epoch", "output_only": True})
-    mean_loss: float | None = field(
-        default=None, metadata={"wire": "meanLoss", "output_only": True}
-    )
-    step: int | None = field(default=None, metadata={"wire": "step", "output_only": True})
+    compute_time: datetime.datetime | None = None
+    epoch: int | None = None
+    mean_loss: float | None = None
+    step: int | None = None
 
     def __init__(
         self,

@@ -6,9 +6,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .dataset import Dataset
 from .hyperparameters import Hyperparameters
@@ -17,21 +23,18 @@ from .tuning_snapshot import TuningSnapshot
 
 @define(kw_only=True, repr=False, init=False)
 class TuningTask(WireModel):
-    complete_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "completeTime", "output_only": True}
+    _wire_fields = (
+        Field("complete_time", "completeTime", Scalar("timestamp"), output_only=True),
+        Field("hyperparameters", "hyperparameters", ModelRef("Hyperparameters")),
+        Field("snapshots", "snapshots", ListOf(ModelRef("TuningSnapshot")), output_only=True),
+        Field("start_time", "startTime", Scalar("timestamp"), output_only=True),
+        Field("training_data", "trainingData", ModelRef("Dataset"), required=True),
     )
-    hyperparameters: Hyperparameters | None = field(
-        default=None, metadata={"wire": "hyperparameters"}
-    )
-    snapshots: list[TuningSnapshot] | None = field(
-        default=None, metadata={"wire": "snapshots", "output_only": True}
-    )
-    start_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "startTime", "output_only": True}
-    )
-    training_data: Dataset | None = field(
-        default=None, metadata={"wire": "trainingData", "required": True}
-    )
+    complete_time: datetime.datetime | None = None
+    hyperparameters: Hyperparameters | None = None
+    snapshots: list[TuningSnapshot] | None = None
+    start_time: datetime.datetime | None = None
+    training_data: Dataset | None = None
 
     def __init__(
         self,

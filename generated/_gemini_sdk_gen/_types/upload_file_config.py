@@ -8,20 +8,28 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .http_options import HttpOptions
 
 
 @define(kw_only=True, repr=False, init=False)
 class UploadFileConfig(WireModel):
-    display_name: str | None = field(
-        default=None, metadata={"wire": "displayName", "to": "body.file.displayName"}
+    _input_only = True
+    _wire_fields = (
+        Field("display_name", "displayName", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("name", "name", Scalar("string")),
     )
-    http_options: HttpOptions | None = field(
-        default=None, metadata={"wire": "httpOptions", "to": "options"}
-    )
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType", "to": "media_type"})
-    name: str | None = field(default=None, metadata={"wire": "name", "to": "body.file.name"})
+    display_name: str | None = field(default=None, metadata={"to": "body.file.displayName"})
+    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    mime_type: str | None = field(default=None, metadata={"to": "media_type"})
+    name: str | None = field(default=None, metadata={"to": "body.file.name"})
 
     def __init__(
         self,

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .status import Status
 from .upload_to_file_search_store_metadata import UploadToFileSearchStoreMetadata
@@ -16,15 +21,18 @@ from .upload_to_file_search_store_response import UploadToFileSearchStoreRespons
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreOperation(WireModel):
-    done: bool | None = field(default=None, metadata={"wire": "done"})
-    error: Status | None = field(default=None, metadata={"wire": "error"})
-    metadata: UploadToFileSearchStoreMetadata | None = field(
-        default=None, metadata={"wire": "metadata"}
+    _wire_fields = (
+        Field("done", "done", Scalar("bool")),
+        Field("error", "error", ModelRef("Status")),
+        Field("metadata", "metadata", ModelRef("UploadToFileSearchStoreMetadata")),
+        Field("name", "name", Scalar("string")),
+        Field("response", "response", ModelRef("UploadToFileSearchStoreResponse")),
     )
-    name: str | None = field(default=None, metadata={"wire": "name"})
-    response: UploadToFileSearchStoreResponse | None = field(
-        default=None, metadata={"wire": "response"}
-    )
+    done: bool | None = None
+    error: Status | None = None
+    metadata: UploadToFileSearchStoreMetadata | None = None
+    name: str | None = None
+    response: UploadToFileSearchStoreResponse | None = None
 
     def __init__(
         self,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .chunking_config import ChunkingConfig
 from .custom_metadata import CustomMetadata
@@ -15,14 +21,16 @@ from .custom_metadata import CustomMetadata
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreRequest(WireModel):
-    chunking_config: ChunkingConfig | None = field(
-        default=None, metadata={"wire": "chunkingConfig"}
+    _wire_fields = (
+        Field("chunking_config", "chunkingConfig", ModelRef("ChunkingConfig")),
+        Field("custom_metadata", "customMetadata", ListOf(ModelRef("CustomMetadata"))),
+        Field("display_name", "displayName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string")),
     )
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"wire": "customMetadata"}
-    )
-    display_name: str | None = field(default=None, metadata={"wire": "displayName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
+    chunking_config: ChunkingConfig | None = None
+    custom_metadata: list[CustomMetadata] | None = None
+    display_name: str | None = None
+    mime_type: str | None = None
 
     def __init__(
         self,

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    Field,
+    Int64,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class UploadToFileSearchStoreResponse(WireModel):
-    document_name: str | None = field(default=None, metadata={"wire": "documentName"})
-    mime_type: str | None = field(default=None, metadata={"wire": "mimeType"})
-    parent: str | None = field(default=None, metadata={"wire": "parent"})
-    size_bytes: Int64 | None = field(default=None, metadata={"wire": "sizeBytes"})
+    _wire_fields = (
+        Field("document_name", "documentName", Scalar("string")),
+        Field("mime_type", "mimeType", Scalar("string")),
+        Field("parent", "parent", Scalar("string")),
+        Field("size_bytes", "sizeBytes", Scalar("int64")),
+    )
+    document_name: str | None = None
+    mime_type: str | None = None
+    parent: str | None = None
+    size_bytes: Int64 | None = None
 
     def __init__(
         self,

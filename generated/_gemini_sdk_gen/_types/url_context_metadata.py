@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+)
 
 from .url_metadata import UrlMetadata
 
 
 @define(kw_only=True, repr=False, init=False)
 class UrlContextMetadata(WireModel):
-    url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"wire": "urlMetadata"})
+    _wire_fields = (Field("url_metadata", "urlMetadata", ListOf(ModelRef("UrlMetadata"))),)
+    url_metadata: list[UrlMetadata] | None = None
 
     def __init__(
         self,

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Scalar,
+)
 
 from .url_retrieval_status import UrlRetrievalStatus
 
 
 @define(kw_only=True, repr=False, init=False)
 class UrlMetadata(WireModel):
-    retrieved_url: str | None = field(default=None, metadata={"wire": "retrievedUrl"})
-    url_retrieval_status: UrlRetrievalStatus | None = field(
-        default=None, metadata={"wire": "urlRetrievalStatus"}
+    _wire_fields = (
+        Field("retrieved_url", "retrievedUrl", Scalar("string")),
+        Field("url_retrieval_status", "urlRetrievalStatus", EnumRef("UrlRetrievalStatus")),
     )
+    retrieved_url: str | None = None
+    url_retrieval_status: UrlRetrievalStatus | None = None
 
     def __init__(
         self,

@@ -5,41 +5,68 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .modality_token_count import ModalityTokenCount
 
 
 @define(kw_only=True, repr=False, init=False)
 class UsageMetadata(WireModel):
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "cacheTokensDetails", "output_only": True}
+    _wire_fields = (
+        Field(
+            "cache_tokens_details",
+            "cacheTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("cached_content_token_count", "cachedContentTokenCount", Scalar("int32")),
+        Field("candidates_token_count", "candidatesTokenCount", Scalar("int32")),
+        Field(
+            "candidates_tokens_details",
+            "candidatesTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("prompt_token_count", "promptTokenCount", Scalar("int32")),
+        Field(
+            "prompt_tokens_details",
+            "promptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("thoughts_token_count", "thoughtsTokenCount", Scalar("int32"), output_only=True),
+        Field(
+            "tool_use_prompt_token_count",
+            "toolUsePromptTokenCount",
+            Scalar("int32"),
+            output_only=True,
+        ),
+        Field(
+            "tool_use_prompt_tokens_details",
+            "toolUsePromptTokensDetails",
+            ListOf(ModelRef("ModalityTokenCount")),
+            output_only=True,
+        ),
+        Field("total_token_count", "totalTokenCount", Scalar("int32")),
     )
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"wire": "cachedContentTokenCount"}
-    )
-    candidates_token_count: int | None = field(
-        default=None, metadata={"wire": "candidatesTokenCount"}
-    )
-    candidates_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "candidatesTokensDetails", "output_only": True}
-    )
-    prompt_token_count: int | None = field(default=None, metadata={"wire": "promptTokenCount"})
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "promptTokensDetails", "output_only": True}
-    )
-    thoughts_token_count: int | None = field(
-        default=None, metadata={"wire": "thoughtsTokenCount", "output_only": True}
-    )
-    tool_use_prompt_token_count: int | None = field(
-        default=None, metadata={"wire": "toolUsePromptTokenCount", "output_only": True}
-    )
-    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"wire": "toolUsePromptTokensDetails", "output_only": True}
-    )
-    total_token_count: int | None = field(default=None, metadata={"wire": "totalTokenCount"})
+    cache_tokens_details: list[ModalityTokenCount] | None = None
+    cached_content_token_count: int | None = None
+    candidates_token_count: int | None = None
+    candidates_tokens_details: list[ModalityTokenCount] | None = None
+    prompt_token_count: int | None = None
+    prompt_tokens_details: list[ModalityTokenCount] | None = None
+    thoughts_token_count: int | None = None
+    tool_use_prompt_token_count: int | None = None
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
+    total_token_count: int | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Video(WireModel):
-    uri: str | None = field(default=None, metadata={"wire": "uri"})
-    video: bytes | None = field(default=None, metadata={"wire": "video"})
+    _wire_fields = (
+        Field("uri", "uri", Scalar("string")),
+        Field("video", "video", Scalar("bytes")),
+    )
+    uri: str | None = None
+    video: bytes | None = None
 
     def __init__(
         self,

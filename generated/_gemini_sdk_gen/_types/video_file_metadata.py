@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Duration
+from gemini_sdk._wire import (
+    Duration,
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class VideoFileMetadata(WireModel):
-    video_duration: Duration | None = field(default=None, metadata={"wire": "videoDuration"})
+    _wire_fields = (Field("video_duration", "videoDuration", Scalar("duration")),)
+    video_duration: Duration | None = None
 
     def __init__(
         self,

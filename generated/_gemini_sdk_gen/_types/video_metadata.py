@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
-from gemini_sdk._wire import Duration
+from gemini_sdk._wire import (
+    Duration,
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class VideoMetadata(WireModel):
-    end_offset: Duration | None = field(default=None, metadata={"wire": "endOffset"})
-    fps: float | None = field(default=None, metadata={"wire": "fps"})
-    start_offset: Duration | None = field(default=None, metadata={"wire": "startOffset"})
+    _wire_fields = (
+        Field("end_offset", "endOffset", Scalar("duration")),
+        Field("fps", "fps", Scalar("double")),
+        Field("start_offset", "startOffset", Scalar("duration")),
+    )
+    end_offset: Duration | None = None
+    fps: float | None = None
+    start_offset: Duration | None = None
 
     def __init__(
         self,

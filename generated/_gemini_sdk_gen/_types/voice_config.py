@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+)
 
 from .prebuilt_voice_config import PrebuiltVoiceConfig
 
 
 @define(kw_only=True, repr=False, init=False)
 class VoiceConfig(WireModel):
-    prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
-        default=None, metadata={"wire": "prebuiltVoiceConfig"}
+    _wire_fields = (
+        Field("prebuilt_voice_config", "prebuiltVoiceConfig", ModelRef("PrebuiltVoiceConfig")),
     )
+    prebuilt_voice_config: PrebuiltVoiceConfig | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class Web(WireModel):
-    title: str | None = field(default=None, metadata={"wire": "title", "output_only": True})
-    uri: str | None = field(default=None, metadata={"wire": "uri", "output_only": True})
+    _wire_fields = (
+        Field("title", "title", Scalar("string"), output_only=True),
+        Field("uri", "uri", Scalar("string"), output_only=True),
+    )
+    title: str | None = None
+    uri: str | None = None
 
     def __init__(
         self,

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class WhiteSpaceConfig(WireModel):
-    max_overlap_tokens: int | None = field(default=None, metadata={"wire": "maxOverlapTokens"})
-    max_tokens_per_chunk: int | None = field(default=None, metadata={"wire": "maxTokensPerChunk"})
+    _wire_fields = (
+        Field("max_overlap_tokens", "maxOverlapTokens", Scalar("int32")),
+        Field("max_tokens_per_chunk", "maxTokensPerChunk", Scalar("int32")),
+    )
+    max_overlap_tokens: int | None = None
+    max_tokens_per_chunk: int | None = None
 
     def __init__(
         self,

@@ -1,7 +1,7 @@
 """Checks a JSON request body against a generated class the way Google's JSON parser does.
 
-Generic over every generated class: the walk reads field names, wire names, types and the
-`required` flag from the attrs metadata, so the emulator validates exactly what the spec says.
+Generic over every generated class: the walk reads wire names, kinds and the `required` flag
+from each class's field table, so the emulator validates exactly what the spec says.
 It answers with Google's own wording: unknown names, values of the wrong type and unknown enum
 values are JSON payload errors; missing required fields are reported afterwards, in the
 `* Request.path: ...` style of the service's semantic checks. Paths use the proto (snake_case)
@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 import functools
 import re
-import types
 import typing
 from collections.abc import Collection
-from typing import Any, Union
+from typing import Any
 
 import attrs
 import orjson
@@ -31,41 +29,18 @@ from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError
 _TYPE_PREFIX = "type.googleapis.com/google.ai.generativelanguage.v1beta."
 _PAYLOAD = "Invalid JSON payload received."
 
-
-@attrs.frozen
-class Scalar:
-    kind: str  # string, int32, int64, uint64, float, bool, bytes, duration, timestamp, any
-
-
-@attrs.frozen
-class EnumShape:
-    cls: type[WireEnum]
-
-
-@attrs.frozen
-class MessageShape:
-    cls: type[WireModel]
-
-
-@attrs.frozen
-class ListShape:
-    item: Shape
-
-
-@attrs.frozen
-class MapShape:
-    value: Shape
-
-
-Shape = Scalar | EnumShape | MessageShape | ListShape | MapShape
-ANY = Scalar("any")
+# What a field holds: the kind of its field table entry.
+Shape = _wire.Kind
+ANY = _wire.Scalar("any")
 
 _SCALAR_LABELS = {
     "string": "TYPE_STRING",
     "int32": "TYPE_INT32",
+    "uint32": "TYPE_INT32",
     "int64": "TYPE_INT64",
     "uint64": "TYPE_UINT64",
     "float": "TYPE_FLOAT",
+    "double": "TYPE_FLOAT",
     "bool": "TYPE_BOOL",
     "bytes": "TYPE_BYTES",
     "duration": "type.googleapis.com/google.protobuf.Duration",
@@ -105,47 +80,6 @@ def snake(wire: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", wire).lower()
 
 
-def shape_of(tp: Any) -> Shape:
-    tp = _strip_optional(tp)
-    if tp is Any:
-        return ANY
-    if tp == _wire.Int64:
-        return Scalar("int64")
-    if tp == _wire.UInt64:
-        return Scalar("uint64")
-    if tp == _wire.Duration:
-        return Scalar("duration")
-    simple = {
-        str: "string",
-        int: "int32",
-        float: "float",
-        bool: "bool",
-        bytes: "bytes",
-        datetime.datetime: "timestamp",
-    }
-    if tp in simple:
-        return Scalar(simple[tp])
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return ListShape(shape_of(typing.get_args(tp)[0]))
-    if origin is dict:
-        return MapShape(shape_of(typing.get_args(tp)[1]))
-    if isinstance(tp, type) and issubclass(tp, WireEnum):
-        return EnumShape(tp)
-    if isinstance(tp, type) and issubclass(tp, WireModel):
-        return MessageShape(tp)
-    # Unions of friendly inputs exist only on SDK config types, never on the wire.
-    return ANY
-
-
-def _strip_optional(tp: Any) -> Any:
-    if typing.get_origin(tp) in (Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
 # Per-class plans, built on first use. (functools.cache would do, but mypy holds that model
 # classes are unhashable, since their instances are.)
 _FIELDS: dict[type, tuple[FieldInfo, ...]] = {}
@@ -155,22 +89,15 @@ _KEYS: dict[type, dict[str, FieldInfo]] = {}
 def fields_of(cls: type[WireModel]) -> tuple[FieldInfo, ...]:
     plan = _FIELDS.get(cls)
     if plan is None:
-        attrs.resolve_types(cls)
-        plan = _FIELDS[cls] = _plan(cls)
+        plan = _FIELDS[cls] = tuple(
+            FieldInfo(f.wire, snake(f.wire), _shape(f.kind), f.required) for f in cls._wire_fields
+        )
     return plan
 
 
-def _plan(cls: type[WireModel]) -> tuple[FieldInfo, ...]:
-    return tuple(
-        FieldInfo(
-            f.metadata["wire"],
-            snake(f.metadata["wire"]),
-            shape_of(f.type),
-            bool(f.metadata.get("required")),
-        )
-        for f in attrs.fields(cls)
-        if "wire" in f.metadata  # skips bookkeeping fields such as unknown_fields
-    )
+def _shape(kind: _wire.Kind) -> Shape:
+    # Friendly inputs exist only on SDK config types, never on the wire.
+    return ANY if isinstance(kind, _wire.Friendly) else kind
 
 
 def keys_of(cls: type[WireModel]) -> dict[str, FieldInfo]:
@@ -187,12 +114,13 @@ def enum_values(cls: type[WireEnum]) -> tuple[str, ...]:
 
 
 def type_label(shape: Shape) -> str:
-    if isinstance(shape, Scalar):
-        return _SCALAR_LABELS.get(shape.kind, "type.googleapis.com/google.protobuf.Value")
-    if isinstance(shape, (EnumShape, MessageShape)):
-        return _TYPE_PREFIX + shape.cls.__name__
-    if isinstance(shape, MapShape):
+    if isinstance(shape, _wire.Scalar):
+        return _SCALAR_LABELS.get(shape.codec, "type.googleapis.com/google.protobuf.Value")
+    if isinstance(shape, (_wire.EnumRef, _wire.ModelRef)):
+        return _TYPE_PREFIX + shape.name
+    if isinstance(shape, _wire.MapOf):
         return "type.googleapis.com/google.protobuf.Struct"
+    assert isinstance(shape, _wire.ListOf)
     return type_label(shape.item)
 
 
@@ -230,7 +158,7 @@ class _Walker:
                     )
                     continue
                 oneof_set = info.proto
-            if isinstance(value, list) and not isinstance(info.shape, ListShape):
+            if isinstance(value, list) and not isinstance(info.shape, _wire.ListOf):
                 if info.shape != ANY:
                     self.fail(
                         path,
@@ -242,36 +170,37 @@ class _Walker:
         return out
 
     def value(self, value: Any, shape: Shape, path: str) -> Any:
-        if isinstance(shape, ListShape):
+        if isinstance(shape, _wire.ListOf):
             # Google's parser takes a lone value where a list is expected.
             items = value if isinstance(value, list) else [value]
             return [self.value(v, shape.item, f"{path}[{i}]") for i, v in enumerate(items)]
-        if isinstance(shape, MessageShape):
+        if isinstance(shape, _wire.ModelRef):
             if isinstance(value, dict):
-                return self.message(value, shape.cls, path)
+                return self.message(value, shape.resolve(), path)
             return self.invalid(value, shape, path)
-        if isinstance(shape, MapShape):
+        if isinstance(shape, _wire.MapOf):
             if not isinstance(value, dict):
                 return self.invalid(value, shape, path)
             return {k: self.value(v, shape.value, f"{path}[{k}]") for k, v in value.items()}
-        if isinstance(shape, EnumShape):
+        if isinstance(shape, _wire.EnumRef):
             return self.enum(value, shape, path)
+        assert isinstance(shape, _wire.Scalar), shape
         return self.scalar(value, shape, path)
 
     def invalid(self, value: Any, shape: Shape, path: str, note: str = "") -> Any:
         self.fail(path, f"Invalid value at '{path}' ({type_label(shape)}), {note or render(value)}")
         return value
 
-    def enum(self, value: Any, shape: EnumShape, path: str) -> Any:
-        known = enum_values(shape.cls)
+    def enum(self, value: Any, shape: _wire.EnumRef, path: str) -> Any:
+        known = enum_values(shape.resolve())
         if isinstance(value, str) and value in known:
             return value
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(known):
             return known[value]
         return self.invalid(value, shape, path)
 
-    def scalar(self, value: Any, shape: Scalar, path: str) -> Any:
-        checked = _SCALAR_CHECKS[shape.kind](value)
+    def scalar(self, value: Any, shape: _wire.Scalar, path: str) -> Any:
+        checked = _SCALAR_CHECKS[shape.codec](value)
         if checked is _BAD:
             return self.invalid(value, shape, path)
         if checked is _BAD_BASE64:
@@ -340,9 +269,11 @@ _SCALAR_CHECKS: dict[str, typing.Callable[[Any], Any]] = {
     "string": lambda v: v if isinstance(v, str) else _BAD,
     "bool": lambda v: v if isinstance(v, bool) else _BAD,
     "int32": lambda v: _integer(v, *_wire.INT32_RANGE),
+    "uint32": lambda v: _integer(v, *_wire.INT32_RANGE),
     "int64": lambda v: _int64(v, *_wire.INT64_RANGE),
     "uint64": lambda v: _int64(v, *_wire.UINT64_RANGE),
     "float": _float,
+    "double": _float,
     "bytes": _bytes,
     "duration": lambda v: v if isinstance(v, str) and _wire.DURATION.fullmatch(v) else _BAD,
     "timestamp": _timestamp,
@@ -409,13 +340,13 @@ def missing_fields(
 
 
 def _missing_within(value: Any, shape: Shape, path: str) -> list[str]:
-    if isinstance(shape, MessageShape) and isinstance(value, dict):
-        return missing_fields(value, shape.cls, path)
-    if isinstance(shape, ListShape) and isinstance(value, list):
+    if isinstance(shape, _wire.ModelRef) and isinstance(value, dict):
+        return missing_fields(value, shape.resolve(), path)
+    if isinstance(shape, _wire.ListOf) and isinstance(value, list):
         return [
             m for i, v in enumerate(value) for m in _missing_within(v, shape.item, f"{path}[{i}]")
         ]
-    if isinstance(shape, MapShape) and isinstance(value, dict):
+    if isinstance(shape, _wire.MapOf) and isinstance(value, dict):
         return [
             m for k, v in value.items() for m in _missing_within(v, shape.value, f"{path}[{k}]")
         ]

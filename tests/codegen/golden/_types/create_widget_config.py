@@ -8,18 +8,27 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Friendly,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .widget_list_union import WidgetListUnion
 
 
 @define(kw_only=True, repr=False, init=False)
 class CreateWidgetConfig(WireModel):
-    children: WidgetListUnion | None = field(
-        default=None, metadata={"wire": "children", "transform": "widgets", "to": "body.children"}
+    _input_only = True
+    _wire_fields = (
+        Field("children", "children", Friendly("widgets", ListOf(ModelRef("Widget")))),
+        Field("labels", "labels", MapOf(Scalar("string"))),
     )
-    labels: dict[str, str] | None = field(
-        default=None, metadata={"wire": "labels", "to": "body.labels"}
-    )
+    children: WidgetListUnion | None = field(default=None, metadata={"to": "body.children"})
+    labels: dict[str, str] | None = field(default=None, metadata={"to": "body.labels"})
 
     def __init__(
         self,

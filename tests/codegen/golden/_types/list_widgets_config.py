@@ -8,14 +8,21 @@ from typing import Any
 from attrs import define, field
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    Scalar,
+)
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListWidgetsConfig(WireModel):
-    filter: str | None = field(default=None, metadata={"wire": "filter", "to": "query.filter"})
-    page_size: int | None = field(
-        default=None, metadata={"wire": "pageSize", "to": "query.pageSize"}
+    _input_only = True
+    _wire_fields = (
+        Field("filter", "filter", Scalar("string")),
+        Field("page_size", "pageSize", Scalar("int32")),
     )
+    filter: str | None = field(default=None, metadata={"to": "query.filter"})
+    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
 
     def __init__(
         self,

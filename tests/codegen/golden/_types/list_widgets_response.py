@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
+from gemini_sdk._wire import (
+    Field,
+    ListOf,
+    ModelRef,
+    Scalar,
+)
 
 from .widget import Widget
 
 
 @define(kw_only=True, repr=False, init=False)
 class ListWidgetsResponse(WireModel):
-    next_page_token: str | None = field(default=None, metadata={"wire": "nextPageToken"})
-    widgets: list[Widget] | None = field(default=None, metadata={"wire": "widgets"})
+    _wire_fields = (
+        Field("next_page_token", "nextPageToken", Scalar("string")),
+        Field("widgets", "widgets", ListOf(ModelRef("Widget"))),
+    )
+    next_page_token: str | None = None
+    widgets: list[Widget] | None = None
 
     def __init__(
         self,

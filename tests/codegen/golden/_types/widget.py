@@ -6,36 +6,53 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._helpers import WidgetHelpers
 from gemini_sdk._model import WireModel, all_of
-from gemini_sdk._wire import Int64
+from gemini_sdk._wire import (
+    EnumRef,
+    Field,
+    Int64,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Scalar,
+)
 
 from .widget_kind import WidgetKind
 
 
 @define(kw_only=True, repr=False, init=False)
 class Widget(WidgetHelpers, WireModel):
-    response_json_schema_: Any | None = field(
-        default=None, metadata={"wire": "_responseJsonSchema"}
+    _wire_fields = (
+        Field("response_json_schema_", "_responseJsonSchema", Scalar("any")),
+        Field("children", "children", ListOf(ModelRef("Widget"))),
+        Field("create_time", "createTime", Scalar("timestamp"), output_only=True),
+        Field("import_", "import", Scalar("bool")),
+        Field("kind", "kind", EnumRef("WidgetKind"), required=True),
+        Field("labels", "labels", MapOf(Scalar("string"))),
+        Field("legacy_name", "legacyName", Scalar("string")),
+        Field("name", "name", Scalar("string"), required=True),
+        Field("payload", "payload", Scalar("bytes")),
+        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
+        Field("size_bytes", "sizeBytes", Scalar("int64")),
+        Field("type", "type", Scalar("string")),
+        Field("weight", "weight", Scalar("double")),
     )
-    children: list[Widget] | None = field(default=None, metadata={"wire": "children"})
-    create_time: datetime.datetime | None = field(
-        default=None, metadata={"wire": "createTime", "output_only": True}
-    )
-    import_: bool | None = field(default=None, metadata={"wire": "import"})
-    kind: WidgetKind | None = field(default=None, metadata={"wire": "kind", "required": True})
-    labels: dict[str, str] | None = field(default=None, metadata={"wire": "labels"})
-    legacy_name: str | None = field(
-        default=None, metadata={"wire": "legacyName", "deprecated": True}
-    )
-    name: str | None = field(default=None, metadata={"wire": "name", "required": True})
-    payload: bytes | None = field(default=None, metadata={"wire": "payload"})
-    response_json_schema: Any | None = field(default=None, metadata={"wire": "responseJsonSchema"})
-    size_bytes: Int64 | None = field(default=None, metadata={"wire": "sizeBytes"})
-    type: str | None = field(default=None, metadata={"wire": "type"})
-    weight: float | None = field(default=None, metadata={"wire": "weight"})
+    response_json_schema_: Any | None = None
+    children: list[Widget] | None = None
+    create_time: datetime.datetime | None = None
+    import_: bool | None = None
+    kind: WidgetKind | None = None
+    labels: dict[str, str] | None = None
+    legacy_name: str | None = None
+    name: str | None = None
+    payload: bytes | None = None
+    response_json_schema: Any | None = None
+    size_bytes: Int64 | None = None
+    type: str | None = None
+    weight: float | None = None
 
     def __init__(
         self,

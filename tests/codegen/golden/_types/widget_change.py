@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
+from gemini_sdk._wire import (
+    Field,
+    ModelRef,
+    Scalar,
+)
 
 from .widget import Widget
 
 
 @define(kw_only=True, repr=False, init=False)
 class WidgetChange(WireModel):
-    parent: Widget | None = field(default=None, metadata={"wire": "parent"})
-    sequence: int | None = field(default=None, metadata={"wire": "sequence"})
+    _wire_fields = (
+        Field("parent", "parent", ModelRef("Widget")),
+        Field("sequence", "sequence", Scalar("int32")),
+    )
+    parent: Widget | None = None
+    sequence: int | None = None
 
     def __init__(
         self,
