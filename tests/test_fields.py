@@ -124,6 +124,32 @@ def test_misspelt_key_in_a_typed_config_raises_before_sending(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    ("contents", "message"),
+    [
+        ([{"role": "user", "parts": [{"txt": "hi"}]}], r"Part.*txt"),
+        ({"role": "user", "prts": [{"text": "hi"}]}, r"Content.*prts"),
+        ([{"inline_data": {"data": PNG, "mime": "image/png"}}], r"Blob.*mime"),
+    ],
+)
+def test_misspelt_key_in_a_contents_dict_raises_before_sending(
+    client: genai.Client, server: Server, contents: object, message: str
+) -> None:
+    with pytest.raises((TypeError, ValueError), match=message):
+        client.models.generate_content(model=MODEL, contents=contents)  # type: ignore[arg-type]
+    assert server.requests == []
+
+
+def test_misspelt_key_in_a_tool_dict_raises_before_sending(
+    client: genai.Client, server: Server
+) -> None:
+    with pytest.raises((TypeError, ValueError), match=r"Tool.*google_serch"):
+        client.models.generate_content(
+            model=MODEL, contents="hi", config={"tools": [{"google_serch": {}}]}
+        )
+    assert server.requests == []
+
+
 def test_decoded_response_keeps_unknown_fields_at_every_level() -> None:
     wire = {
         "candidates": [

@@ -98,6 +98,13 @@ class WireModel:
         """
         return _convert.structure(data, cls)
 
+    @classmethod
+    def from_input(cls: type[M], data: typing.Mapping[str, Any]) -> M:
+        """Build from a dict the caller wrote, as a constructor argument or a method's input:
+        the same spellings as `from_dict`, but an unknown key is a typo and raises
+        WireFormatError naming the key and the class, before anything is sent."""
+        return _convert.structure(data, cls, user=True)
+
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON object: camelCase keys, unset fields left out."""
         wire: dict[str, Any] = _convert.unstructure(self)
@@ -314,7 +321,7 @@ def _model_check(model_cls: type[WireModel]) -> Check:
             return value
         if isinstance(value, dict):
             try:
-                return _convert.structure(value, model_cls, user=True)
+                return model_cls.from_input(value)
             except (TypeError, ValueError) as error:
                 raise _Mismatch(f"{model_cls.__name__} ({error})", value) from None
         # `Tool(code_execution=types.ToolCodeExecution)`: the class stands for an empty instance.

@@ -59,7 +59,7 @@ def part(value: Any) -> Part:
             raise ValueError(f"file {value.name!r} has no uri yet; wait until it is ACTIVE")
         return t.Part(file_data=t.FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, dict):
-        return t.Part.from_dict(value)
+        return t.Part.from_input(value)
     raise _fail("a Part, str, File or dict", value)
 
 
@@ -69,7 +69,7 @@ def content(value: Any) -> Content:
     if isinstance(value, t.Content):
         return value
     if isinstance(value, dict) and ("parts" in value or "role" in value):
-        return t.Content.from_dict(value)
+        return t.Content.from_input(value)
     if isinstance(value, (list, tuple)):
         if not value:
             raise ValueError("contents must not be empty")
@@ -115,7 +115,7 @@ def schema(value: Any) -> Schema:
     if isinstance(value, t.Schema):
         return value
     if isinstance(value, dict):
-        return t.Schema.from_dict(value)
+        return t.Schema.from_input(value)
     raise _fail("a Schema or a dict (for a JSON Schema, use response_json_schema)", value)
 
 
@@ -129,7 +129,7 @@ def tools(value: Any) -> list[Tool]:
     out: list[Tool] = []
     for item in value:
         if isinstance(item, dict):
-            item = t.Tool.from_dict(item)
+            item = t.Tool.from_input(item)
         if not isinstance(item, t.Tool):
             raise _fail("a Tool or dict", item)
         out.append(item)
