@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any, ClassVar, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import httpx
 
@@ -42,7 +43,23 @@ def _api_key(explicit: str | None) -> str:
     return key
 
 
-class ClientBase:
+class _Surface:
+    """What the sync and async clients share: a repr without the key, and `chats` over the
+    client's own `models`."""
+
+    _config: TransportConfig
+    _chats_type: ClassVar[type[Any]]
+    models: Any
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+
+    @cached_property
+    def chats(self) -> Any:
+        return self._chats_type(self.models)
+
+
+class ClientBase(_Surface):
     """The Gemini API client. `client.aio` is its asyncio twin.
 
     Pass `http_client` / `async_http_client` to reuse your own httpx clients (proxies,
@@ -53,7 +70,7 @@ class ClientBase:
     options_type: ClassVar[type[Any]]
     default_base_url: ClassVar[str]
     default_api_version: ClassVar[str]
-    models: Any
+    _chats_type = Chats
 
     def __init__(
         self,
@@ -66,7 +83,6 @@ class ClientBase:
         self._config = self._configure(api_key, http_options)
         self._transport = SyncTransport(self._config, http_client)
         self._async_http_client = async_http_client
-        self._chats: Chats | None = None
 
     def _configure(self, api_key: str | None, http_options: Any) -> TransportConfig:
         options = http_options
@@ -88,14 +104,10 @@ class ClientBase:
         )
         return merged(defaults, options)
 
-    def __repr__(self) -> str:
-        return f"Client(base_url={self._config.base_url!r})"
+    if TYPE_CHECKING:
 
-    @property
-    def chats(self) -> Chats:
-        if self._chats is None:
-            self._chats = Chats(self.models)
-        return self._chats
+        @property
+        def chats(self) -> Chats: ...
 
     def close(self) -> None:
         self._transport.close()
@@ -107,24 +119,19 @@ class ClientBase:
         self.close()
 
 
-class AsyncClientBase:
+class AsyncClientBase(_Surface):
     """The asyncio side of a `Client`, reached as `client.aio`."""
 
-    models: Any
+    _chats_type = AsyncChats
 
     def __init__(self, config: TransportConfig, http_client: httpx.AsyncClient | None) -> None:
         self._config = config
         self._transport = AsyncTransport(config, http_client)
-        self._chats: AsyncChats | None = None
 
-    def __repr__(self) -> str:
-        return f"AsyncClient(base_url={self._config.base_url!r})"
+    if TYPE_CHECKING:
 
-    @property
-    def chats(self) -> AsyncChats:
-        if self._chats is None:
-            self._chats = AsyncChats(self.models)
-        return self._chats
+        @property
+        def chats(self) -> AsyncChats: ...
 
     async def aclose(self) -> None:
         await self._transport.close()

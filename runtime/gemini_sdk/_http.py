@@ -201,13 +201,25 @@ class _Pooled(Generic[H]):
     program may build a client it never calls.
     """
 
-    def __init__(self, config: TransportConfig, http_client: H | None) -> None:
+    def __init__(
+        self,
+        config: TransportConfig,
+        http_client: H | None = None,
+        sleep: Callable[[float], Any] | None = None,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
         self.config = config
         self.owns_client = http_client is None
         self._http: H | None = http_client
         self._building = threading.Lock()
+        # how the driver waits between attempts (tests pass their own)
+        self.sleep = sleep or self._default_sleep()
+        self.rand = rand
 
     def _make(self) -> H:
+        raise NotImplementedError
+
+    def _default_sleep(self) -> Callable[[float], Any]:
         raise NotImplementedError
 
     @property
@@ -222,16 +234,8 @@ class _Pooled(Generic[H]):
 
 
 class SyncTransport(_Pooled[httpx.Client]):
-    def __init__(
-        self,
-        config: TransportConfig,
-        http_client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rand: Callable[[], float] = random.random,
-    ) -> None:
-        super().__init__(config, http_client)
-        self.sleep = sleep
-        self.rand = rand
+    def _default_sleep(self) -> Callable[[float], Any]:
+        return time.sleep
 
     def _make(self) -> httpx.Client:
         return httpx.Client(timeout=self.config.timeout)
@@ -273,21 +277,11 @@ class SyncTransport(_Pooled[httpx.Client]):
 
 
 class AsyncTransport(_Pooled[httpx.AsyncClient]):
-    def __init__(
-        self,
-        config: TransportConfig,
-        http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Any] | None = None,
-        rand: Callable[[], float] = random.random,
-    ) -> None:
-        super().__init__(config, http_client)
-        if sleep is None:
-            # imported here, not with the module: a sync-only program never needs asyncio
-            import asyncio
+    def _default_sleep(self) -> Callable[[float], Any]:
+        # imported here, not with the module: a sync-only program never needs asyncio
+        import asyncio
 
-            sleep = asyncio.sleep
-        self.sleep = sleep
-        self.rand = rand
+        return asyncio.sleep
 
     def _make(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=self.config.timeout)

@@ -8,7 +8,7 @@ connection when iteration ends, on `close()` / `aclose()` and when their `with` 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -88,12 +88,30 @@ async def _aread(response: httpx.Response, events: Events[T]) -> AsyncGenerator[
         await response.aclose()
 
 
-class Stream(Generic[T]):
-    """The items of a streamed response; `response` is the httpx.Response they come from."""
+S = TypeVar("S", bound="_Streamed[Any]")
+
+
+class _Streamed(Generic[T]):
+    """What both stream objects hold: the response, its `Events`, and the reader over them."""
 
     def __init__(self, response: httpx.Response, events: Events[T]) -> None:
         self.response = response
         self._events = events
+
+    def _watch(
+        self: S,
+        on_item: Callable[[T], object] | None = None,
+        on_end: Callable[[], object] | None = None,
+    ) -> S:
+        self._events.watch(on_item, on_end)
+        return self
+
+
+class Stream(_Streamed[T]):
+    """The items of a streamed response; `response` is the httpx.Response they come from."""
+
+    def __init__(self, response: httpx.Response, events: Events[T]) -> None:
+        super().__init__(response, events)
         self._items = _read(response, events)
 
     def __iter__(self) -> Iterator[T]:
@@ -113,21 +131,12 @@ class Stream(Generic[T]):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _watch(
-        self,
-        on_item: Callable[[T], object] | None = None,
-        on_end: Callable[[], object] | None = None,
-    ) -> Stream[T]:
-        self._events.watch(on_item, on_end)
-        return self
 
-
-class AsyncStream(Generic[T]):
+class AsyncStream(_Streamed[T]):
     """`Stream` for asyncio: `async for`, `async with`, `aclose()`."""
 
     def __init__(self, response: httpx.Response, events: Events[T]) -> None:
-        self.response = response
-        self._events = events
+        super().__init__(response, events)
         self._items = _aread(response, events)
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -145,11 +154,3 @@ class AsyncStream(Generic[T]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    def _watch(
-        self,
-        on_item: Callable[[T], object] | None = None,
-        on_end: Callable[[], object] | None = None,
-    ) -> AsyncStream[T]:
-        self._events.watch(on_item, on_end)
-        return self
