@@ -714,6 +714,23 @@ class AsyncResources:
 
 
 class Client(Resources, ClientBase):
+    """The Gemini API client: `client.models`, `client.files`, `client.chats`, ... and, for
+    asyncio, the same under `client.aio`.
+
+    Args:
+        api_key: The API key; unless given, GOOGLE_API_KEY or else GEMINI_API_KEY. It is sent
+            only in the `x-goog-api-key` header, never in a URL, a log line or a repr.
+        http_options: HttpOptions or a dict with its keys (`base_url`, `api_version`,
+            `timeout` in milliseconds, `headers`, `retry_options`); an unknown key raises
+            TypeError.
+        http_client, async_http_client: httpx clients to send through (proxies, mounted test
+            apps); the SDK then leaves closing them to you.
+
+    Raises:
+        MissingAPIKeyError: no key was given and none is set in the environment.
+        TypeError: `http_options` is of the wrong type or has an unknown key.
+    """
+
     options_type = t.HttpOptions
     default_base_url = ops.BASE_URL
     default_api_version = ops.API_VERSION
@@ -731,6 +748,8 @@ class Client(Resources, ClientBase):
 
 
 class AsyncClient(AsyncResources, AsyncClientBase):
+    """The asyncio side of a `Client`, reached as `client.aio`: the same resources, awaited."""
+
     @cached_property
     def endpoints(self) -> AsyncEndpoints:
         from .endpoints import AsyncEndpoints
