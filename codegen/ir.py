@@ -59,9 +59,14 @@ def docstring(text: str, indent: int) -> str:
     return '"""' + "\n".join(lines) + '"""'
 
 
-# The width a class docstring's Attributes section is wrapped to, so that with the class
-# body's indent it stays within the generated code's line length.
-_DOC_WIDTH = 88
+# The width a class docstring's Attributes section is wrapped to: with the class body's
+# indent of 4 it fills the generated code's line length of 100.
+_DOC_WIDTH = 96
+
+
+def _summary(doc: str) -> str:
+    """A one-line doc wrapped to fit beside its opening quotes; longer docs come wrapped."""
+    return doc if "\n" in doc else textwrap.fill(doc, _DOC_WIDTH - 3, break_on_hyphens=False)
 
 
 class TypeRef(ABC):
@@ -275,6 +280,11 @@ class Enum:
     members: list[EnumMember]
     doc: str = ""
 
+    @property
+    def full_doc(self) -> str:
+        """The class docstring's text."""
+        return _summary(self.doc)
+
 
 @dataclass(frozen=True)
 class Model:
@@ -294,7 +304,7 @@ class Model:
     def full_doc(self) -> str:
         """The class docstring's text: the doc, then an Attributes section from field_docs."""
         if not self.field_docs:
-            return self.doc
+            return _summary(self.doc)
         entries = [
             textwrap.fill(
                 f"{attr}: {text}",
@@ -305,7 +315,7 @@ class Model:
             )
             for attr, text in self.field_docs.items()
         ]
-        return "\n".join([self.doc.strip(), "", "Attributes:", *entries])
+        return "\n".join([_summary(self.doc), "", "Attributes:", *entries])
 
     @property
     def bases(self) -> str:

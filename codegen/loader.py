@@ -35,7 +35,7 @@ def _optional_yaml(path: Path) -> Json:
     return (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
 
 
-def _undocumented(where: str, names: Any) -> None:
+def _undocumented(where: str, names: set[str]) -> None:
     """Every generated class and method carries a docstring: a spec revision that adds one
     without words fails here rather than shipping it bare."""
     if names:

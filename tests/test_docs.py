@@ -40,8 +40,7 @@ def test_sync_and_async_methods_share_one_docstring(client: Client) -> None:
 
 def test_every_generated_class_has_its_own_docstring() -> None:
     generic = {WireModel.__doc__, WireEnum.__doc__}
-    expected = {e.class_name: e.doc for e in SPEC.enums}
-    expected.update({m.class_name: m.full_doc for m in SPEC.models})
+    expected = {c.class_name: c.full_doc for c in [*SPEC.enums, *SPEC.models]}
     for name, doc in expected.items():
         cls = getattr(types, name)
         assert cls.__doc__ not in generic, name

@@ -1124,12 +1124,9 @@ class CountTokensConfig(WireModel):
     settings add to the total. Pass an instance or a dict with the same keys.
 
     Attributes:
-        generation_config: Generation settings of the request being counted, as a
-            GenerationConfig.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
-        system_instruction: A system instruction to count with the contents; a str, Part or
-            Content.
+        generation_config: Generation settings of the request being counted, as a GenerationConfig.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
+        system_instruction: A system instruction to count with the contents; a str, Part or Content.
         tools: Tools whose declarations count towards the total; Tool objects or dicts.
     """
 
@@ -1304,8 +1301,7 @@ class DeleteFileConfig(WireModel):
     """Options for one files.delete call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     http_options: HttpOptions | None
@@ -1346,8 +1342,7 @@ class DownloadFileConfig(WireModel):
     """Options for one files.download call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     http_options: HttpOptions | None
@@ -1457,8 +1452,7 @@ class EmbedContentConfig(WireModel):
     Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         output_dimensionality: Shorten each embedding vector to this many values.
         task_type: What the embeddings will be used for, a TaskType such as RETRIEVAL_QUERY.
         title: A title for the text, used only with the RETRIEVAL_DOCUMENT task type.
@@ -1895,44 +1889,36 @@ class GenerateContentConfig(WireModel):
     Pass an instance or a dict with the same keys; an unknown key raises TypeError.
 
     Attributes:
-        cached_content: A cached content to build on, by name (`cachedContents/abc` or
-            `abc`) or object.
+        cached_content: A cached content to build on, by name (`cachedContents/abc` or `abc`) or
+            object.
         candidate_count: How many candidate answers to generate.
-        enable_enhanced_civic_answers: Ask for enhanced answers on civic topics, where the
-            model supports it.
+        enable_enhanced_civic_answers: Ask for enhanced answers on civic topics, where the model
+            supports it.
         frequency_penalty: Penalise tokens by how often they already appeared in the output.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         image_config: Aspect ratio and size of images the model generates.
-        logprobs: How many top alternative tokens to report at each step (needs
-            response_logprobs).
-        max_output_tokens: The most tokens a candidate may have; longer ones stop with
-            MAX_TOKENS.
-        media_resolution: How finely input images and video are read, which sets their token
-            cost.
+        logprobs: How many top alternative tokens to report at each step (needs response_logprobs).
+        max_output_tokens: The most tokens a candidate may have; longer ones stop with MAX_TOKENS.
+        media_resolution: How finely input images and video are read, which sets their token cost.
         presence_penalty: Penalise tokens that already appeared in the output at all.
-        response_json_schema: A JSON Schema dict for the JSON answer, instead of
-            response_schema.
+        response_json_schema: A JSON Schema dict for the JSON answer, instead of response_schema.
         response_logprobs: Return the log probability of each chosen token.
-        response_mime_type: The answer's MIME type, `text/plain` (default) or
-            `application/json` for JSON.
+        response_mime_type: The answer's MIME type, `text/plain` (default) or `application/json` for
+            JSON.
         response_modalities: The kinds of output wanted, such as TEXT, IMAGE or AUDIO.
-        response_schema: A Schema, or a dict of its fields, for the JSON answer; `.parsed`
-            then decodes it.
+        response_schema: A Schema, or a dict of its fields, for the JSON answer; `.parsed` then
+            decodes it.
         safety_settings: Blocking thresholds by harm category, as a list of SafetySetting.
         seed: A fixed seed, so that repeated requests tend to give the same answer.
-        service_tier: Which ServiceTier serves the request, such as standard, flex or
-            priority.
+        service_tier: Which ServiceTier serves the request, such as standard, flex or priority.
         speech_config: The voice and language of generated speech.
-        stop_sequences: Strings that end generation where they appear; they are left out of
-            the answer.
-        store: Whether the service logs this request, overriding the project's logging
-            setting.
-        system_instruction: Instructions for the model; a str, Part, File, a list of these
-            or a Content.
+        stop_sequences: Strings that end generation where they appear; they are left out of the
+            answer.
+        store: Whether the service logs this request, overriding the project's logging setting.
+        system_instruction: Instructions for the model; a str, Part, File, a list of these or a
+            Content.
         temperature: Sampling temperature; higher is more varied, 0 is nearly deterministic.
-        thinking_config: The thinking budget or level, and whether to return thought
-            summaries.
+        thinking_config: The thinking budget or level, and whether to return thought summaries.
         tool_config: How the tools may be used, such as the function calling mode.
         tools: Tools the model may use; a Tool or dict, or a list of them.
         top_k: Sample only from the K most likely tokens at each step.
@@ -2068,13 +2054,11 @@ class GenerateImagesConfig(WireModel):
 
     Attributes:
         aspect_ratio: The width to height ratio of the images, such as `1:1` or `16:9`.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         image_size: The size of the images, such as `1K` or `2K`.
         negative_prompt: What the images should not show.
         number_of_images: How many images to generate.
-        person_generation: Whether images may show people, such as `dont_allow` or
-            `allow_adult`.
+        person_generation: Whether images may show people, such as `dont_allow` or `allow_adult`.
     """
 
     aspect_ratio: str | None
@@ -2283,8 +2267,7 @@ class GetFileConfig(WireModel):
     """Options for one files.get call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     http_options: HttpOptions | None
@@ -2299,8 +2282,7 @@ class GetModelConfig(WireModel):
     """Options for one models.get call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     http_options: HttpOptions | None
@@ -2554,8 +2536,7 @@ class HttpOptions(WireModel):
 
     Attributes:
         api_version: The API version in request paths; `v1beta` unless set.
-        base_url: The service's address; unless set, GOOGLE_GEMINI_BASE_URL or the public
-            endpoint.
+        base_url: The service's address; unless set, GOOGLE_GEMINI_BASE_URL or the public endpoint.
         headers: Extra HTTP headers sent with every request.
         retry_options: When and how failed requests are retried.
         timeout: How long to wait for a request, in milliseconds.
@@ -2587,11 +2568,10 @@ class HttpRetryOptions(WireModel):
     after it started is not.
 
     Attributes:
-        attempts: How many tries in all, the first included; 1 turns retrying off. Default
-            3.
+        attempts: How many tries in all, the first included; 1 turns retrying off. Default 3.
         exp_base: The factor the delay grows by after each try. Default 2.
-        http_status_codes: The HTTP status codes worth retrying. Default 408, 429, 500, 502,
-            503, 504.
+        http_status_codes: The HTTP status codes worth retrying. Default 408, 429, 500, 502, 503,
+            504.
         initial_delay: Seconds to wait before the first retry. Default 1.
         jitter: Up to this many seconds of random delay added to each wait. Default 1.
         max_delay: The longest wait between tries, in seconds. Default 60.
@@ -2991,8 +2971,7 @@ class ListFilesConfig(WireModel):
     page fields are for reading page by page. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         page_size: How many files to fetch per page.
         page_token: Start from the page this token names, as a previous page returned it.
     """
@@ -3041,8 +3020,7 @@ class ListModelsConfig(WireModel):
     page fields are for reading page by page. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         page_size: How many models to fetch per page.
         page_token: Start from the page this token names, as a previous page returned it.
     """
@@ -3684,7 +3662,9 @@ class SafetySetting(WireModel):
     ) -> None: ...
 
 class Schema(WireModel):
-    """The shape of structured data, in a subset of OpenAPI, for JSON output and function parameters."""
+    """The shape of structured data, in a subset of OpenAPI, for JSON output and function
+    parameters.
+    """
 
     any_of: list[Schema] | None
     default: Any | None
@@ -4155,12 +4135,11 @@ class UploadFileConfig(WireModel):
 
     Attributes:
         display_name: A name for people to read, shown in listings; it need not be unique.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         mime_type: The file's MIME type; unless set, guessed from the file name (bytes get
             octet-stream).
-        name: The resource name to give the file, such as `files/my-file`; the service picks
-            one if unset.
+        name: The resource name to give the file, such as `files/my-file`; the service picks one if
+            unset.
     """
 
     display_name: str | None

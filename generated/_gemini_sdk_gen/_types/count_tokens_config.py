@@ -28,12 +28,9 @@ class CountTokensConfig(WireModel):
     settings add to the total. Pass an instance or a dict with the same keys.
 
     Attributes:
-        generation_config: Generation settings of the request being counted, as a
-            GenerationConfig.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
-        system_instruction: A system instruction to count with the contents; a str, Part or
-            Content.
+        generation_config: Generation settings of the request being counted, as a GenerationConfig.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
+        system_instruction: A system instruction to count with the contents; a str, Part or Content.
         tools: Tools whose declarations count towards the total; Tool objects or dicts.
     """
 

@@ -21,8 +21,7 @@ class DeleteFileConfig(WireModel):
     """Options for one files.delete call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     _input_only = True

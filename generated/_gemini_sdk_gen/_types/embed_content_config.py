@@ -25,8 +25,7 @@ class EmbedContentConfig(WireModel):
     Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         output_dimensionality: Shorten each embedding vector to this many values.
         task_type: What the embeddings will be used for, a TaskType such as RETRIEVAL_QUERY.
         title: A title for the text, used only with the RETRIEVAL_DOCUMENT task type.

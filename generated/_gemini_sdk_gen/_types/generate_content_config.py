@@ -38,44 +38,36 @@ class GenerateContentConfig(WireModel):
     Pass an instance or a dict with the same keys; an unknown key raises TypeError.
 
     Attributes:
-        cached_content: A cached content to build on, by name (`cachedContents/abc` or
-            `abc`) or object.
+        cached_content: A cached content to build on, by name (`cachedContents/abc` or `abc`) or
+            object.
         candidate_count: How many candidate answers to generate.
-        enable_enhanced_civic_answers: Ask for enhanced answers on civic topics, where the
-            model supports it.
+        enable_enhanced_civic_answers: Ask for enhanced answers on civic topics, where the model
+            supports it.
         frequency_penalty: Penalise tokens by how often they already appeared in the output.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         image_config: Aspect ratio and size of images the model generates.
-        logprobs: How many top alternative tokens to report at each step (needs
-            response_logprobs).
-        max_output_tokens: The most tokens a candidate may have; longer ones stop with
-            MAX_TOKENS.
-        media_resolution: How finely input images and video are read, which sets their token
-            cost.
+        logprobs: How many top alternative tokens to report at each step (needs response_logprobs).
+        max_output_tokens: The most tokens a candidate may have; longer ones stop with MAX_TOKENS.
+        media_resolution: How finely input images and video are read, which sets their token cost.
         presence_penalty: Penalise tokens that already appeared in the output at all.
-        response_json_schema: A JSON Schema dict for the JSON answer, instead of
-            response_schema.
+        response_json_schema: A JSON Schema dict for the JSON answer, instead of response_schema.
         response_logprobs: Return the log probability of each chosen token.
-        response_mime_type: The answer's MIME type, `text/plain` (default) or
-            `application/json` for JSON.
+        response_mime_type: The answer's MIME type, `text/plain` (default) or `application/json` for
+            JSON.
         response_modalities: The kinds of output wanted, such as TEXT, IMAGE or AUDIO.
-        response_schema: A Schema, or a dict of its fields, for the JSON answer; `.parsed`
-            then decodes it.
+        response_schema: A Schema, or a dict of its fields, for the JSON answer; `.parsed` then
+            decodes it.
         safety_settings: Blocking thresholds by harm category, as a list of SafetySetting.
         seed: A fixed seed, so that repeated requests tend to give the same answer.
-        service_tier: Which ServiceTier serves the request, such as standard, flex or
-            priority.
+        service_tier: Which ServiceTier serves the request, such as standard, flex or priority.
         speech_config: The voice and language of generated speech.
-        stop_sequences: Strings that end generation where they appear; they are left out of
-            the answer.
-        store: Whether the service logs this request, overriding the project's logging
-            setting.
-        system_instruction: Instructions for the model; a str, Part, File, a list of these
-            or a Content.
+        stop_sequences: Strings that end generation where they appear; they are left out of the
+            answer.
+        store: Whether the service logs this request, overriding the project's logging setting.
+        system_instruction: Instructions for the model; a str, Part, File, a list of these or a
+            Content.
         temperature: Sampling temperature; higher is more varied, 0 is nearly deterministic.
-        thinking_config: The thinking budget or level, and whether to return thought
-            summaries.
+        thinking_config: The thinking budget or level, and whether to return thought summaries.
         tool_config: How the tools may be used, such as the function calling mode.
         tools: Tools the model may use; a Tool or dict, or a list of them.
         top_k: Sample only from the K most likely tokens at each step.

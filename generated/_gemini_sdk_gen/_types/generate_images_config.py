@@ -24,13 +24,11 @@ class GenerateImagesConfig(WireModel):
 
     Attributes:
         aspect_ratio: The width to height ratio of the images, such as `1:1` or `16:9`.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         image_size: The size of the images, such as `1K` or `2K`.
         negative_prompt: What the images should not show.
         number_of_images: How many images to generate.
-        person_generation: Whether images may show people, such as `dont_allow` or
-            `allow_adult`.
+        person_generation: Whether images may show people, such as `dont_allow` or `allow_adult`.
     """
 
     _input_only = True

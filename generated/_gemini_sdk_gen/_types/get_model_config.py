@@ -21,8 +21,7 @@ class GetModelConfig(WireModel):
     """Options for one models.get call. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
     """
 
     _input_only = True

@@ -27,8 +27,7 @@ class HttpOptions(WireModel):
 
     Attributes:
         api_version: The API version in request paths; `v1beta` unless set.
-        base_url: The service's address; unless set, GOOGLE_GEMINI_BASE_URL or the public
-            endpoint.
+        base_url: The service's address; unless set, GOOGLE_GEMINI_BASE_URL or the public endpoint.
         headers: Extra HTTP headers sent with every request.
         retry_options: When and how failed requests are retried.
         timeout: How long to wait for a request, in milliseconds.

@@ -23,11 +23,10 @@ class HttpRetryOptions(WireModel):
     after it started is not.
 
     Attributes:
-        attempts: How many tries in all, the first included; 1 turns retrying off. Default
-            3.
+        attempts: How many tries in all, the first included; 1 turns retrying off. Default 3.
         exp_base: The factor the delay grows by after each try. Default 2.
-        http_status_codes: The HTTP status codes worth retrying. Default 408, 429, 500, 502,
-            503, 504.
+        http_status_codes: The HTTP status codes worth retrying. Default 408, 429, 500, 502, 503,
+            504.
         initial_delay: Seconds to wait before the first retry. Default 1.
         jitter: Up to this many seconds of random delay added to each wait. Default 1.
         max_delay: The longest wait between tries, in seconds. Default 60.

@@ -23,8 +23,7 @@ class ListFilesConfig(WireModel):
     page fields are for reading page by page. Pass an instance or a dict with the same keys.
 
     Attributes:
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         page_size: How many files to fetch per page.
         page_token: Start from the page this token names, as a previous page returned it.
     """

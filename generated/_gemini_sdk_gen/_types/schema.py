@@ -23,7 +23,9 @@ from .type import Type
 
 @define(kw_only=True, repr=False, init=False)
 class Schema(WireModel):
-    """The shape of structured data, in a subset of OpenAPI, for JSON output and function parameters."""
+    """The shape of structured data, in a subset of OpenAPI, for JSON output and function
+    parameters.
+    """
 
     _wire_fields = (
         Field("any_of", "anyOf", ListOf(ModelRef("Schema"))),

@@ -24,12 +24,11 @@ class UploadFileConfig(WireModel):
 
     Attributes:
         display_name: A name for people to read, shown in listings; it need not be unique.
-        http_options: HTTP options for this call alone, merged field by field over the
-            client's.
+        http_options: HTTP options for this call alone, merged field by field over the client's.
         mime_type: The file's MIME type; unless set, guessed from the file name (bytes get
             octet-stream).
-        name: The resource name to give the file, such as `files/my-file`; the service picks
-            one if unset.
+        name: The resource name to give the file, such as `files/my-file`; the service picks one if
+            unset.
     """
 
     _input_only = True
