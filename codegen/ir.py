@@ -6,6 +6,7 @@ computed here or in codegen.naming, never inside a template.
 
 from __future__ import annotations
 
+import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,30 @@ SCALARS: dict[tuple[str, str | None], Scalar] = {
     ("boolean", None): Scalar("bool", "bool", exact="bool"),
     ("any", None): Scalar("Any", "any"),
 }
+
+
+def docstring(text: str, indent: int) -> str:
+    """`text` as a triple-quoted Python literal whose lines after the first are indented by
+    `indent` spaces, as a docstring at that depth; backslashes and quotes stay literal."""
+    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'  # a quote next to the closing ones would end the literal
+    first, *rest = body.split("\n")
+    if not rest:
+        return f'"""{first}"""'
+    pad = " " * indent
+    lines = [first, *(pad + line if line else "" for line in rest), pad]
+    return '"""' + "\n".join(lines) + '"""'
+
+
+# The width a class docstring's Attributes section is wrapped to: with the class body's
+# indent of 4 it fills the generated code's line length of 100.
+_DOC_WIDTH = 96
+
+
+def _summary(doc: str) -> str:
+    """A one-line doc wrapped to fit beside its opening quotes; longer docs come wrapped."""
+    return doc if "\n" in doc else textwrap.fill(doc, _DOC_WIDTH - 3, break_on_hyphens=False)
 
 
 class TypeRef(ABC):
@@ -253,6 +278,12 @@ class Enum:
     spec_name: str
     class_name: str
     members: list[EnumMember]
+    doc: str = ""
+
+    @property
+    def full_doc(self) -> str:
+        """The class docstring's text."""
+        return _summary(self.doc)
 
 
 @dataclass(frozen=True)
@@ -265,6 +296,26 @@ class Model:
     # Only ever built from user input (a method's config): a dict of it is checked strictly.
     input_only: bool = False
     mixins: list[str] = field(default_factory=list)
+    doc: str = ""
+    # SDK-only types: one line per attribute (by attribute name) for the Attributes section.
+    field_docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def full_doc(self) -> str:
+        """The class docstring's text: the doc, then an Attributes section from field_docs."""
+        if not self.field_docs:
+            return _summary(self.doc)
+        entries = [
+            textwrap.fill(
+                f"{attr}: {text}",
+                _DOC_WIDTH,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_on_hyphens=False,
+            )
+            for attr, text in self.field_docs.items()
+        ]
+        return "\n".join([_summary(self.doc), "", "Attributes:", *entries])
 
     @property
     def bases(self) -> str:
@@ -363,6 +414,7 @@ class Method:
     result_class: str | None = None
     # (config attribute, text it must contain or None for any value): the answer is JSON.
     json_when: list[tuple[str, str | None]] = field(default_factory=list)
+    doc: str = ""
 
     @property
     def config(self) -> Model | None:

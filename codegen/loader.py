@@ -27,9 +27,19 @@ def spec_hash(spec_dir: Path) -> str:
 
 def load(spec_dir: Path) -> ir.Api:
     wire = yaml.safe_load((spec_dir / "wire.yaml").read_text())
-    sdk_path = spec_dir / "sdk.yaml"
-    sdk = yaml.safe_load(sdk_path.read_text()) if sdk_path.exists() else {}
-    return _Loader(wire, sdk or {}, spec_hash(spec_dir)).api()
+    sdk, docs = (_optional_yaml(spec_dir / name) for name in ("sdk.yaml", "docs.yaml"))
+    return _Loader(wire, sdk, docs.get("schemas") or {}, spec_hash(spec_dir)).api()
+
+
+def _optional_yaml(path: Path) -> Json:
+    return (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
+
+
+def _undocumented(where: str, names: set[str]) -> None:
+    """Every generated class and method carries a docstring: a spec revision that adds one
+    without words fails here rather than shipping it bare."""
+    if names:
+        raise SpecError(f"{where}: no doc for {sorted(names)}")
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -42,13 +52,22 @@ _INDEX = re.compile(r"\[\d+\]")
 
 
 class _Loader:
-    def __init__(self, wire: Json, sdk: Json, digest: str) -> None:
+    def __init__(self, wire: Json, sdk: Json, schema_docs: dict[str, str], digest: str) -> None:
         self.wire = wire
         self.sdk = sdk
         self.sdk_types: Json = sdk.get("types") or {}
         overlap = set(self.sdk_types) & set(wire["schemas"])
         if overlap:
             raise SpecError(f"sdk.yaml types redefine wire schemas: {sorted(overlap)}")
+        stale = set(schema_docs) - set(wire["schemas"])
+        if stale:
+            raise SpecError(f"docs.yaml schemas: no wire schema named {sorted(stale)}")
+        _undocumented("docs.yaml schemas", set(wire["schemas"]) - set(schema_docs))
+        _undocumented("sdk.yaml types", {n for n, t in self.sdk_types.items() if not t.get("doc")})
+        self.docs = {
+            **schema_docs,
+            **{name: spec["doc"] for name, spec in self.sdk_types.items()},
+        }
         self.schemas: Json = {**wire["schemas"], **self.sdk_types}
         self.mixins: dict[str, str] = sdk.get("mixins") or {}
         self.transform_specs: Json = sdk.get("transforms") or {}
@@ -139,7 +158,7 @@ class _Loader:
         ]
         if len({m.name for m in members}) != len(members):
             raise SpecError(f"enum {name}: two values give the same member name")
-        return ir.Enum(name, self.class_names[name], members)
+        return ir.Enum(name, self.class_names[name], members, doc=self.docs[name].strip())
 
     def model(self, name: str, schema: Json) -> ir.Model:
         fields: list[ir.Field] = []
@@ -162,6 +181,14 @@ class _Loader:
         sdk_only = name in self.sdk_types
         if not sdk_only:
             fields.sort(key=lambda f: f.wire_name)
+        field_docs = schema.get("fields") or {}
+        if sdk_only:
+            stale = set(field_docs) - set(schema["properties"])
+            if stale:
+                raise SpecError(f"sdk.yaml types.{name}.fields: no property named {sorted(stale)}")
+            _undocumented(
+                f"sdk.yaml types.{name}.fields", set(schema["properties"]) - set(field_docs)
+            )
         return ir.Model(
             name,
             self.class_names[name],
@@ -170,6 +197,8 @@ class _Loader:
             sdk_only=sdk_only,
             input_only=sdk_only and name not in self.results,
             mixins=[self.mixins[name]] if name in self.mixins else [],
+            doc=self.docs[name].strip(),
+            field_docs={f.attr_name: field_docs[f.wire_name] for f in fields if sdk_only},
         )
 
     def type_ref(self, expr: Json, where: str) -> ir.TypeRef:
@@ -258,6 +287,9 @@ class _Loader:
     def resource(
         self, name: str, methods: Json, operations: dict[str, ir.Operation]
     ) -> ir.Resource:
+        _undocumented(
+            f"sdk.yaml resources.{name}", {m for m, spec in methods.items() if not spec.get("doc")}
+        )
         return ir.Resource(
             name=name,
             class_name=naming.pascal_case(name),
@@ -320,6 +352,7 @@ class _Loader:
             result_field=result_field,
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
+            doc=spec["doc"].strip(),
         )
 
     def json_when(
