@@ -263,6 +263,8 @@ class Field:
         flags = "".join(
             f", {flag}=True" for flag in ("required", "output_only") if getattr(self, flag)
         )
+        if self.to is not None:
+            flags += f', to="{self.to}"'
         return f'Field("{self.attr_name}", "{self.wire_name}", {self.type.codec}{flags})'
 
 

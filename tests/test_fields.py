@@ -198,3 +198,17 @@ def test_converter_does_not_import_the_model_base() -> None:
     code = "import sys, gemini_sdk._convert; print('gemini_sdk._model' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_conversions_go_through_one_cattrs_converter_per_mode() -> None:
+    data = {"candidates": [{"content": {"parts": [{"text": "hi"}]}}], "newField": 1}
+    wire = _convert._converter(user=False)
+
+    response = wire.structure(data, types.GenerateContentResponse)
+
+    assert response.text == "hi" and response.unknown_fields == {"newField": 1}
+    assert wire.unstructure(response) == data
+    assert wire.unstructure(types.FinishReason.STOP) == "STOP"
+    assert _convert._converter(user=False) is wire
+    with pytest.raises(TypeError, match="unknown field"):
+        _convert._converter(user=True).structure(data, types.GenerateContentResponse)

@@ -1,8 +1,12 @@
-"""Generated objects <-> wire JSON, built from each class's field table (`gemini_sdk._wire`).
+"""Generated objects <-> wire JSON: one cattrs converter per mode, its hooks compiled from each
+class's field table (`gemini_sdk._wire`).
 
-Each class gets one decoder and one encoder, made on first use. Decoding walks the keys that
-are present (responses are sparse: a Part sets one or two of its fields), wire camelCase or
-snake_case, each with its field's hook. It has two modes of one mechanism:
+Each class gets one decoder and one encoder, compiled on first use and registered on the
+converter through hook factories (scalar codecs by their Python type, enums by their base), so
+a conversion is one cached dispatch and then straight-line code; cattrs is loaded by the first
+conversion only.
+Decoding walks the keys that are present (responses are sparse: a Part sets one or two of its
+fields), wire camelCase or snake_case, each with its field's hook. It has two modes:
 
 * wire (responses, `from_dict`): a key the table does not know is kept in `unknown_fields`, so
   that a response from a newer service survives decode and re-encode;
@@ -18,7 +22,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import enum
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -566,6 +569,56 @@ def _list_encoder(item: Hook | None) -> Hook:
 _WIRE = _Codec(user=False)
 _USER = _Codec(user=True)
 
+# The Python types whose values one scalar codec alone decodes and encodes. int is left out,
+# since int32 and int64 fields spell it differently on the wire; str keeps cattrs' hook.
+_SCALAR_TYPES: dict[str, type] = {
+    "bool": bool,
+    "double": float,
+    "bytes": bytes,
+    "timestamp": datetime.datetime,
+}
+
+# wire mode, user mode; built on first conversion so that importing the package and building a
+# client do not load cattrs.
+_CONVERTERS: dict[bool, Any] = {}
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and hasattr(cls, "_wire_fields")
+
+
+def _structure_hook(decode: Hook) -> Callable[[Any, type], Any]:
+    # cattrs passes the class too; a decoder is already made for its one class
+    return lambda value, _: decode(value)
+
+
+def _converter(user: bool) -> Any:
+    """The cattrs converter of one mode: the table-compiled hooks of `_Codec`, registered as
+    hook factories, so cattrs' dispatch finds a class's hook with one cached lookup."""
+    converter = _CONVERTERS.get(user)
+    if converter is not None:
+        return converter
+    import cattrs
+
+    from gemini_sdk._model import WireEnum
+
+    converter = cattrs.Converter()
+    codec = _USER if user else _WIRE
+    converter.register_structure_hook_factory(
+        _is_model, lambda cls: _structure_hook(codec.decoder(cls))
+    )
+    # encoding has one mode: both converters share the compiled encoders
+    converter.register_unstructure_hook_factory(_is_model, _WIRE.encoder)
+    # by the enums' base class: they are str subclasses, which cattrs' str hook would catch
+    converter.register_structure_hook(WireEnum, lambda value, cls: _decode_enum(cls, value))
+    converter.register_unstructure_hook(WireEnum, _enum_value)
+    for name, python_type in _SCALAR_TYPES.items():
+        decode, encode = _SCALARS[name]
+        converter.register_structure_hook(python_type, _structure_hook(decode))
+        converter.register_unstructure_hook(python_type, encode or _passthrough)
+    _CONVERTERS[user] = converter
+    return converter
+
 
 def structure(data: Any, cls: type[T], *, user: bool = False) -> T:
     """Wire JSON (or a friendly dict) -> an instance of `cls`.
@@ -573,14 +626,9 @@ def structure(data: Any, cls: type[T], *, user: bool = False) -> T:
     With `user`, or for a class only ever built from user input, the dict is user input:
     unknown keys raise. Any mismatch raises WireFormatError naming the path to the field.
     """
-    if issubclass(cls, enum.Enum):
-        try:
-            return _decode_enum(cls, data)  # type: ignore[no-any-return]
-        except TypeError as error:
-            raise WireFormatError(f"{cls.__name__}: {error}") from None
+    converter = _converter(user or getattr(cls, "_input_only", False))
     try:
-        codec = _USER if user or getattr(cls, "_input_only", False) else _WIRE
-        return codec.decoder(cls)(data)  # type: ignore[no-any-return]
+        return converter.structure(data, cls)  # type: ignore[no-any-return]
     except _Bad as bad:
         path = "".join(reversed(bad.steps))
         raise WireFormatError(f"{cls.__name__}{path}: {bad.error}") from None
@@ -589,7 +637,5 @@ def structure(data: Any, cls: type[T], *, user: bool = False) -> T:
 
 
 def unstructure(obj: Any) -> Any:
-    """A generated object (or enum member) -> wire JSON."""
-    if isinstance(obj, enum.Enum):
-        return obj.value
-    return _WIRE.encoder(type(obj))(obj)
+    """A generated object (or enum member, or scalar) -> wire JSON."""
+    return _converter(False).unstructure(obj)

@@ -18,7 +18,8 @@ from gemini_sdk import _generated
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, Part
 # Class-level annotations in these mixins must use names that resolve at run time here
-# (attrs and cattrs resolve annotations across the whole MRO), hence `Any` below.
+# (`typing.get_type_hints` on a generated class resolves them across the whole MRO), hence
+# `Any` below.
 
 logger = logging.getLogger("gemini_sdk")
 

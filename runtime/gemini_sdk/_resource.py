@@ -137,10 +137,11 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                 f"{spec.name}: config must be {spec.config.__name__} or dict, "
                 f"got {type(config).__name__}"
             )
-        for f in attrs.fields(type(config)):
-            value = getattr(config, f.name)
-            if value is not None and "to" in f.metadata:
-                _place(call, f.metadata["to"], value)
+        for f in type(config)._wire_fields:
+            if f.to is not None:
+                value = getattr(config, f.attr)
+                if value is not None:
+                    _place(call, f.to, value)
         call.expects_json = _asks_for_json(spec, config)
     return call
 

@@ -73,6 +73,8 @@ class Field(NamedTuple):
     kind: Kind
     required: bool = False
     output_only: bool = False
+    # an SDK-only config field: where its value lands in the request ("body.a.b", "query.x")
+    to: str | None = None
 
 
 # JSON carries 64-bit integers as strings, since JavaScript numbers cannot hold them.

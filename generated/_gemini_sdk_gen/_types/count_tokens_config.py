@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -36,21 +36,30 @@ class CountTokensConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("generation_config", "generationConfig", ModelRef("GenerationConfig")),
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
-        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
+        Field(
+            "generation_config",
+            "generationConfig",
+            ModelRef("GenerationConfig"),
+            to="body.generateContentRequest.generationConfig",
+        ),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field(
+            "system_instruction",
+            "systemInstruction",
+            Friendly("content", ModelRef("Content")),
+            to="body.generateContentRequest.systemInstruction",
+        ),
+        Field(
+            "tools",
+            "tools",
+            Friendly("tools", ListOf(ModelRef("Tool"))),
+            to="body.generateContentRequest.tools",
+        ),
     )
-    generation_config: GenerationConfig | None = field(
-        default=None, metadata={"to": "body.generateContentRequest.generationConfig"}
-    )
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    system_instruction: ContentUnion | None = field(
-        default=None, metadata={"to": "body.generateContentRequest.systemInstruction"}
-    )
-    tools: ToolListUnion | None = field(
-        default=None, metadata={"to": "body.generateContentRequest.tools"}
-    )
+    generation_config: GenerationConfig | None = None
+    http_options: HttpOptions | None = None
+    system_instruction: ContentUnion | None = None
+    tools: ToolListUnion | None = None
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -25,8 +25,8 @@ class DeleteFileConfig(WireModel):
     """
 
     _input_only = True
-    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions")),)
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
+    _wire_fields = (Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),)
+    http_options: HttpOptions | None = None
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -33,17 +33,20 @@ class EmbedContentConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("output_dimensionality", "outputDimensionality", Scalar("int32")),
-        Field("task_type", "taskType", EnumRef("TaskType")),
-        Field("title", "title", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field(
+            "output_dimensionality",
+            "outputDimensionality",
+            Scalar("int32"),
+            to="body.outputDimensionality",
+        ),
+        Field("task_type", "taskType", EnumRef("TaskType"), to="body.taskType"),
+        Field("title", "title", Scalar("string"), to="body.title"),
     )
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    output_dimensionality: int | None = field(
-        default=None, metadata={"to": "body.outputDimensionality"}
-    )
-    task_type: TaskType | None = field(default=None, metadata={"to": "body.taskType"})
-    title: str | None = field(default=None, metadata={"to": "body.title"})
+    http_options: HttpOptions | None = None
+    output_dimensionality: int | None = None
+    task_type: TaskType | None = None
+    title: str | None = None
 
     def __init__(
         self,

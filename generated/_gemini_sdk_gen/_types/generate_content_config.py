@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel, all_of
 from gemini_sdk._wire import (
@@ -76,99 +76,155 @@ class GenerateContentConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("cached_content", "cachedContent", Friendly("cached_content_name", Scalar("string"))),
-        Field("candidate_count", "candidateCount", Scalar("int32")),
-        Field("enable_enhanced_civic_answers", "enableEnhancedCivicAnswers", Scalar("bool")),
-        Field("frequency_penalty", "frequencyPenalty", Scalar("float")),
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("image_config", "imageConfig", ModelRef("ImageConfig")),
-        Field("logprobs", "logprobs", Scalar("int32")),
-        Field("max_output_tokens", "maxOutputTokens", Scalar("int32")),
-        Field("media_resolution", "mediaResolution", EnumRef("MediaResolution")),
-        Field("presence_penalty", "presencePenalty", Scalar("float")),
-        Field("response_json_schema", "responseJsonSchema", Scalar("any")),
-        Field("response_logprobs", "responseLogprobs", Scalar("bool")),
-        Field("response_mime_type", "responseMimeType", Scalar("string")),
-        Field("response_modalities", "responseModalities", ListOf(EnumRef("Modality"))),
-        Field("response_schema", "responseSchema", Friendly("schema", ModelRef("Schema"))),
-        Field("safety_settings", "safetySettings", ListOf(ModelRef("SafetySetting"))),
-        Field("seed", "seed", Scalar("int32")),
-        Field("service_tier", "serviceTier", EnumRef("ServiceTier")),
-        Field("speech_config", "speechConfig", ModelRef("SpeechConfig")),
-        Field("stop_sequences", "stopSequences", ListOf(Scalar("string"))),
-        Field("store", "store", Scalar("bool")),
-        Field("system_instruction", "systemInstruction", Friendly("content", ModelRef("Content"))),
-        Field("temperature", "temperature", Scalar("float")),
-        Field("thinking_config", "thinkingConfig", ModelRef("ThinkingConfig")),
-        Field("tool_config", "toolConfig", ModelRef("ToolConfig")),
-        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool")))),
-        Field("top_k", "topK", Scalar("int32")),
-        Field("top_p", "topP", Scalar("float")),
+        Field(
+            "cached_content",
+            "cachedContent",
+            Friendly("cached_content_name", Scalar("string")),
+            to="body.cachedContent",
+        ),
+        Field(
+            "candidate_count",
+            "candidateCount",
+            Scalar("int32"),
+            to="body.generationConfig.candidateCount",
+        ),
+        Field(
+            "enable_enhanced_civic_answers",
+            "enableEnhancedCivicAnswers",
+            Scalar("bool"),
+            to="body.generationConfig.enableEnhancedCivicAnswers",
+        ),
+        Field(
+            "frequency_penalty",
+            "frequencyPenalty",
+            Scalar("float"),
+            to="body.generationConfig.frequencyPenalty",
+        ),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field(
+            "image_config",
+            "imageConfig",
+            ModelRef("ImageConfig"),
+            to="body.generationConfig.imageConfig",
+        ),
+        Field("logprobs", "logprobs", Scalar("int32"), to="body.generationConfig.logprobs"),
+        Field(
+            "max_output_tokens",
+            "maxOutputTokens",
+            Scalar("int32"),
+            to="body.generationConfig.maxOutputTokens",
+        ),
+        Field(
+            "media_resolution",
+            "mediaResolution",
+            EnumRef("MediaResolution"),
+            to="body.generationConfig.mediaResolution",
+        ),
+        Field(
+            "presence_penalty",
+            "presencePenalty",
+            Scalar("float"),
+            to="body.generationConfig.presencePenalty",
+        ),
+        Field(
+            "response_json_schema",
+            "responseJsonSchema",
+            Scalar("any"),
+            to="body.generationConfig.responseJsonSchema",
+        ),
+        Field(
+            "response_logprobs",
+            "responseLogprobs",
+            Scalar("bool"),
+            to="body.generationConfig.responseLogprobs",
+        ),
+        Field(
+            "response_mime_type",
+            "responseMimeType",
+            Scalar("string"),
+            to="body.generationConfig.responseMimeType",
+        ),
+        Field(
+            "response_modalities",
+            "responseModalities",
+            ListOf(EnumRef("Modality")),
+            to="body.generationConfig.responseModalities",
+        ),
+        Field(
+            "response_schema",
+            "responseSchema",
+            Friendly("schema", ModelRef("Schema")),
+            to="body.generationConfig.responseSchema",
+        ),
+        Field(
+            "safety_settings",
+            "safetySettings",
+            ListOf(ModelRef("SafetySetting")),
+            to="body.safetySettings",
+        ),
+        Field("seed", "seed", Scalar("int32"), to="body.generationConfig.seed"),
+        Field("service_tier", "serviceTier", EnumRef("ServiceTier"), to="body.serviceTier"),
+        Field(
+            "speech_config",
+            "speechConfig",
+            ModelRef("SpeechConfig"),
+            to="body.generationConfig.speechConfig",
+        ),
+        Field(
+            "stop_sequences",
+            "stopSequences",
+            ListOf(Scalar("string")),
+            to="body.generationConfig.stopSequences",
+        ),
+        Field("store", "store", Scalar("bool"), to="body.store"),
+        Field(
+            "system_instruction",
+            "systemInstruction",
+            Friendly("content", ModelRef("Content")),
+            to="body.systemInstruction",
+        ),
+        Field(
+            "temperature", "temperature", Scalar("float"), to="body.generationConfig.temperature"
+        ),
+        Field(
+            "thinking_config",
+            "thinkingConfig",
+            ModelRef("ThinkingConfig"),
+            to="body.generationConfig.thinkingConfig",
+        ),
+        Field("tool_config", "toolConfig", ModelRef("ToolConfig"), to="body.toolConfig"),
+        Field("tools", "tools", Friendly("tools", ListOf(ModelRef("Tool"))), to="body.tools"),
+        Field("top_k", "topK", Scalar("int32"), to="body.generationConfig.topK"),
+        Field("top_p", "topP", Scalar("float"), to="body.generationConfig.topP"),
     )
-    cached_content: str | None = field(default=None, metadata={"to": "body.cachedContent"})
-    candidate_count: int | None = field(
-        default=None, metadata={"to": "body.generationConfig.candidateCount"}
-    )
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"to": "body.generationConfig.enableEnhancedCivicAnswers"}
-    )
-    frequency_penalty: float | None = field(
-        default=None, metadata={"to": "body.generationConfig.frequencyPenalty"}
-    )
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    image_config: ImageConfig | None = field(
-        default=None, metadata={"to": "body.generationConfig.imageConfig"}
-    )
-    logprobs: int | None = field(default=None, metadata={"to": "body.generationConfig.logprobs"})
-    max_output_tokens: int | None = field(
-        default=None, metadata={"to": "body.generationConfig.maxOutputTokens"}
-    )
-    media_resolution: MediaResolution | None = field(
-        default=None, metadata={"to": "body.generationConfig.mediaResolution"}
-    )
-    presence_penalty: float | None = field(
-        default=None, metadata={"to": "body.generationConfig.presencePenalty"}
-    )
-    response_json_schema: Any | None = field(
-        default=None, metadata={"to": "body.generationConfig.responseJsonSchema"}
-    )
-    response_logprobs: bool | None = field(
-        default=None, metadata={"to": "body.generationConfig.responseLogprobs"}
-    )
-    response_mime_type: str | None = field(
-        default=None, metadata={"to": "body.generationConfig.responseMimeType"}
-    )
-    response_modalities: list[Modality] | None = field(
-        default=None, metadata={"to": "body.generationConfig.responseModalities"}
-    )
-    response_schema: SchemaUnion | None = field(
-        default=None, metadata={"to": "body.generationConfig.responseSchema"}
-    )
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"to": "body.safetySettings"}
-    )
-    seed: int | None = field(default=None, metadata={"to": "body.generationConfig.seed"})
-    service_tier: ServiceTier | None = field(default=None, metadata={"to": "body.serviceTier"})
-    speech_config: SpeechConfig | None = field(
-        default=None, metadata={"to": "body.generationConfig.speechConfig"}
-    )
-    stop_sequences: list[str] | None = field(
-        default=None, metadata={"to": "body.generationConfig.stopSequences"}
-    )
-    store: bool | None = field(default=None, metadata={"to": "body.store"})
-    system_instruction: ContentUnion | None = field(
-        default=None, metadata={"to": "body.systemInstruction"}
-    )
-    temperature: float | None = field(
-        default=None, metadata={"to": "body.generationConfig.temperature"}
-    )
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"to": "body.generationConfig.thinkingConfig"}
-    )
-    tool_config: ToolConfig | None = field(default=None, metadata={"to": "body.toolConfig"})
-    tools: ToolListUnion | None = field(default=None, metadata={"to": "body.tools"})
-    top_k: int | None = field(default=None, metadata={"to": "body.generationConfig.topK"})
-    top_p: float | None = field(default=None, metadata={"to": "body.generationConfig.topP"})
+    cached_content: str | None = None
+    candidate_count: int | None = None
+    enable_enhanced_civic_answers: bool | None = None
+    frequency_penalty: float | None = None
+    http_options: HttpOptions | None = None
+    image_config: ImageConfig | None = None
+    logprobs: int | None = None
+    max_output_tokens: int | None = None
+    media_resolution: MediaResolution | None = None
+    presence_penalty: float | None = None
+    response_json_schema: Any | None = None
+    response_logprobs: bool | None = None
+    response_mime_type: str | None = None
+    response_modalities: list[Modality] | None = None
+    response_schema: SchemaUnion | None = None
+    safety_settings: list[SafetySetting] | None = None
+    seed: int | None = None
+    service_tier: ServiceTier | None = None
+    speech_config: SpeechConfig | None = None
+    stop_sequences: list[str] | None = None
+    store: bool | None = None
+    system_instruction: ContentUnion | None = None
+    temperature: float | None = None
+    thinking_config: ThinkingConfig | None = None
+    tool_config: ToolConfig | None = None
+    tools: ToolListUnion | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
     def __init__(
         self,

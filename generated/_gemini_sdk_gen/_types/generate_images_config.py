@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -33,25 +33,31 @@ class GenerateImagesConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("aspect_ratio", "aspectRatio", Scalar("string")),
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("image_size", "imageSize", Scalar("string")),
-        Field("negative_prompt", "negativePrompt", Scalar("string")),
-        Field("number_of_images", "numberOfImages", Scalar("int32")),
-        Field("person_generation", "personGeneration", Scalar("string")),
+        Field("aspect_ratio", "aspectRatio", Scalar("string"), to="body.parameters.aspectRatio"),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field("image_size", "imageSize", Scalar("string"), to="body.parameters.imageSize"),
+        Field(
+            "negative_prompt",
+            "negativePrompt",
+            Scalar("string"),
+            to="body.parameters.negativePrompt",
+        ),
+        Field(
+            "number_of_images", "numberOfImages", Scalar("int32"), to="body.parameters.sampleCount"
+        ),
+        Field(
+            "person_generation",
+            "personGeneration",
+            Scalar("string"),
+            to="body.parameters.personGeneration",
+        ),
     )
-    aspect_ratio: str | None = field(default=None, metadata={"to": "body.parameters.aspectRatio"})
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    image_size: str | None = field(default=None, metadata={"to": "body.parameters.imageSize"})
-    negative_prompt: str | None = field(
-        default=None, metadata={"to": "body.parameters.negativePrompt"}
-    )
-    number_of_images: int | None = field(
-        default=None, metadata={"to": "body.parameters.sampleCount"}
-    )
-    person_generation: str | None = field(
-        default=None, metadata={"to": "body.parameters.personGeneration"}
-    )
+    aspect_ratio: str | None = None
+    http_options: HttpOptions | None = None
+    image_size: str | None = None
+    negative_prompt: str | None = None
+    number_of_images: int | None = None
+    person_generation: str | None = None
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -30,13 +30,13 @@ class ListFilesConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("page_size", "pageSize", Scalar("int32")),
-        Field("page_token", "pageToken", Scalar("string")),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field("page_size", "pageSize", Scalar("int32"), to="query.pageSize"),
+        Field("page_token", "pageToken", Scalar("string"), to="query.pageToken"),
     )
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
-    page_token: str | None = field(default=None, metadata={"to": "query.pageToken"})
+    http_options: HttpOptions | None = None
+    page_size: int | None = None
+    page_token: str | None = None
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -33,15 +33,15 @@ class UploadFileConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("display_name", "displayName", Scalar("string")),
-        Field("http_options", "httpOptions", ModelRef("HttpOptions")),
-        Field("mime_type", "mimeType", Scalar("string")),
-        Field("name", "name", Scalar("string")),
+        Field("display_name", "displayName", Scalar("string"), to="body.file.displayName"),
+        Field("http_options", "httpOptions", ModelRef("HttpOptions"), to="options"),
+        Field("mime_type", "mimeType", Scalar("string"), to="media_type"),
+        Field("name", "name", Scalar("string"), to="body.file.name"),
     )
-    display_name: str | None = field(default=None, metadata={"to": "body.file.displayName"})
-    http_options: HttpOptions | None = field(default=None, metadata={"to": "options"})
-    mime_type: str | None = field(default=None, metadata={"to": "media_type"})
-    name: str | None = field(default=None, metadata={"to": "body.file.name"})
+    display_name: str | None = None
+    http_options: HttpOptions | None = None
+    mime_type: str | None = None
+    name: str | None = None
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -31,11 +31,16 @@ class CreateWidgetConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("children", "children", Friendly("widgets", ListOf(ModelRef("Widget")))),
-        Field("labels", "labels", MapOf(Scalar("string"))),
+        Field(
+            "children",
+            "children",
+            Friendly("widgets", ListOf(ModelRef("Widget"))),
+            to="body.children",
+        ),
+        Field("labels", "labels", MapOf(Scalar("string")), to="body.labels"),
     )
-    children: WidgetListUnion | None = field(default=None, metadata={"to": "body.children"})
-    labels: dict[str, str] | None = field(default=None, metadata={"to": "body.labels"})
+    children: WidgetListUnion | None = None
+    labels: dict[str, str] | None = None
 
     def __init__(
         self,

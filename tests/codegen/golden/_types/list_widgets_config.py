@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from gemini_sdk._model import WireModel
 from gemini_sdk._wire import (
@@ -25,11 +25,11 @@ class ListWidgetsConfig(WireModel):
 
     _input_only = True
     _wire_fields = (
-        Field("filter", "filter", Scalar("string")),
-        Field("page_size", "pageSize", Scalar("int32")),
+        Field("filter", "filter", Scalar("string"), to="query.filter"),
+        Field("page_size", "pageSize", Scalar("int32"), to="query.pageSize"),
     )
-    filter: str | None = field(default=None, metadata={"to": "query.filter"})
-    page_size: int | None = field(default=None, metadata={"to": "query.pageSize"})
+    filter: str | None = None
+    page_size: int | None = None
 
     def __init__(
         self,
