@@ -600,8 +600,6 @@ def _converter(user: bool) -> Any:
         return converter
     import cattrs
 
-    from gemini_sdk._model import WireEnum
-
     converter = cattrs.Converter()
     codec = _USER if user else _WIRE
     converter.register_structure_hook_factory(
@@ -610,8 +608,8 @@ def _converter(user: bool) -> Any:
     # encoding has one mode: both converters share the compiled encoders
     converter.register_unstructure_hook_factory(_is_model, _WIRE.encoder)
     # by the enums' base class: they are str subclasses, which cattrs' str hook would catch
-    converter.register_structure_hook(WireEnum, lambda value, cls: _decode_enum(cls, value))
-    converter.register_unstructure_hook(WireEnum, _enum_value)
+    converter.register_structure_hook(_wire.WireEnum, lambda value, cls: _decode_enum(cls, value))
+    converter.register_unstructure_hook(_wire.WireEnum, _enum_value)
     for name, python_type in _SCALAR_TYPES.items():
         decode, encode = _SCALARS[name]
         converter.register_structure_hook(python_type, _structure_hook(decode))

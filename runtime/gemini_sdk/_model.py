@@ -1,4 +1,5 @@
-"""Base classes of every generated type: `WireModel` for objects, `WireEnum` for enums.
+"""Base classes of every generated type: `WireModel` for objects, `WireEnum` (defined with
+the codecs in `_wire`, below the converter) for enums.
 
 Generated classes are declarative attrs classes, each with its field table (`_wire_fields`,
 see `gemini_sdk._wire`); all behaviour lives here, once, built from those tables: JSON and
@@ -11,7 +12,6 @@ naming the field. A generated `__init__` only tests each set value's class inlin
 from __future__ import annotations
 
 import datetime
-import enum
 import operator
 import typing
 from collections.abc import Callable
@@ -21,37 +21,11 @@ import attrs
 from attrs import define, field
 
 from gemini_sdk import _convert, _wire
+from gemini_sdk._wire import WireEnum
+
+__all__ = ["WireEnum", "WireModel", "all_of"]
 
 M = TypeVar("M", bound="WireModel")
-
-
-class WireEnum(str, enum.Enum):
-    """A str-valued enum that never rejects a value it does not know.
-
-    Values are matched case-insensitively (`"low"` finds `LOW`); an unknown value becomes a
-    member of its own, so a response from a newer service decodes, compares equal to its
-    string and is sent back unchanged.
-    """
-
-    def __str__(self) -> str:
-        return str.__str__(self)
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        # a member's name is accepted as well as its value (`V1_1` for "1:1")
-        known = cls._value2member_map_.get(value.upper()) or cls.__members__.get(value)
-        if known is not None:
-            return known
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
-
-    @property
-    def is_known(self) -> bool:
-        return self._name_ in type(self).__members__
 
 
 @define(kw_only=True)

@@ -6,12 +6,15 @@ a friendly-input transform). The construction check, the converter, the request 
 the emulator's validator are all built from these tables.
 
 `Int64`, `UInt64` and `Duration` are `Annotated` aliases, so type checkers see the plain type
-(users pass an `int` or a `str`); the table says which codec the field needs.
+(users pass an `int` or a `str`); the table says which codec the field needs. `WireEnum`, the
+base of generated enums, lives here too, so the converter and the model base both stand on this
+module and neither imports the other's dependants.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import importlib
 import re
 from typing import Annotated, Any, NamedTuple
@@ -146,3 +149,32 @@ def format_duration(seconds: float) -> str:
     if float(seconds).is_integer():
         return f"{int(seconds)}s"
     return f"{seconds:.9f}".rstrip("0") + "s"
+
+
+class WireEnum(str, enum.Enum):
+    """A str-valued enum that never rejects a value it does not know.
+
+    Values are matched case-insensitively (`"low"` finds `LOW`); an unknown value becomes a
+    member of its own, so a response from a newer service decodes, compares equal to its
+    string and is sent back unchanged.
+    """
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        # a member's name is accepted as well as its value (`V1_1` for "1:1")
+        known = cls._value2member_map_.get(value.upper()) or cls.__members__.get(value)
+        if known is not None:
+            return known
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        return self._name_ in type(self).__members__
