@@ -130,47 +130,38 @@ class ScalarRef(TypeRef):
 
 
 @dataclass(frozen=True)
-class ModelRef(TypeRef):
+class _ClassRef(TypeRef):
+    """A reference to another generated class, named in the table rather than held: the
+    class may live in a module that is only loaded when first used."""
+
     target: str  # the spec name of the schema
     annotation: str  # its class name
 
+    @property
+    def exact(self) -> str:
+        return self.annotation
+
+    def annotation_in(self, module: str) -> str:
+        return f"{module}.{self.annotation}"
+
+    @property
+    def codec(self) -> str:
+        return f'{type(self).__name__}("{self.annotation}")'
+
+
+@dataclass(frozen=True)
+class ModelRef(_ClassRef):
     @property
     def accepted(self) -> str:
         # builtins.type: a field named `type` (Schema.type) shadows the builtin in a class body
         return f"{self.annotation} | dict[str, Any] | builtins.type[{self.annotation}]"
 
-    @property
-    def exact(self) -> str:
-        return self.annotation
-
-    def annotation_in(self, module: str) -> str:
-        return f"{module}.{self.annotation}"
-
-    @property
-    def codec(self) -> str:
-        # by name: the class may live in a module that is only loaded when first used
-        return f'ModelRef("{self.annotation}")'
-
 
 @dataclass(frozen=True)
-class EnumRef(TypeRef):
-    target: str
-    annotation: str
-
+class EnumRef(_ClassRef):
     @property
     def accepted(self) -> str:
         return f"{self.annotation} | str"
-
-    @property
-    def exact(self) -> str:
-        return self.annotation
-
-    def annotation_in(self, module: str) -> str:
-        return f"{module}.{self.annotation}"
-
-    @property
-    def codec(self) -> str:
-        return f'EnumRef("{self.annotation}")'
 
 
 @dataclass(frozen=True)
