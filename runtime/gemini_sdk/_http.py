@@ -216,8 +216,11 @@ class _Pooled(Generic[H]):
         self.sleep = sleep or self._default_sleep()
         self.rand = rand
 
+    # httpx.Client or httpx.AsyncClient: what `http` builds when the caller gave none
+    _pool_type: type[H]
+
     def _make(self) -> H:
-        raise NotImplementedError
+        return self._pool_type(timeout=self.config.timeout)
 
     def _default_sleep(self) -> Callable[[float], Any]:
         raise NotImplementedError
@@ -234,11 +237,10 @@ class _Pooled(Generic[H]):
 
 
 class SyncTransport(_Pooled[httpx.Client]):
+    _pool_type = httpx.Client
+
     def _default_sleep(self) -> Callable[[float], Any]:
         return time.sleep
-
-    def _make(self) -> httpx.Client:
-        return httpx.Client(timeout=self.config.timeout)
 
     def close(self) -> None:
         if self.owns_client:
@@ -277,14 +279,13 @@ class SyncTransport(_Pooled[httpx.Client]):
 
 
 class AsyncTransport(_Pooled[httpx.AsyncClient]):
+    _pool_type = httpx.AsyncClient
+
     def _default_sleep(self) -> Callable[[float], Any]:
         # imported here, not with the module: a sync-only program never needs asyncio
         import asyncio
 
         return asyncio.sleep
-
-    def _make(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.config.timeout)
 
     async def close(self) -> None:
         if self.owns_client:

@@ -97,6 +97,11 @@ class _Streamed(Generic[T]):
     def __init__(self, response: httpx.Response, events: Events[T]) -> None:
         self.response = response
         self._events = events
+        self._items = self._reader(response, events)
+
+    @staticmethod
+    def _reader(response: httpx.Response, events: Events[T]) -> Any:
+        raise NotImplementedError
 
     def _watch(
         self: S,
@@ -110,9 +115,8 @@ class _Streamed(Generic[T]):
 class Stream(_Streamed[T]):
     """The items of a streamed response; `response` is the httpx.Response they come from."""
 
-    def __init__(self, response: httpx.Response, events: Events[T]) -> None:
-        super().__init__(response, events)
-        self._items = _read(response, events)
+    _reader = staticmethod(_read)
+    _items: Generator[T, None, None]
 
     def __iter__(self) -> Iterator[T]:
         return self._items
@@ -135,9 +139,8 @@ class Stream(_Streamed[T]):
 class AsyncStream(_Streamed[T]):
     """`Stream` for asyncio: `async for`, `async with`, `aclose()`."""
 
-    def __init__(self, response: httpx.Response, events: Events[T]) -> None:
-        super().__init__(response, events)
-        self._items = _aread(response, events)
+    _reader = staticmethod(_aread)
+    _items: AsyncGenerator[T, None]
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items
