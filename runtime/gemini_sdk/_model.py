@@ -326,8 +326,17 @@ def missing_required(obj: WireModel, skip: tuple[str, ...] = ()) -> list[str]:
 
 def _missing(obj: WireModel, skip: tuple[str, ...]) -> list[str]:
     plan = _REQUIRED.get(type(obj)) or _required_plan(type(obj))
-    out = [name for name, wire in plan.required if getattr(obj, name) is None and wire not in skip]
-    for name, value in zip(plan.nested, plan.read_nested(obj), strict=True):
+    out = (
+        [name for name, wire in plan.required if getattr(obj, name) is None and wire not in skip]
+        if plan.required
+        else []
+    )
+    values = plan.read_nested(obj)
+    if values.count(None) == len(values):
+        # the common case (a text Part, a leaf): nothing set that could hide a required field,
+        # found by one C-level count rather than a Python loop over the Nones
+        return out
+    for name, value in zip(plan.nested, values, strict=True):
         if value is None:
             continue
         if isinstance(value, WireModel):
