@@ -64,11 +64,11 @@ class OperationSpec(Generic[R]):
     def request(self) -> type[WireModel] | None:
         if self.request_type is None:
             return None
-        return getattr(_generated.types, self.request_type)  # type: ignore[no-any-return]
+        return _generated.type_named(self.request_type)  # type: ignore[no-any-return]
 
     @property
     def response(self) -> type[R]:
-        return getattr(_generated.types, self.response_type)  # type: ignore[no-any-return]
+        return _generated.type_named(self.response_type)  # type: ignore[no-any-return]
 
     @property
     def streaming(self) -> bool:

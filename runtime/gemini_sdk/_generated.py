@@ -13,3 +13,9 @@ if TYPE_CHECKING:
     from _gemini_sdk_gen import types as types
 else:
     types: Any = None
+
+
+def type_named(name: str) -> Any:
+    """The generated type called `name`: descriptor tables name their types rather than hold
+    them, so importing a table builds none, and each is built on the first call needing it."""
+    return getattr(types, name)

@@ -56,7 +56,7 @@ class MethodSpec:
     def config(self) -> type[WireModel] | None:
         if self.config_type is None:
             return None
-        return getattr(_generated.types, self.config_type)  # type: ignore[no-any-return]
+        return _generated.type_named(self.config_type)  # type: ignore[no-any-return]
 
 
 @attrs.define
