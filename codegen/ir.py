@@ -415,6 +415,9 @@ class Method:
     routes: list[Operation] = field(default_factory=list)
     # The parameter whose object gives the class the answer is decoded as.
     result_like: str | None = None
+    # A runtime function (named in the runtime's FINISHERS) that converts and checks the
+    # gathered request body before it is assembled.
+    finish: str | None = None
 
     @property
     def positional(self) -> list[MethodParam]:

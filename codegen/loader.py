@@ -401,6 +401,7 @@ class _Loader:
             doc=spec["doc"].strip(),
             routes=routes if len(routes) > 1 else [],
             result_like=like,
+            finish=spec.get("finish"),
         )
 
     def json_when(

@@ -189,3 +189,43 @@ def _in_notebook() -> bool:
     except ImportError:
         return False
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class GeneratedVideosHelpers:
+    """`.generated_videos` on a finished video generation's response."""
+
+    __slots__ = ()
+
+    generate_video_response: Any
+
+    @property
+    def generated_videos(self) -> list[Any]:
+        """The generated videos (GeneratedVideo, each with its `.video`), in the order the
+        model returned them; empty if none came back."""
+        found = self.generate_video_response
+        return list(found.generated_samples or []) if found is not None else []
+
+
+class VideoHelpers:
+    """`video.video_bytes` and `video.save(path)` for generated videos."""
+
+    __slots__ = ()
+
+    video: Any
+
+    @property
+    def video_bytes(self) -> bytes | None:
+        """The video's bytes: None until `client.files.download(file=video)` fetched them."""
+        return self.video  # type: ignore[no-any-return]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        if not self.video:
+            raise ValueError(
+                "this video has no bytes yet; fetch them with client.files.download(file=video)"
+            )
+        with open(path, "wb") as out:
+            out.write(self.video)
+
+    def _keep_download(self, data: bytes) -> None:
+        # files.download(file=video) fills the object it was given, as the service's SDKs do.
+        self.video = data

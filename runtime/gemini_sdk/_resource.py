@@ -17,7 +17,7 @@ import attrs
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
-from gemini_sdk._transform import RESULTS, TRANSFORMS, resource_name
+from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, resource_name
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -61,6 +61,8 @@ class MethodSpec:
     routes: tuple[OperationSpec[Any], ...] = ()
     # The parameter whose object, when one is passed, gives the class the answer is decoded as.
     result_like: str | None = None
+    # The name of a function in FINISHERS that converts and checks the gathered body.
+    finish: str | None = None
 
     @property
     def config(self) -> type[WireModel] | None:
@@ -81,6 +83,8 @@ class _Call:
     media: Any = None
     media_type: str | None = None
     save_to: str | None = None
+    # What a download was asked for by, when that object keeps the bytes (a Video does).
+    keeps_download: Any = None
     operation: OperationSpec[Any] | None = None  # the route a resource name chose
     decode_as: type[WireModel] | None = None
 
@@ -130,6 +134,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             if placement.optional:
                 continue
             raise TypeError(f"{spec.name}: missing required argument {placement.param!r}")
+        if spec.returns == "media" and hasattr(value, "_keep_download"):
+            call.keeps_download = value
         try:
             if placement.transform is not None:
                 value = TRANSFORMS[placement.transform](value)
@@ -162,6 +168,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                 if value is not None:
                     _place(call, f.to, value)
         call.expects_json = _asks_for_json(spec, config)
+    if spec.finish is not None:
+        FINISHERS[spec.finish](spec.name, call.body)
     return call
 
 
@@ -340,6 +348,8 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
 
 
 def _save(call: _Call, data: bytes) -> bytes:
+    if call.keeps_download is not None:
+        call.keeps_download._keep_download(data)
     if call.save_to is not None:
         with open(call.save_to, "wb") as out:
             out.write(data)

@@ -161,8 +161,14 @@ def _listed_values(item: Any) -> Any:
 
 
 def file_id(value: Any) -> str:
-    """A File, `files/abc`, a file URI or `abc` -> `abc`, the id in the `files/{file}` path."""
-    name = getattr(value, "name", value)
+    """A File, `files/abc`, a file URI or `abc` -> `abc`, the id in the `files/{file}` path.
+
+    An object without a name stands for its `uri` (a generated Video is known by its URI)."""
+    name = (
+        value
+        if isinstance(value, str)
+        else getattr(value, "name", None) or getattr(value, "uri", None)
+    )
     if not isinstance(name, str) or not name:
         raise _fail("a File or a file name like 'files/abc123'", value)
     if "/files/" in name:  # a URI such as https://.../v1beta/files/abc123
@@ -246,10 +252,114 @@ def generated_images(response: Any) -> Any:
     return t.GenerateImagesResponse(generated_images=images)
 
 
+# What the video models make; anything else is refused before a request is sent.
+VIDEO_ASPECT_RATIOS = ("16:9", "9:16")
+VIDEO_RESOLUTIONS = ("720p", "1080p")
+MAX_REFERENCE_IMAGES = 3
+MAX_EXTENSION_SECONDS = 7
+_VIDEO_BYTES_KEYS = ("video_bytes", "videoBytes")
+
+
+def video_image(value: Any) -> dict[str, Any]:
+    """An Image or a dict of its fields -> the image JSON of a video instance."""
+    t = _generated.types
+    if isinstance(value, dict):
+        value = t.Image.from_input(value)
+    if not isinstance(value, t.Image):
+        raise _fail("an Image or a dict with image_bytes and mime_type", value)
+    if not value.image_bytes:
+        raise ValueError("the image has no image_bytes")
+    return {
+        "bytesBase64Encoded": base64.b64encode(value.image_bytes).decode(),
+        "mimeType": value.mime_type or "image/png",
+    }
+
+
+def video_input(value: Any) -> dict[str, Any]:
+    """A Video (an earlier generation's), a File or a dict -> the video JSON of an instance."""
+    t = _generated.types
+    if isinstance(value, dict):
+        # The SDK's spelling of the bytes, as Video.video_bytes reads them.
+        value = t.Video.from_input(
+            {"video" if key in _VIDEO_BYTES_KEYS else key: item for key, item in value.items()}
+        )
+    if isinstance(value, t.File):
+        if not value.uri:
+            raise ValueError(f"the file {value.name} has no uri yet")
+        return {"uri": value.uri}
+    if not isinstance(value, t.Video):
+        raise _fail("a Video, a File or a dict with uri or video_bytes", value)
+    if value.uri:
+        return {"uri": value.uri}
+    if value.video:
+        return {"encodedVideo": base64.b64encode(value.video).decode()}
+    raise ValueError("the video has neither a uri nor bytes")
+
+
+def video_request(method: str, body: dict[tuple[str | int, ...], Any]) -> None:
+    """The typed frames and reference images of a GenerateVideosConfig as instance JSON, and
+    the limits the service would refuse, checked before the request is sent."""
+    instance: tuple[str | int, ...] = ("instances", 0)
+    if not any(instance + (key,) in body for key in ("prompt", "image", "video")):
+        raise ValueError(f"{method}: give a prompt, an image or a video to generate from")
+    last_frame = body.get(instance + ("lastFrame",))
+    if last_frame is not None:
+        body[instance + ("lastFrame",)] = _checked(
+            method, "config.last_frame", video_image, last_frame
+        )
+    references = body.get(instance + ("referenceImages",))
+    if references is not None:
+        if len(references) > MAX_REFERENCE_IMAGES:
+            raise ValueError(
+                f"{method}: config.reference_images: at most {MAX_REFERENCE_IMAGES} reference "
+                f"images, got {len(references)}"
+            )
+        body[instance + ("referenceImages",)] = [
+            _reference_image(method, f"config.reference_images[{i}]", reference)
+            for i, reference in enumerate(references)
+        ]
+    for field, key, allowed in (
+        ("aspect_ratio", "aspectRatio", VIDEO_ASPECT_RATIOS),
+        ("resolution", "resolution", VIDEO_RESOLUTIONS),
+    ):
+        value = body.get(("parameters", key))
+        if value is not None and value not in allowed:
+            raise ValueError(
+                f"{method}: config.{field}: expected one of {', '.join(allowed)}, got {value!r}"
+            )
+    duration = body.get(("parameters", "durationSeconds"))
+    if instance + ("video",) in body and duration is not None and duration > MAX_EXTENSION_SECONDS:
+        raise ValueError(
+            f"{method}: config.duration_seconds: extending a video adds at most "
+            f"{MAX_EXTENSION_SECONDS} seconds, got {duration}"
+        )
+
+
+def _reference_image(method: str, where: str, reference: Any) -> dict[str, Any]:
+    wire = {"image": _checked(method, f"{where}.image", video_image, reference.image)}
+    if reference.reference_type is not None:
+        wire["referenceType"] = reference.reference_type
+    return wire
+
+
+def _checked(method: str, where: str, convert: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return convert(value)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{method}: {where}: {error}") from None
+
+
 RESULTS: dict[str, Callable[[Any], Any]] = {"generated_images": generated_images}
+
+FINISHERS: dict[str, Callable[[str, dict[tuple[str | int, ...], Any]], None]] = {
+    "video_request": video_request
+}
 
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
+    "downloadable_id": file_id,
+    "video_image": video_image,
+    "video_input": video_input,
     "upload_source": upload_source,
     "model_name": model_name,
     "cached_content_name": cached_content_name,

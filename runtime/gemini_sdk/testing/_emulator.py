@@ -77,6 +77,16 @@ class Emulator:
         return self._state.catalogue
 
     @property
+    def video_polls(self) -> int:
+        """How many GetOperation answers a video generation stays not done; 0 makes
+        generate_videos answer with a finished operation."""
+        return self._state.video_polls
+
+    @video_polls.setter
+    def video_polls(self, polls: int) -> None:
+        self._state.video_polls = polls
+
+    @property
     def stream_hook(self) -> StreamHook | None:
         """Called (and awaited, if it returns an awaitable) before each streamed chunk after
         the first, with the chunk's index."""

@@ -160,6 +160,22 @@ class FileStore:
             stored.polls_left = max(0, stored.polls_left - 1)
             return wire
 
+    def add_generated(self, owner: str, data: bytes, mime_type: str, base_url: str) -> StoredFile:
+        """A file a model made (a Veo video): ACTIVE at once, its source GENERATED."""
+        with self._lock:
+            stored = StoredFile(
+                id=self._new_id(),
+                owner=owner,
+                data=data,
+                mime_type=mime_type,
+                display_name=None,
+                base_url=base_url,
+                created=self.now(),
+                source="GENERATED",
+            )
+            self._files[stored.id] = stored
+            return stored
+
     def delete(self, owner: str, file_id: str) -> None:
         with self._lock:
             self._expire()

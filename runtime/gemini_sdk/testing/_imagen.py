@@ -80,6 +80,29 @@ def image_dimensions(aspect_ratio: str, image_size: str) -> tuple[int, int]:
     return width * factor // SCALE, height * factor // SCALE
 
 
+def unknown_keys(
+    where: str, given: Mapping[str, Any], known: tuple[str, ...], noun: str
+) -> list[str]:
+    """One problem for each key of an instance or of the parameters that the model does not
+    take (`noun`: what such a key is called)."""
+    return [
+        f"{where}: unknown {noun} {key!r}; known {noun}s: {', '.join(known)}"
+        for key in given
+        if key not in known
+    ]
+
+
+def person_generation_problems(where: str, parameters: Mapping[str, Any]) -> list[str]:
+    person = parameters.get("personGeneration", "allow_adult")
+    # SDKs differ in case (ALLOW_ADULT, allow_adult); either is taken.
+    if isinstance(person, str) and person.lower() in PERSON_GENERATION:
+        return []
+    return [
+        f"{where}.personGeneration: personGeneration must be one of "
+        f"{', '.join(PERSON_GENERATION)}; got {person!r}"
+    ]
+
+
 def _check_instances(instances: list[Any], input_limit: int) -> list[str]:
     if not instances:
         return [f"{_ROOT}.instances: at least one instance is required"]
@@ -89,11 +112,7 @@ def _check_instances(instances: list[Any], input_limit: int) -> list[str]:
         if not isinstance(instance, dict):
             problems.append(f'{where}: an instance must be an object like {{"prompt": "..."}}')
             continue
-        problems += [
-            f"{where}: unknown field {key!r}; an instance takes {', '.join(INSTANCE_FIELDS)}"
-            for key in instance
-            if key not in INSTANCE_FIELDS
-        ]
+        problems += unknown_keys(where, instance, INSTANCE_FIELDS, "field")
         prompt = instance.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             problems.append(f"{where}.prompt: prompt must be a non-empty string")
@@ -112,11 +131,7 @@ def _check_parameters(parameters: Any) -> tuple[dict[str, Any], list[str]]:
     where = f"{_ROOT}.parameters"
     if not isinstance(parameters, dict):
         return {}, [f"{where}: parameters must be an object"]
-    problems = [
-        f"{where}: unknown parameter {key!r}; known parameters: {', '.join(PARAMETERS)}"
-        for key in parameters
-        if key not in PARAMETERS
-    ]
+    problems = unknown_keys(where, parameters, PARAMETERS, "parameter")
     count = parameters.get("sampleCount", DEFAULT_SAMPLES)
     if isinstance(count, float) and count.is_integer():
         count = int(count)
@@ -135,13 +150,7 @@ def _check_parameters(parameters: Any) -> tuple[dict[str, Any], list[str]]:
         problems.append(
             f"{where}.imageSize: imageSize must be one of {', '.join(IMAGE_SIZES)}; got {size!r}"
         )
-    person = parameters.get("personGeneration", "allow_adult")
-    # SDKs differ in case (ALLOW_ADULT, allow_adult); either is taken.
-    if not isinstance(person, str) or person.lower() not in PERSON_GENERATION:
-        problems.append(
-            f"{where}.personGeneration: personGeneration must be one of "
-            f"{', '.join(PERSON_GENERATION)}; got {person!r}"
-        )
+    problems += person_generation_problems(where, parameters)
     negative = parameters.get("negativePrompt", "")
     if not isinstance(negative, str):
         problems.append(f"{where}.negativePrompt: negativePrompt must be a string")
