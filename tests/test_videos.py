@@ -17,6 +17,7 @@ from gemini_sdk.testing._tokens import mp4_seconds
 from gemini_sdk.testing._videos import mp4
 
 MODEL = "veo-3.1-generate-preview"
+POLLS = 2
 PNG = b"\x89PNG\r\n\x1a\nframe"
 IMAGE = types.Image(image_bytes=PNG, mime_type="image/png")
 IMAGE_JSON = {"bytesBase64Encoded": base64.b64encode(PNG).decode(), "mimeType": "image/png"}
@@ -24,7 +25,7 @@ IMAGE_JSON = {"bytesBase64Encoded": base64.b64encode(PNG).decode(), "mimeType": 
 
 @pytest.fixture
 def emulator() -> Emulator:
-    return Emulator()
+    return Emulator(operation_polls=POLLS)
 
 
 class Side:
@@ -128,8 +129,7 @@ async def test_a_fourth_reference_image_raises_before_the_request(
 async def test_video_extension_sends_the_video_and_checks_its_length(
     side: Side, emulator: Emulator
 ) -> None:
-    emulator.video_polls = 0
-    first = await side.generate(prompt="a boat at sea")
+    first = await side.call("operations", "wait", await side.generate(prompt="a boat"), poll=0.001)
     earlier = first.response.generated_videos[0].video
     await side.generate(
         prompt="the boat reaches land", video=earlier, config={"duration_seconds": 7}
@@ -183,7 +183,7 @@ async def test_get_refreshes_until_done_then_download_and_save(
         operation = await side.call("operations", "get", operation)
         assert isinstance(operation, types.GenerateVideosOperation)
         polls += 1
-    assert polls == emulator.video_polls + 1
+    assert polls == POLLS
     assert operation.error is None
     video = operation.response.generated_videos[0]
     assert isinstance(video, types.GeneratedVideo)
@@ -251,7 +251,7 @@ def test_only_video_models_serve_predict_long_running(emulator: Emulator) -> Non
 
 def test_another_key_cannot_read_the_operation(emulator: Emulator) -> None:
     operation = emulator.client().models.generate_videos(model=MODEL, prompt="x")
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):
         emulator.client(api_key="other-key").operations.get(operation)
 
 

@@ -3,9 +3,9 @@
 A request is checked as the service checks it (400 for a bad aspect ratio, resolution or
 length, or too many reference images) and answers with an operation,
 `models/{model}/operations/{id}`. The videos are made at once and kept as GENERATED files, so
-the download route serves them; the operation reports them after `video_polls` GetOperation
-answers (EmulatorState.video_polls). A video is a small, valid MP4 (ftyp, moov with the movie
-header giving the requested duration, mdat) whose bytes follow the prompt and its index.
+the download route serves them; the operation (in the emulator's OperationStore, read by its
+GetOperation routes) reports them once it is done. A video is a small, valid MP4 (ftyp, moov
+with the movie header giving the requested duration, mdat) whose bytes follow the prompt.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import struct
 from typing import Any
 
 from gemini_sdk.testing._call import Call
-from gemini_sdk.testing._errors import ApiError, invalid_argument, not_found
+from gemini_sdk.testing._errors import invalid_argument
 from gemini_sdk.testing._handlers import handles, require_model
 from gemini_sdk.testing._imagen import person_generation_problems, unknown_keys
 from gemini_sdk.testing._reply import Reply, json_reply
@@ -40,7 +40,6 @@ PARAMETERS = (
     "fps",
 )
 TIMESCALE = 1000
-_TABLE = "video_operations"
 _ROOT = "PredictLongRunningRequest"
 
 
@@ -146,58 +145,22 @@ def predict_long_running(call: Call) -> Reply:
     parameters, problems = _check(instances, call.body.get("parameters"))
     if problems:
         raise invalid_argument("".join(f"* {line}\n" for line in problems))
-    number = call.state.durable.next(_TABLE)
-    name = f"models/{model_id}/operations/{_operation_id(number)}"
     prompt = str(instances[0].get("prompt") or "")
-    files = [
-        call.state.files.add_generated(
+    made = call.state.durable.next("videos")
+    samples = []
+    for n in range(parameters["sampleCount"]):
+        stored = call.state.files.add_generated(
             call.api_key,
-            mp4(parameters["durationSeconds"], f"{name}\x00{prompt}\x00{n}".encode()),
+            mp4(parameters["durationSeconds"], f"{made}\x00{prompt}\x00{n}".encode()),
             "video/mp4",
             call.base_url,
         )
-        for n in range(parameters["sampleCount"])
-    ]
-    record = {
-        "name": name,
-        "owner": call.api_key,
-        "pollsLeft": call.state.video_polls,
-        "videos": [
-            f"{stored.base_url}/v1beta/{stored.name}:download?alt=media" for stored in files
-        ],
-    }
-    call.state.durable.table(_TABLE).put(name, record)
-    return json_reply(_wire(record))
-
-
-@handles("GetOperationByModelAndOperation")
-def get_operation(call: Call) -> Reply:
-    name = f"models/{call.params['model']}/operations/{call.params['operation']}"
-    table = call.state.durable.table(_TABLE)
-    record = table.get(name)
-    if record is None:
-        raise not_found(f"Operation {name} is not found.")
-    if record["owner"] != call.api_key:
-        raise ApiError(403, f"The caller does not have permission to read {name}.")
-    answer = _wire(record)
-    if record["pollsLeft"]:
-        table.put(name, {**record, "pollsLeft": record["pollsLeft"] - 1})
-    return json_reply(answer)
-
-
-def _wire(record: dict[str, Any]) -> dict[str, Any]:
-    if record["pollsLeft"]:
-        return {"name": record["name"]}
-    samples = [{"video": {"uri": uri}} for uri in record["videos"]]
-    return {
-        "name": record["name"],
-        "done": True,
-        "response": {
-            "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
-            "generateVideoResponse": {"generatedSamples": samples},
-        },
-    }
-
-
-def _operation_id(number: int) -> str:
-    return hashlib.sha256(f"video-operation-{number}".encode()).hexdigest()[:12]
+        uri = f"{stored.base_url}/v1beta/{stored.name}:download?alt=media"
+        samples.append({"video": {"uri": uri}})
+    operation = call.state.operations.start(
+        call.api_key,
+        f"models/{model_id}/operations",
+        kind="PredictLongRunningResponse",
+        response={"generateVideoResponse": {"generatedSamples": samples}},
+    )
+    return json_reply(operation)
