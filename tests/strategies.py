@@ -62,7 +62,16 @@ def enum_class(spec_name: str) -> type[Any]:
 
 TEXT = st.text(max_size=8)
 FINITE_DOUBLE = st.floats(allow_nan=False, allow_infinity=False)
-FINITE_FLOAT32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+# Proto JSON spells the non-finite floats as strings. Typed values draw the infinities (NaN is
+# never equal to itself, which object comparison needs); wire values draw all three spellings.
+SPECIAL_FLOAT_TEXT = st.sampled_from(["NaN", "Infinity", "-Infinity"])
+
+
+def _floats(wire: bool, width: int) -> Any:
+    if wire:
+        return st.floats(allow_nan=False, allow_infinity=False, width=width) | SPECIAL_FLOAT_TEXT
+    return st.floats(allow_nan=False, width=width)
+
 
 JSON_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers(*JSON_SAFE_INT) | FINITE_DOUBLE | TEXT,
@@ -131,8 +140,8 @@ SCALARS: dict[str, Any] = {
     "bool": lambda wire, top: st.booleans(),
     "int32": lambda wire, top: st.integers(*INT32),
     "uint32": lambda wire, top: st.integers(*UINT32),
-    "float": lambda wire, top: FINITE_FLOAT32,
-    "double": lambda wire, top: FINITE_DOUBLE,
+    "float": lambda wire, top: _floats(wire, 32),
+    "double": lambda wire, top: _floats(wire, 64),
     "int64": lambda wire, top: _ints(INT64, wire),
     "uint64": lambda wire, top: _ints(UINT64, wire),
     "bytes": lambda wire, top: _bytes(wire),
