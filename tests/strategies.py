@@ -195,6 +195,8 @@ class Mode:
     wire: bool
     unknown_fields: bool = True
     unknown_enums: bool = True
+    # finite floats only: what a JSON Schema `number` describes (no NaN/Infinity spellings)
+    finite_floats: bool = False
 
 
 # -- friendly-input transforms (SDK-only config types) ---------------------------------------
@@ -239,6 +241,9 @@ def value_strategy(
 ) -> st.SearchStrategy[Any]:
     """Values of a field's type; nested models get `depth` (their own budget)."""
     if isinstance(tref, ir.ScalarRef):
+        if mode.finite_floats and tref.scalar.codec in ("float", "double"):
+            width = 32 if tref.scalar.codec == "float" else 64
+            return st.floats(allow_nan=False, allow_infinity=False, width=width)
         return SCALARS[tref.scalar.codec](mode.wire, top)  # type: ignore[no-any-return]
     if isinstance(tref, ir.EnumRef):
         values = enum_values(tref.target, mode.unknown_enums)
@@ -297,12 +302,15 @@ def wire_json(
 
 
 def instances(
-    spec_name: str, unknown_fields: bool = True, unknown_enums: bool = True
+    spec_name: str,
+    unknown_fields: bool = True,
+    unknown_enums: bool = True,
+    finite_floats: bool = False,
 ) -> st.SearchStrategy[Any]:
     """Instances of a model's generated class.
 
     `unknown_enums=False` keeps to the enum values the spec lists (what a schema with closed
     enums, such as the JSON Schema export, describes); `unknown_fields=False` leaves out keys
-    the spec does not know.
+    the spec does not know; `finite_floats=True` draws no NaN or infinity.
     """
-    return _model(spec_name, DEPTH, Mode(False, unknown_fields, unknown_enums))
+    return _model(spec_name, DEPTH, Mode(False, unknown_fields, unknown_enums, finite_floats))
