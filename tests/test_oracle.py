@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import hypothesis_profiles  # noqa: F401  (registers and loads the Hypothesis profile)
 import pydantic
 import pytest
 import strategies

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import seed
+import shared
 
-if not seed.SEED.exists():
-    pytest.skip(f"the seed reference is not at {seed.SEED}", allow_module_level=True)
+shared.require(seed.SEED, "the seed reference")
 
 EXAMPLES = seed.examples()
 

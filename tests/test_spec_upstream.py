@@ -15,17 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shared
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = ROOT.parent / "shared" / "upstream" / "generativelanguage.v1beta.openapi3.json"
 SPEC_DIR = ROOT / "spec"
 
-if not UPSTREAM.exists():
-    pytest.skip(
-        f"upstream OpenAPI rendering not found at {UPSTREAM}; spec/wire.yaml not checked",
-        allow_module_level=True,
-    )
+shared.require(UPSTREAM, "the upstream OpenAPI rendering (spec/wire.yaml is checked against it)")
 
 pytestmark = pytest.mark.upstream
 

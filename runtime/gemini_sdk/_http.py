@@ -59,8 +59,12 @@ def _headers(config: TransportConfig, request: PreparedRequest | None) -> dict[s
     return headers
 
 
-def _timeout(config: TransportConfig, request: PreparedRequest) -> Timeout:
-    return config.timeout if request.timeout is None else request.timeout
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+
+
+def _timeout(config: TransportConfig, request: PreparedRequest | None = None) -> Timeout:
+    chosen = config.timeout if request is None or request.timeout is None else request.timeout
+    return DEFAULT_TIMEOUT if chosen is None else chosen
 
 
 def _build(
@@ -220,7 +224,7 @@ class _Pooled(Generic[H]):
     _pool_type: type[H]
 
     def _make(self) -> H:
-        return self._pool_type(timeout=self.config.timeout)
+        return self._pool_type(timeout=_timeout(self.config))
 
     def _default_sleep(self) -> Callable[[float], Any]:
         raise NotImplementedError

@@ -11,11 +11,12 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timezone
-from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 import orjson
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -321,6 +322,8 @@ def error_from_response(response: httpx.Response, body: bytes | None = None) -> 
     response's own content is used, and an unread streamed response counts as empty.
     """
     if body is None:
+        import httpx  # loaded already: there is a response
+
         try:
             body = response.content
         except httpx.ResponseNotRead:
@@ -440,6 +443,8 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # rare: most servers send seconds
+
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -32,6 +32,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--extra-models", type=int, default=0, help="add this many synthetic text models"
     )
+    parser.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep files, caches, stores and the like in DIR (SQLite and blob files), so a "
+        "restart on the same DIR loses nothing; in memory when not given",
+    )
     args = parser.parse_args(argv)
     if not args.allow_remote and not _is_loopback(args.host):
         parser.error(f"refusing to serve on {args.host}: not a loopback address (--allow-remote)")
@@ -44,9 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gemini_sdk.testing import Emulator
 
-    emulator = Emulator(extra_models=args.extra_models)
+    emulator = Emulator(extra_models=args.extra_models, state_dir=args.state)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Gemini API emulator on http://{host}:{args.port} (API version v1beta)", flush=True)
+    kept = f"state in {args.state}" if args.state else "state in memory"
+    print(
+        f"Gemini API emulator on http://{host}:{args.port} (API version v1beta, {kept})",
+        flush=True,
+    )
     uvicorn.run(emulator.app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,9 @@ class Emulator:
     "unlimited"); without it every non-empty key except "invalid_key" is accepted, in
     `default_tier` ("unlimited": no rate limits). `extra_models` adds that many plain text
     models to the catalogue; `clock` (seconds, monotonic) drives the rate-limit windows.
+    `state_dir` keeps the resources it holds (files, caches, stores, ...) in a SQLite database
+    and blob files in that directory, so an emulator made again on it carries on where the last
+    one stopped; without it they are kept in memory.
     """
 
     BASE_URL = "http://emulator.local"
@@ -39,9 +43,14 @@ class Emulator:
         default_tier: str = "unlimited",
         extra_models: int = 0,
         clock: Callable[[], float] | None = None,
+        state_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self._state = EmulatorState(
-            api_keys=api_keys, default_tier=default_tier, extra_models=extra_models, clock=clock
+            api_keys=api_keys,
+            default_tier=default_tier,
+            extra_models=extra_models,
+            clock=clock,
+            state_dir=state_dir,
         )
         self.app: Starlette = build_app(self._state)
 
@@ -89,9 +98,13 @@ class Emulator:
         self._state.script(answers, model)
 
     def reset(self) -> None:
-        """Forget recorded requests, scripted answers, faults, rate-limit windows, files and
-        upload sessions."""
+        """Forget recorded requests, scripted answers, faults, rate-limit windows, files,
+        upload sessions and every kept resource (in `state_dir` too, when one is used)."""
         self._state.reset()
+
+    def close(self) -> None:
+        """Release the state database; the emulator answers no more requests after this."""
+        self._state.durable.close()
 
     def sync_transport(self) -> httpx.BaseTransport:
         return SyncAppTransport(self.app)

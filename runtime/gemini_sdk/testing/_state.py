@@ -1,6 +1,8 @@
-"""Everything the emulator remembers between requests, in memory.
+"""Everything the emulator remembers between requests.
 
-One lock guards it: the same emulator may serve a sync client (on the transport's loop thread)
+Resources (files, caches, stores, ...) are kept in `durable`: in memory, or in a directory that
+outlives the process (see _durable.py). Request logs, scripts, faults and rate-limit windows are
+about one test run and stay in memory. One lock guards them: the same emulator may serve a sync client (on the transport's loop thread)
 and an async client (on the test's loop) at once.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import base64
 import collections
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -16,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
@@ -52,6 +56,7 @@ class EmulatorState:
         default_tier: str,
         extra_models: int,
         clock: Callable[[], float] | None,
+        state_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         for tier in [default_tier, *(api_keys or {}).values()]:
             if tier not in TIERS:
@@ -61,6 +66,7 @@ class EmulatorState:
         self.catalogue = Catalogue([*DEFAULT_MODELS, *synthetic_models(extra_models)])
         self.faults = Faults()
         self.quota = RateLimiter(clock or time.monotonic)
+        self.durable = Durable(state_dir)
         self.files = FileStore()
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
@@ -106,8 +112,8 @@ class EmulatorState:
         return base64.urlsafe_b64encode(digest[:17]).decode().rstrip("=")
 
     def reset(self) -> None:
-        """Forget requests, scripts, faults, rate-limit windows, files and upload sessions
-        (the catalogue stays)."""
+        """Forget requests, scripts, faults, rate-limit windows, files, upload sessions and every
+        durable resource (the catalogue stays)."""
         with self._lock:
             self._requests.clear()
             self._scripts.clear()
@@ -115,3 +121,4 @@ class EmulatorState:
         self.faults.clear()
         self.quota.reset()
         self.files.clear()
+        self.durable.clear()
