@@ -355,6 +355,8 @@ class Operation:
     path_bound_fields: list[str] = field(default_factory=list)
     # What comes before the API version in the URL ("upload" for media uploads).
     root: str = ""
+    # The request-body flag that asks for a stream, where `alt=sse` does not.
+    stream_flag: str | None = None
 
     def returns(self, is_async: bool) -> str:
         response = f"t.{self.response.class_name}"
@@ -369,7 +371,7 @@ class Operation:
 
     @property
     def alt(self) -> str | None:
-        return "sse" if self.streaming else None
+        return "sse" if self.streaming and self.stream_flag is None else None
 
 
 @dataclass(frozen=True)

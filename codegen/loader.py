@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from codegen import ir, naming
+from codegen.importer import Rendering, renderings
 
 Json = dict[str, Any]
 
@@ -26,9 +27,55 @@ def spec_hash(spec_dir: Path) -> str:
 
 
 def load(spec_dir: Path) -> ir.Api:
-    wire = yaml.safe_load((spec_dir / "wire.yaml").read_text())
+    wire = merge_wire(spec_dir, renderings(spec_dir))
     sdk, docs = (_optional_yaml(spec_dir / name) for name in ("sdk.yaml", "docs.yaml"))
     return _Loader(wire, sdk, docs.get("schemas") or {}, spec_hash(spec_dir)).api()
+
+
+def merge_wire(spec_dir: Path, listed: list[Rendering]) -> Json:
+    """The wire specs of every rendering as one. The first rendering's names stand; a later
+    one's schema whose name is taken is renamed with its rendering's namespace prefix (and
+    every reference to it with it), so each rendering's types keep the names they have
+    upstream wherever they can."""
+    first, *rest = listed
+    merged: Json = yaml.safe_load((spec_dir / first.wire).read_text())
+    for rendering in rest:
+        wire = yaml.safe_load((spec_dir / rendering.wire).read_text())
+        for key in ("version", "base_url"):
+            if wire["info"][key] != merged["info"][key]:
+                raise SpecError(f"{rendering.wire}: info.{key} differs from {first.wire}")
+        renamed = {
+            name: rendering.namespace + name
+            for name in wire["schemas"]
+            if name in merged["schemas"]
+        }
+        if renamed and not rendering.namespace:
+            raise SpecError(f"{rendering.wire}: schemas {sorted(renamed)} clash; give a namespace")
+        for name, schema in wire["schemas"].items():
+            target = renamed.get(name, name)
+            if target in merged["schemas"]:
+                raise SpecError(f"{rendering.wire}: {name} clashes even as {target}")
+            merged["schemas"][target] = _renamed_refs(schema, renamed)
+        for op_id, op in wire["operations"].items():
+            if op_id in merged["operations"]:
+                raise SpecError(f"{rendering.wire}: operation {op_id} is already defined")
+            merged["operations"][op_id] = _renamed_refs(op, renamed)
+    return merged
+
+
+def _renamed_refs(node: Any, renamed: dict[str, str]) -> Any:
+    """`node` with every schema it names (a `ref`, an operation's request or response)
+    renamed as `renamed` says."""
+    if isinstance(node, list):
+        return [_renamed_refs(item, renamed) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: renamed.get(value, value)
+        if key in ("ref", "request", "response") and isinstance(value, str)
+        else _renamed_refs(value, renamed)
+        for key, value in node.items()
+    }
 
 
 def _optional_yaml(path: Path) -> Json:
@@ -265,6 +312,7 @@ class _Loader:
             request=request,
             response=response,
             streaming=op.get("streaming") == "sse",
+            stream_flag=op.get("stream_flag"),
             long_running=bool(op.get("long_running")),
             upload=op.get("upload") == "resumable",
             deprecated=bool(op.get("deprecated")),
@@ -375,10 +423,13 @@ class _Loader:
 
     def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
         type_ref = self.type_ref(expr, where)
-        config = self.models.get(expr["ref"]) if "ref" in expr else None
+        model = self.models.get(expr["ref"]) if "ref" in expr else None
         annotation = self.qualified(type_ref.annotation)
-        if config is not None:
+        if model is not None:
             annotation = f"{annotation} | dict[str, Any]"
+        # A model placed somewhere is a value like any other; without a place it is the
+        # method's config, whose fields carry their own places.
+        config = model if "to" not in expr else None
         return ir.MethodParam(
             name=naming.parameter_name(name),
             annotation=annotation,

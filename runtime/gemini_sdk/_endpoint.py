@@ -49,6 +49,8 @@ class OperationSpec(Generic[R]):
     kind: str = "response"
     # The `alt` query parameter every call of the operation sends (`sse` for a stream).
     alt: str | None = None
+    # The body flag every call sets instead, for a stream that `alt` does not select.
+    stream_flag: str | None = None
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
     # What comes before the API version in the URL ("upload" for media uploads); `path`
@@ -143,6 +145,8 @@ def prepare(
         if missing:
             raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
         json_body = body.to_dict()
+        if operation.stream_flag is not None:
+            json_body[operation.stream_flag] = True
     if extra_body:
         json_body = _deep_merge(json_body or {}, extra_body)
     return PreparedRequest(
