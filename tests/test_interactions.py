@@ -137,6 +137,23 @@ async def test_create_stream(interactions: Any, emulator: Emulator) -> None:
     assert done.outputs[0].text == "Echo: Write a long story"
 
 
+async def test_get_stream_replays_and_resumes(interactions: Any, emulator: Emulator) -> None:
+    created = await _maybe(interactions.create(model=FLASH, input="Write a long story"))
+    events = await _events(interactions.get_stream(id_=created.id))
+    sent = _last(emulator)
+    assert (sent.method, sent.path) == ("GET", f"/v1beta/interactions/{created.id}")
+    assert sent.query == {"stream": "true"}
+    assert events[-1].interaction == created
+    cut = 2
+    rest = await _events(
+        interactions.get_stream(id_=created.id, last_event_id=events[cut].event_id)
+    )
+    assert _last(emulator).query == {"stream": "true", "last_event_id": events[cut].event_id}
+    assert rest == events[cut + 1 :]
+    with pytest.raises(errors.NotFound, match="no-such-event"):
+        await _events(interactions.get_stream(id_=created.id, last_event_id="no-such-event"))
+
+
 def test_a_sync_stream_is_a_stream_object(emulator: Emulator) -> None:
     client = emulator.client()
     with client.interactions.create_stream(model=FLASH, input="Hello there") as stream:
@@ -259,7 +276,8 @@ async def test_bad_input_raises_before_any_request(
 
 
 async def test_an_empty_id_raises_before_any_request(interactions: Any, emulator: Emulator) -> None:
-    for method in (interactions.get, interactions.delete, interactions.cancel):
+    methods = (interactions.get, interactions.get_stream, interactions.delete, interactions.cancel)
+    for method in methods:
         with pytest.raises(ValueError, match="id"):
             await _maybe(method(id_=""))
     assert emulator.requests == []

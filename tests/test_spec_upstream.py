@@ -458,18 +458,23 @@ def test_interactions_operation_matches_upstream(op_id: str) -> None:
         assert I_WIRE["schemas"][spec["response"]] == {"type": "object", "properties": {}}
 
 
-def test_interactions_stream_is_the_overlays() -> None:
+def test_interactions_streams_are_the_overlays() -> None:
+    """Each stream is an upstream operation's other answer: same method and path, a flag the
+    upstream operation has (in its body or its query) set."""
     streaming = {op_id for op_id, op in I_WIRE["operations"].items() if op.get("streaming")}
-    assert streaming == set(I_OVERLAY["operations"]) == {"StreamCreateInteraction"}
-    stream = I_WIRE["operations"]["StreamCreateInteraction"]
-    create = I_WIRE["operations"]["CreateInteraction"]
-    assert (stream["method"], stream["path"], stream["request"]) == (
-        create["method"],
-        create["path"],
-        create["request"],
-    )
-    # the request type has the flag the stream sets
-    assert "stream" in I_WIRE["schemas"][create["request"]]["properties"]
+    assert streaming == set(I_OVERLAY["operations"])
+    assert streaming == {"CreateInteractionStream", "getInteractionByIdStream"}
+    for op_id in sorted(streaming):
+        stream = I_WIRE["operations"][op_id]
+        plain = I_WIRE["operations"][op_id.removesuffix("Stream")]
+        assert (stream["method"], stream["path"]) == (plain["method"], plain["path"])
+        assert stream.get("request") == plain.get("request")
+        place, _, flag = stream["stream_flag"].partition(".")
+        if place == "body":
+            assert flag in I_WIRE["schemas"][plain["request"]]["properties"]
+        else:
+            assert plain["query_params"][flag] == {"type": "boolean"}
+            assert set(stream["query_params"]) == set(plain["query_params"]) - {flag}
 
 
 @pytest.mark.parametrize("name", sorted(I_SCHEMAS))

@@ -1,5 +1,7 @@
-"""The Interactions API: create (for a model or an agent, whole or streamed), get, delete and
-cancel, with interactions kept in the durable `interactions` table.
+"""The Interactions API: create (for a model or an agent, whole or streamed), get (whole or
+streamed, resuming after an event id), delete and cancel, with interactions kept in the durable
+`interactions` table. The router matches the plain operation of a path first (its name sorts
+before its `...Stream` twin), so each handler serves both forms, told apart by the flag.
 
 A model interaction is answered by the emulated models of _generate.py: its input (a string,
 content items or turns, after the history of `previous_interaction_id`) becomes the contents
@@ -236,7 +238,7 @@ def _events(interaction: Wire) -> Iterator[Wire]:
     """The streamed form: the start, each output's start, pieces and stop, the completion."""
     started = {k: v for k, v in interaction.items() if k not in ("outputs", "usage")}
     yield {"event_type": "interaction.start", "interaction": {**started, "status": "in_progress"}}
-    for index, output in enumerate(interaction["outputs"]):
+    for index, output in enumerate(interaction.get("outputs") or ()):
         kind = output["type"]
         yield {"event_type": "content.start", "index": index, "content": {"type": kind}}
         if kind == "text":
@@ -263,10 +265,21 @@ def create_interaction(call: Call) -> Reply:
         call.state.durable.table(TABLE).put(interaction["id"], record)
     if not body.get("stream"):
         return json_reply(_shown(record, include_input=False))
+    return _stream(call, interaction, after=None)
+
+
+def _stream(call: Call, interaction: Wire, after: str | None) -> Reply:
+    """The interaction's events as server-sent events, each with its id; only those after
+    the event `after` names, when given."""
     events = [
         {**event, "event_id": f"{interaction['id']}-{n}"}
         for n, event in enumerate(_events(interaction))
     ]
+    if after is not None:
+        ids = [event["event_id"] for event in events]
+        if after not in ids:
+            raise not_found(f"Event {after} of interaction {interaction['id']} was not found.")
+        events = events[ids.index(after) + 1 :]
     return stream_reply(events, sse=True, hook=call.state.stream_hook)
 
 
@@ -292,6 +305,8 @@ def _settle(call: Call, record: Wire, status: str) -> None:
 def get_interaction(call: Call) -> Reply:
     record = _stored(call, call.params["id_"])
     shown = _shown(record, include_input=call.query.get("include_input") == "true")
+    if call.query.get("stream") == "true":
+        return _stream(call, shown, after=call.query.get("last_event_id"))
     if _FINISHES_AS in record:  # seen in progress once, finished by the next poll
         _settle(call, record, record[_FINISHES_AS])
     return json_reply(shown)
