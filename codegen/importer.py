@@ -348,15 +348,10 @@ def _members(schema: Json) -> list[Json]:
 
 
 def _is_object_union(schema: Json, raw_schemas: Json) -> bool:
-    """A union whose every member is an object schema (or such a union itself)."""
+    """A union whose every member is a named object schema."""
     members = _members(schema)
     return bool(members) and all(
-        "$ref" in m
-        and (
-            "properties" in (target := raw_schemas[m["$ref"].rsplit("/", 1)[-1]])
-            or _is_object_union(target, raw_schemas)
-        )
-        for m in members
+        "$ref" in m and "properties" in raw_schemas[m["$ref"].rsplit("/", 1)[-1]] for m in members
     )
 
 

@@ -355,7 +355,7 @@ class Operation:
     path_bound_fields: list[str] = field(default_factory=list)
     # What comes before the API version in the URL ("upload" for media uploads).
     root: str = ""
-    # The request-body flag that asks for a stream, where `alt=sse` does not.
+    # Where a flag asks for a stream, where `alt=sse` does not: "body.NAME" or "query.NAME".
     stream_flag: str | None = None
 
     def returns(self, is_async: bool) -> str:

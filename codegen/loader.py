@@ -300,6 +300,14 @@ class _Loader:
             if request
             else []
         )
+        stream_flag = op.get("stream_flag")
+        if stream_flag is not None:
+            place, _, flag = stream_flag.partition(".")
+            in_body = request is not None and flag in {f.wire_name for f in request.fields}
+            if not (place == "query" and flag or place == "body" and in_body):
+                raise SpecError(
+                    f"{op_id}: stream_flag {stream_flag!r} is no body field or query name"
+                )
         return ir.Operation(
             operation_id=op_id,
             method_name=naming.method_name(op_id),
@@ -312,7 +320,7 @@ class _Loader:
             request=request,
             response=response,
             streaming=op.get("streaming") == "sse",
-            stream_flag=op.get("stream_flag"),
+            stream_flag=stream_flag,
             long_running=bool(op.get("long_running")),
             upload=op.get("upload") == "resumable",
             deprecated=bool(op.get("deprecated")),

@@ -151,14 +151,16 @@ class Call:
             self.query[wire[p.name]] = text
         if op.alt is not None:
             self.query["alt"] = op.alt
+        # a stream asked for by a flag in the body or the query rather than by `alt`
+        place, _, flag = (op.stream_flag or "").partition(".")
+        if place == "query":
+            self.query[flag] = "true"
         self.body = None
         self.sent: dict[str, Any] | None = None
         if op.request is not None:
             self.body = minimal(op.request, op.path_bound_fields)
             self.args.append(self.body)
-            # a stream asked for by a body flag rather than by `alt`
-            flag = {op.stream_flag: True} if op.stream_flag else {}
-            self.sent = {**self.body.to_dict(), **flag}
+            self.sent = {**self.body.to_dict(), **({flag: True} if place == "body" else {})}
         if op.upload:
             self.kwargs.update(media=b"abc", mime_type="text/plain")
 

@@ -383,7 +383,8 @@ def test_wire_spec_is_the_importers_current_output(wire: str) -> None:
 # discriminator an enum of the members' tags) and members used nowhere else fold away; unions
 # of anything else are inlined as strings or free JSON. These tests re-derive that here.
 
-INTERACTIONS = ROOT.parent / "shared" / "upstream" / "gemini.interactions.v1beta.openapi3.json"
+INTERACTIONS = UPSTREAM.parent / "gemini.interactions.v1beta.openapi3.json"
+shared.require(INTERACTIONS, "the Interactions API rendering (spec/interactions.yaml is checked)")
 INTERACTIONS_RAW: Json = json.loads(INTERACTIONS.read_text())
 I_SCHEMAS: Json = INTERACTIONS_RAW["components"]["schemas"]
 I_WIRE: Json = yaml.safe_load((SPEC_DIR / "interactions.yaml").read_text())
@@ -402,9 +403,7 @@ I_PUBLIC = {
 def _union_members(schema: Json) -> list[str]:
     members = schema.get("oneOf") or schema.get("anyOf") or []
     refs = [m["$ref"].rsplit("/", 1)[-1] for m in members if "$ref" in m]
-    if len(refs) != len(members) or not all(
-        "properties" in I_SCHEMAS[r] or _union_members(I_SCHEMAS[r]) for r in refs
-    ):
+    if len(refs) != len(members) or not all("properties" in I_SCHEMAS[r] for r in refs):
         return []
     return refs
 
@@ -459,18 +458,23 @@ def test_interactions_operation_matches_upstream(op_id: str) -> None:
         assert I_WIRE["schemas"][spec["response"]] == {"type": "object", "properties": {}}
 
 
-def test_interactions_stream_is_the_overlays() -> None:
+def test_interactions_streams_are_the_overlays() -> None:
+    """Each stream is an upstream operation's other answer: same method and path, a flag the
+    upstream operation has (in its body or its query) set."""
     streaming = {op_id for op_id, op in I_WIRE["operations"].items() if op.get("streaming")}
-    assert streaming == set(I_OVERLAY["operations"]) == {"StreamCreateInteraction"}
-    stream = I_WIRE["operations"]["StreamCreateInteraction"]
-    create = I_WIRE["operations"]["CreateInteraction"]
-    assert (stream["method"], stream["path"], stream["request"]) == (
-        create["method"],
-        create["path"],
-        create["request"],
-    )
-    # the request type has the flag the stream sets
-    assert "stream" in I_WIRE["schemas"][create["request"]]["properties"]
+    assert streaming == set(I_OVERLAY["operations"])
+    assert streaming == {"CreateInteractionStream", "getInteractionByIdStream"}
+    for op_id in sorted(streaming):
+        stream = I_WIRE["operations"][op_id]
+        plain = I_WIRE["operations"][op_id.removesuffix("Stream")]
+        assert (stream["method"], stream["path"]) == (plain["method"], plain["path"])
+        assert stream.get("request") == plain.get("request")
+        place, _, flag = stream["stream_flag"].partition(".")
+        if place == "body":
+            assert flag in I_WIRE["schemas"][plain["request"]]["properties"]
+        else:
+            assert plain["query_params"][flag] == {"type": "boolean"}
+            assert set(stream["query_params"]) == set(plain["query_params"]) - {flag}
 
 
 @pytest.mark.parametrize("name", sorted(I_SCHEMAS))

@@ -49,7 +49,8 @@ class OperationSpec(Generic[R]):
     kind: str = "response"
     # The `alt` query parameter every call of the operation sends (`sse` for a stream).
     alt: str | None = None
-    # The body flag every call sets instead, for a stream that `alt` does not select.
+    # Where every call sets a flag instead, for a stream that `alt` does not select:
+    # "body.NAME" (`true` in the JSON body) or "query.NAME" (`NAME=true`).
     stream_flag: str | None = None
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
@@ -145,8 +146,12 @@ def prepare(
         if missing:
             raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
         json_body = body.to_dict()
-        if operation.stream_flag is not None:
-            json_body[operation.stream_flag] = True
+    if operation.stream_flag is not None:
+        place, _, flag = operation.stream_flag.partition(".")
+        if place == "query":
+            params[flag] = "true"
+        else:
+            json_body = {**(json_body or {}), flag: True}
     if extra_body:
         json_body = _deep_merge(json_body or {}, extra_body)
     return PreparedRequest(

@@ -27,9 +27,10 @@ from starlette.routing import Route
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
-from gemini_sdk.testing import (  # noqa: F401 - _file_handlers, _imagen register their handlers
+from gemini_sdk.testing import (  # noqa: F401 - register their handlers
     _file_handlers,
     _imagen,
+    _interactions,
     _openai,
 )
 from gemini_sdk.testing._call import Call
