@@ -391,6 +391,9 @@ class MethodParam:
     optional: bool = False
     aliases: list[str] = field(default_factory=list)
     config: Model | None = None
+    # A resource name's forms (path templates), checked by the runtime before any request.
+    names: list[str] = field(default_factory=list)
+    positional: bool = False
 
 
 @dataclass(frozen=True)
@@ -410,6 +413,18 @@ class Method:
     # (config attribute, text it must contain or None for any value): the answer is JSON.
     json_when: list[tuple[str, str | None]] = field(default_factory=list)
     doc: str = ""
+    # The operations a resource name may address (empty: `operation` alone).
+    routes: list[Operation] = field(default_factory=list)
+    # The parameter whose object gives the class the answer is decoded as.
+    result_like: str | None = None
+
+    @property
+    def positional(self) -> list[MethodParam]:
+        return [p for p in self.params if p.positional]
+
+    @property
+    def keyword(self) -> list[MethodParam]:
+        return [p for p in self.params if not p.positional]
 
     @property
     def config(self) -> Model | None:
@@ -421,6 +436,8 @@ class Method:
         return "media" if self.returns == "media" else None
 
     def result(self, is_async: bool) -> str:
+        if self.result_like is not None:
+            return f"OperationT | t.{self.operation.response.class_name}"
         if self.returns == "nothing":
             return "None"
         if self.returns == "media":
@@ -448,6 +465,25 @@ class Resource:
     name: str
     class_name: str
     methods: list[Method]
+    # A runtime mixin giving the resource hand-written helpers (`Async` + it for asyncio),
+    # and the constant of the method it polls.
+    mixin: str | None = None
+    polls: str | None = None
+    children: list[Resource] = field(default_factory=list)  # nested: `stores.documents`
+
+    @property
+    def attr(self) -> str:
+        return self.name.rpartition(".")[2]
+
+    @property
+    def tree(self) -> list[Resource]:
+        """This resource and every one nested in it, parents first."""
+        return [self, *(r for child in self.children for r in child.tree)]
+
+    def bases(self, is_async: bool) -> str:
+        if self.mixin is None:
+            return "Resource"
+        return f"{'Async' if is_async else ''}{self.mixin}"
 
 
 @dataclass(frozen=True)
@@ -467,6 +503,16 @@ class Api:
     # concrete clients are generated only with it.
     options_class: str | None = None
 
+    @property
+    def operation_imports(self) -> list[str]:
+        """What the resources module takes from gemini_sdk._operations: the resource mixins
+        (sync and async), and the type variable of results decoded like an argument."""
+        every = [r for top in self.resources for r in top.tree]
+        names = {f"{prefix}{r.mixin}" for r in every if r.mixin for prefix in ("", "Async")}
+        if any(m.result_like for r in every for m in r.methods):
+            names.add("OperationT")
+        return sorted(names)
+
     def counts(self) -> dict[str, int]:
         return {
             "enums": len(self.enums),
@@ -474,5 +520,5 @@ class Api:
             "operations": len(self.operations),
             "fields": sum(len(m.fields) for m in self.models),
             "sdk_types": sum(1 for m in self.models if m.sdk_only),
-            "resource_methods": sum(len(r.methods) for r in self.resources),
+            "resource_methods": sum(len(r.methods) for top in self.resources for r in top.tree),
         }

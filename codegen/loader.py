@@ -96,6 +96,17 @@ _BUILTIN_NAMES = frozenset(
 _RETURNS = ("response", "stream", "pager", "nothing", "media")
 _PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to")
 _INDEX = re.compile(r"\[\d+\]")
+_LAST_PLACEHOLDER = re.compile(r"^.*\}")
+
+
+def _name_form(operation: ir.Operation) -> str:
+    """`fileSearchStores/{file_search_store}/documents` -> `fileSearchStores/{file_search_store}`:
+    the resource name that fills an operation's path parameters is the path up to its last
+    placeholder."""
+    found = _LAST_PLACEHOLDER.match(operation.path)
+    if found is None:
+        raise SpecError(f"{operation.operation_id}: a resource name needs a path parameter")
+    return found[0]
 
 
 class _Loader:
@@ -171,10 +182,12 @@ class _Loader:
             op_id: self.operation(op_id, op)
             for op_id, op in sorted(self.wire["operations"].items())
         }
-        resources = [
-            self.resource(name, methods, operations)
-            for name, methods in (self.sdk.get("resources") or {}).items()
-        ]
+        resources = self.nest(
+            [
+                self.resource(name, methods, operations)
+                for name, methods in (self.sdk.get("resources") or {}).items()
+            ]
+        )
         return ir.Api(
             title=info["title"],
             version=info["version"],
@@ -340,28 +353,55 @@ class _Loader:
 
     # -- the SDK surface -------------------------------------------------------------------
 
+    def nest(self, resources: list[ir.Resource]) -> list[ir.Resource]:
+        """`file_search_stores.documents` becomes `documents` on `file_search_stores`; the
+        top-level resources are returned, each with its nested ones."""
+        by_name = {r.name: r for r in resources}
+        for resource in resources:
+            parent_name, dot, _ = resource.name.rpartition(".")
+            if not dot:
+                continue
+            parent = by_name.get(parent_name)
+            if parent is None:
+                raise SpecError(f"resources.{resource.name}: no resource {parent_name}")
+            parent.children.append(resource)
+        return [r for r in resources if "." not in r.name]
+
     def resource(
         self, name: str, methods: Json, operations: dict[str, ir.Operation]
     ) -> ir.Resource:
         _undocumented(
             f"sdk.yaml resources.{name}", {m for m, spec in methods.items() if not spec.get("doc")}
         )
+        resource_methods = [
+            self.method(name, method_name, spec, operations)
+            for method_name, spec in methods.items()
+        ]
+        mixin = (self.sdk.get("resource_mixins") or {}).get(name)
+        polls = None
+        if mixin is not None:
+            polls = next((m for m in resource_methods if m.name == mixin["polls"]), None)
+            if polls is None:
+                raise SpecError(f"resource_mixins.{name}: no method {mixin['polls']}")
         return ir.Resource(
             name=name,
-            class_name=naming.pascal_case(name),
-            methods=[
-                self.method(name, method_name, spec, operations)
-                for method_name, spec in methods.items()
-            ],
+            class_name=naming.pascal_case(name.rpartition(".")[2]),
+            methods=resource_methods,
+            mixin=mixin["mixin"] if mixin else None,
+            polls=polls.constant if polls else None,
         )
 
     def method(
         self, resource: str, name: str, spec: Json, operations: dict[str, ir.Operation]
     ) -> ir.Method:
         where = f"resources.{resource}.{name}"
-        operation = operations.get(spec["operation"])
-        if operation is None:
-            raise SpecError(f"{where}: unknown operation {spec['operation']}")
+        # A list: the operations a resource name may address, the first one standing for all.
+        named = spec["operation"] if isinstance(spec["operation"], list) else [spec["operation"]]
+        unknown = [op for op in named if op not in operations]
+        if unknown:
+            raise SpecError(f"{where}: unknown operation {', '.join(unknown)}")
+        routes = [operations[op] for op in named]
+        operation = routes[0]
         returns = spec.get("returns", "response")
         if returns not in _RETURNS:
             raise SpecError(f"{where}: returns must be one of {_RETURNS}")
@@ -369,15 +409,18 @@ class _Loader:
             raise SpecError(f"{where}: {operation.operation_id} does not page")
         if (returns == "stream") != operation.streaming:
             raise SpecError(f"{where}: returns stream exactly when the operation streams")
-        params = [self.method_param(f"{where}.{p}", p, e) for p, e in spec["params"].items()]
-        for param in params:
-            self.check_placement(where, operation, param.to)
+        params = [
+            self.method_param(f"{where}.{p}", p, e, routes) for p, e in spec["params"].items()
+        ]
+        for param, route in ((p, r) for p in params for r in routes):
+            # any route may be the one called: each placement must fit every one
+            self.check_placement(where, route, param.to)
             config = param.config
             if config is not None:
                 for f in config.fields:
                     if f.to is None:
                         raise SpecError(f"{where}: config field {f.wire_name} has no `to`")
-                    self.check_placement(where, operation, f.to)
+                    self.check_placement(where, route, f.to)
         result = spec.get("result") or {}
         result_field = None
         if "field" in result:
@@ -388,6 +431,9 @@ class _Loader:
                 raise SpecError(f"{where}: {operation.response.spec_name} has no {result['field']}")
         if "type" in result and result["type"] not in self.class_names:
             raise SpecError(f"{where}: unknown result type {result['type']}")
+        like = result.get("like")
+        if like is not None and like not in {p.name for p in params if p.positional}:
+            raise SpecError(f"{where}: result like {like}: no positional parameter of that name")
         fan_out = spec.get("fan_out")
         if fan_out is not None:
             many = operations[fan_out["operation"]]
@@ -399,7 +445,7 @@ class _Loader:
         return ir.Method(
             name=name,
             json_when=self.json_when(where, spec.get("json_when"), params, operation),
-            constant=naming.constant_name(f"{resource}_{name}"),
+            constant=naming.constant_name(f"{resource.replace('.', '_')}_{name}"),
             operation=operation,
             params=params,
             returns=returns,
@@ -409,6 +455,8 @@ class _Loader:
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
             doc=spec["doc"].strip(),
+            routes=routes if len(routes) > 1 else [],
+            result_like=like,
         )
 
     def json_when(
@@ -429,7 +477,25 @@ class _Loader:
                 raise SpecError(f"{where}: json_when: {config.spec_name} has no {wire}")
         return [(fields[wire], text) for wire, text in conditions]
 
-    def method_param(self, where: str, name: str, expr: Json) -> ir.MethodParam:
+    def method_param(
+        self, where: str, name: str, expr: Json, routes: list[ir.Operation]
+    ) -> ir.MethodParam:
+        names: list[str] = []
+        if expr.get("to") == "path":
+            names = [_name_form(route) for route in routes]  # the name fills the path
+        elif "name" in expr:
+            names = [expr["name"]]
+        if names:
+            # A resource name: checked by the runtime's name mechanism against its forms.
+            annotation = self.qualified(expr.get("accepts", "str"))
+            return ir.MethodParam(
+                name=naming.parameter_name(name),
+                annotation=annotation,
+                to=expr["to"],
+                optional=bool(expr.get("optional")),
+                names=names,
+                positional=bool(expr.get("positional")),
+            )
         type_ref = self.type_ref(expr, where)
         model = self.models.get(expr["ref"]) if "ref" in expr else None
         annotation = self.qualified(type_ref.annotation)
@@ -460,7 +526,7 @@ class _Loader:
 
     def check_placement(self, where: str, operation: ir.Operation, to: str | None) -> None:
         """A placement must name a real path parameter, query parameter or body field."""
-        if to is None or to in _PLACES_OUTSIDE_REQUEST:
+        if to is None or to in _PLACES_OUTSIDE_REQUEST or to == "path":
             return
         kind, _, rest = to.partition(".")
         if kind == "path" and rest in {p.wire_name for p in operation.path_params}:

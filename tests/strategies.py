@@ -228,7 +228,7 @@ def _transform(tref: ir.TransformRef, depth: int, mode: Mode) -> st.SearchStrate
         one = value_strategy(gives.item, depth - 1, mode)
         one = one.map(lambda v: _content_normal(v, mode.wire))
         return st.lists(one, min_size=1, max_size=MAX_ITEMS)
-    if name in ("schema", "tools"):
+    if name in ("schema", "tools", "custom_metadata"):
         return value_strategy(gives, depth, mode)
     raise NotImplementedError(f"no strategy for transform {name}: add its normal form here")
 

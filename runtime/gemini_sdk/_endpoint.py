@@ -99,6 +99,13 @@ class PreparedRequest:
     http_options: Any = None
     media: UploadSource | None = None
     mime_type: str | None = None
+    # The class to decode the answer as, when the caller's own object says it better than the
+    # operation's declared response (an operation refreshed as the kind it was).
+    decode_as: type[WireModel] | None = None
+
+    @property
+    def response(self) -> type[WireModel]:
+        return self.decode_as or self.operation.response
 
 
 def prepare(
@@ -116,6 +123,7 @@ def prepare(
     alt: str | None = None,
     media: UploadSource | None = None,
     mime_type: str | None = None,
+    decode_as: type[WireModel] | None = None,
 ) -> PreparedRequest:
     path_args = {}
     for param in operation.path_params:
@@ -166,6 +174,7 @@ def prepare(
         http_options=http_options,
         media=media,
         mime_type=mime_type,
+        decode_as=decode_as,
     )
 
 

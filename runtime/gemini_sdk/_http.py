@@ -90,7 +90,7 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
     content = response.content
     data = loads(content) if content.strip() else {}
-    return structure(data, request.operation.response)
+    return structure(data, request.response)
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -110,7 +110,7 @@ def _stream_item(request: PreparedRequest, response: httpx.Response) -> Callable
         payload = loads(data)
         if isinstance(payload, dict) and "error" in payload:
             raise errors.error_from_payload(payload, response)
-        return structure(payload, request.operation.response)
+        return structure(payload, request.response)
 
     return parse
 
@@ -189,6 +189,11 @@ def _exchange(
     return _decode(request, response)
 
 
+# What a plan of several calls (an operation polled until done) is handed: one call's steps.
+Exchange = Callable[[PreparedRequest], _Steps[Any]]
+Plan = Callable[[Exchange], _Steps[T]]
+
+
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
     # A page is a plain call of the list operation.
     query = request.query if token is None else {**request.query, "pageToken": token}
@@ -261,6 +266,10 @@ class SyncTransport(_Pooled[httpx.Client]):
             result = Stream(result, Events(_stream_item(request, result)))
         return finish(result)
 
+    def drive(self, plan: Plan[T]) -> T:
+        """Run a plan of calls and waits written without I/O (see `_operations`)."""
+        return self._run(plan(lambda r: _exchange(_for(self.config, r), r, self.http, self.rand)))
+
     def _run(self, steps: _Steps[T]) -> T:
         outcome: _Outcome = None
         try:
@@ -308,6 +317,11 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
         if request.kind == "stream":
             result = AsyncStream(result, Events(_stream_item(request, result)))
         return finish(result)
+
+    async def drive(self, plan: Plan[T]) -> T:
+        return await self._run(
+            plan(lambda r: _exchange(_for(self.config, r), r, self.http, self.rand))
+        )
 
     async def _run(self, steps: _Steps[T]) -> T:
         outcome: _Outcome = None

@@ -17,7 +17,7 @@ import attrs
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
-from gemini_sdk._transform import RESULTS, TRANSFORMS
+from gemini_sdk._transform import RESULTS, TRANSFORMS, resource_name
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -25,9 +25,14 @@ _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 @attrs.frozen
 class Placement:
     param: str
-    to: str  # "path.NAME" | "query.NAME" | "body.wire.path" | "options" | "media" | ...
+    # "path.NAME" | "query.NAME" | "body.wire.path" | "options" | "media" | ...; "path" alone
+    # for a resource name that fills the path parameters it holds.
+    to: str
     transform: str | None = None
     optional: bool = False
+    # A resource name's forms (`fileSearchStores/{file_search_store}`): the value is checked
+    # against them, and fills the path (one form per route) or lands whole where `to` says.
+    names: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -51,6 +56,11 @@ class MethodSpec:
     # (config attribute, text it must contain or None for any value): the answer is JSON,
     # and each response is told so with `expect_json()`.
     json_when: tuple[tuple[str, str | None], ...] = ()
+    # The operations a resource name may address, in the order of its placement's `names`:
+    # the one whose path template the name matches is called. Empty: `operation` alone.
+    routes: tuple[OperationSpec[Any], ...] = ()
+    # The parameter whose object, when one is passed, gives the class the answer is decoded as.
+    result_like: str | None = None
 
     @property
     def config(self) -> type[WireModel] | None:
@@ -71,6 +81,8 @@ class _Call:
     media: Any = None
     media_type: str | None = None
     save_to: str | None = None
+    operation: OperationSpec[Any] | None = None  # the route a resource name chose
+    decode_as: type[WireModel] | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -118,12 +130,19 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             if placement.optional:
                 continue
             raise TypeError(f"{spec.name}: missing required argument {placement.param!r}")
-        if placement.transform is not None:
-            try:
+        try:
+            if placement.transform is not None:
                 value = TRANSFORMS[placement.transform](value)
-            except (TypeError, ValueError) as error:
-                raise type(error)(f"{spec.name}: {placement.param}: {error}") from None
-        _place(call, placement.to, value)
+            if placement.names:
+                value = _name(spec, placement, call, value)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{spec.name}: {placement.param}: {error}") from None
+        if value is not None:
+            _place(call, placement.to, value)
+    if spec.result_like is not None:
+        given = args.get(spec.result_like)
+        if isinstance(given, WireModel):
+            call.decode_as = type(given)
     config = args.get("config")
     if config is not None and spec.config is not None:
         if isinstance(config, dict):
@@ -144,6 +163,19 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                     _place(call, f.to, value)
         call.expects_json = _asks_for_json(spec, config)
     return call
+
+
+def _name(spec: MethodSpec, placement: Placement, call: _Call, value: Any) -> str | None:
+    """Check a resource name; a name for the path fills its parameters (and picks the route)
+    and is placed no further, any other is placed whole."""
+    index, ids, full = resource_name(value, placement.names)
+    if placement.to != "path":
+        return full
+    call.operation = spec.routes[index] if spec.routes else spec.operation
+    for param in call.operation.path_params:
+        if param.py_name in ids:
+            call.path[param.wire_name] = ids[param.py_name]
+    return None
 
 
 def _asks_for_json(spec: MethodSpec, config: Any) -> bool:
@@ -232,18 +264,18 @@ def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]
 def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRequest:
     if spec.moves_into is not None:
         _move_into(spec, call)
+    operation = call.operation or spec.operation
     options = {
         "http_options": call.http_options,
         "kind": spec.returns if spec.returns in ("pager", "media") else None,
         "alt": spec.alt,
         "media": call.media,
         "mime_type": call.media_type,
+        "decode_as": call.decode_as,
         **extra,
     }
     path_values = {
-        p.py_name: call.path[p.wire_name]
-        for p in spec.operation.path_params
-        if p.wire_name in call.path
+        p.py_name: call.path[p.wire_name] for p in operation.path_params if p.wire_name in call.path
     }
     if spec.fan_out is not None:
         param, many_op, list_field = spec.fan_out
@@ -253,8 +285,8 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         if len(items) != 1:
             return _fan_out(spec, call, key, items, many_op, list_field, path_values, options)
         call.body[key] = items[0]
-    body = assemble(spec.operation.request, call.body) if spec.operation.request else None
-    return prepare(spec.operation, path_values, call.query, body, **options)
+    body = assemble(operation.request, call.body) if operation.request else None
+    return prepare(operation, path_values, call.query, body, **options)
 
 
 def _fan_out(
@@ -322,7 +354,10 @@ class Resource:
         self._transport = transport
 
     def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
+        call, request = self._prepare(spec, args)
+        return self._transport.execute(request, lambda result: _result(spec, call, result))
+
+    def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
         extra = _per_call(args)
         call = _gather(spec, args)
-        request = _request(spec, call, extra)
-        return self._transport.execute(request, lambda result: _result(spec, call, result))
+        return call, _request(spec, call, extra)

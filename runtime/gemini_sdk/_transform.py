@@ -11,14 +11,16 @@ Generated types are reached through the module the generated package registers
 from __future__ import annotations
 
 import base64
+import functools
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gemini_sdk import _generated
 
 if TYPE_CHECKING:
-    from _gemini_sdk_gen.types import Content, Part, Schema, Tool
+    from _gemini_sdk_gen.types import Content, CustomMetadata, Part, Schema, Tool
 
 
 def _fail(what: str, value: Any) -> TypeError:
@@ -119,21 +121,43 @@ def schema(value: Any) -> Schema:
     raise _fail("a Schema or a dict (for a JSON Schema, use response_json_schema)", value)
 
 
-def tools(value: Any) -> list[Tool]:
-    t = _generated.types
-
-    if isinstance(value, (t.Tool, dict)):
+def _instances(cls: Any, value: Any) -> list[Any]:
+    """One `cls` or dict of its fields, or a list of them -> a list of `cls`."""
+    if isinstance(value, (cls, dict)):
         value = [value]
     if not isinstance(value, (list, tuple)):
-        raise _fail("a list of Tool", value)
-    out: list[Tool] = []
+        raise _fail(f"a list of {cls.__name__}", value)
+    out = []
     for item in value:
         if isinstance(item, dict):
-            item = t.Tool.from_input(item)
-        if not isinstance(item, t.Tool):
-            raise _fail("a Tool or dict", item)
+            item = cls.from_input(item)
+        if not isinstance(item, cls):
+            raise _fail(f"a {cls.__name__} or dict", item)
         out.append(item)
     return out
+
+
+def tools(value: Any) -> list[Tool]:
+    return _instances(_generated.types.Tool, value)
+
+
+_LIST_VALUE_KEYS = ("string_list_value", "stringListValue")
+
+
+def custom_metadata(value: Any) -> list[CustomMetadata]:
+    """Metadata entries; a `string_list_value` may be a plain list of str."""
+    if isinstance(value, (list, tuple)):
+        value = [_listed_values(item) for item in value]
+    return _instances(_generated.types.CustomMetadata, value)
+
+
+def _listed_values(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
+    for key in _LIST_VALUE_KEYS:
+        if isinstance(item.get(key), (list, tuple)):
+            return {**item, key: {"values": list(item[key])}}
+    return item
 
 
 def file_id(value: Any) -> str:
@@ -144,6 +168,49 @@ def file_id(value: Any) -> str:
     if "/files/" in name:  # a URI such as https://.../v1beta/files/abc123
         name = name.rsplit("/files/", 1)[1].split(":")[0].split("?")[0]
     return name.removeprefix("files/")
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@functools.cache
+def _name_pattern(pattern: str) -> tuple[re.Pattern[str], str]:
+    """`fileSearchStores/{store}` -> (its regex, the fixed prefix a bare id gets, or "")."""
+    pieces = _PLACEHOLDER.split(pattern)
+    # re.split alternates literal text and placeholder names; an id is one path segment.
+    regex = "".join(
+        re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>[^/?#]+)"
+        for i, piece in enumerate(pieces)
+    )
+    bare_id = len(pieces) == 3 and not pieces[2] and "{" not in pieces[0]
+    return re.compile(regex), pieces[0] if bare_id else ""
+
+
+def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, str], str]:
+    """A resource name matched against its possible forms (path templates such as
+    `fileSearchStores/{store}/documents/{document}`).
+
+    `value` is the name, or an object standing for it by its `.name`; with a single form whose
+    prefix is fixed, the bare id is enough. Returns the index of the form that matched, the
+    ids by placeholder, and the full name. Every id must be one path segment: a `/`, `?`, `#`
+    or a `..` would send the request to another resource.
+    """
+    name = value if isinstance(value, str) else getattr(value, "name", value)
+    forms = " or ".join(repr(_PLACEHOLDER.sub(r"<\1>", p)) for p in patterns)
+    if not isinstance(name, str):
+        raise TypeError(
+            f"expected a name like {forms} or an object with its .name, got {value!r:.60}"
+        )
+    for index, pattern in enumerate(patterns):
+        regex, prefix = _name_pattern(pattern)
+        full = prefix + name if prefix and len(patterns) == 1 and "/" not in name else name
+        found = regex.fullmatch(full)
+        if found is not None and not {"..", "."} & set(found.groupdict().values()):
+            return index, found.groupdict(), full
+    bare = " (or the bare id)" if len(patterns) == 1 and _name_pattern(patterns[0])[1] else ""
+    raise ValueError(
+        f"expected a name like {forms}{bare}, each id one path segment, got {name!r:.80}"
+    )
 
 
 def upload_source(value: Any) -> Any:
@@ -191,4 +258,5 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "contents_each": contents_each,
     "schema": schema,
     "tools": tools,
+    "custom_metadata": custom_metadata,
 }

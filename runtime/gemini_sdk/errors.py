@@ -42,6 +42,7 @@ __all__ = [
     "MethodNotAllowed",
     "MethodNotImplemented",
     "NotFound",
+    "OperationTimeoutError",
     "OutOfRange",
     "PermissionDenied",
     "PreconditionFailed",
@@ -56,6 +57,7 @@ __all__ = [
     "Unknown",
     "error_from_payload",
     "error_from_response",
+    "error_from_status",
 ]
 
 _RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
@@ -272,6 +274,18 @@ class StreamInterruptedError(APIConnectionError):
     """
 
 
+class OperationTimeoutError(APITimeoutError):
+    """A long-running operation was not done within the time `operations.wait` was given.
+
+    `operation` is the last state seen; the work goes on at the service, and polling it again
+    later picks it up.
+    """
+
+    def __init__(self, message: str, *, operation: Any) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
 class InvalidAPIKey(Unauthenticated, InvalidArgument):
     """The API key was rejected.
 
@@ -354,6 +368,45 @@ def error_from_payload(payload: Any, response: httpx.Response | None = None) -> 
         message=_string(error.get("message")) or "the stream reported an error",
         details=error.get("details"),
         response=response,
+    )
+
+
+# google.rpc.Code: the numbers an operation's `error.code` holds, by canonical status.
+_RPC_CODES = (
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+)
+
+
+def error_from_status(code: int | None, message: str | None, details: Any = None) -> APIError:
+    """The exception for a google.rpc.Status, as a failed long-running operation holds it.
+
+    Its code is the canonical status number (5 is NOT_FOUND), not an HTTP status, so `code`
+    stays None and the class comes from the status alone.
+    """
+    known = isinstance(code, int) and 0 < code < len(_RPC_CODES)
+    status = _RPC_CODES[code] if known and code is not None else None
+    return _build(
+        code=None,
+        status=status,
+        message=message or f"the operation failed (status code {code})",
+        details=details,
+        response=None,
     )
 
 

@@ -32,6 +32,8 @@ from gemini_sdk.testing import (  # noqa: F401 - register their handlers
     _imagen,
     _interactions,
     _openai,
+    _operation_handlers,
+    _store_handlers,
 )
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError, DropConnection, key_invalid

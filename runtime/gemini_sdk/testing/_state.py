@@ -24,7 +24,9 @@ from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import DEFAULT_MODELS, Catalogue, synthetic_models
+from gemini_sdk.testing._operations import OperationStore
 from gemini_sdk.testing._quota import TIERS, RateLimiter
+from gemini_sdk.testing._stores import StoreRegistry
 
 INVALID_KEY = "invalid_key"
 # Credentials never go into the request log.
@@ -68,6 +70,8 @@ class EmulatorState:
         self.quota = RateLimiter(clock or time.monotonic)
         self.durable = Durable(state_dir)
         self.files = FileStore()
+        self.stores = StoreRegistry(self.durable)
+        self.operations = OperationStore(self.durable)
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None

@@ -1,0 +1,166 @@
+"""Long-running operations: waiting until one is done, for sync and async clients alike.
+
+`operations.get` is a generated method (spec/sdk.yaml): the operation's name picks the
+GetOperation* route whose path template it matches, and the answer is decoded as the class of
+the operation object passed in, so an upload's operation comes back as an upload's operation.
+`wait` polls that method with backoff. Its decisions are one generator of steps (`_waiting`)
+without I/O, which the sync and the async transport drive (`drive` in _http.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+import attrs
+
+from gemini_sdk import errors
+from gemini_sdk._http import Exchange, Plan, _Sleep, _Steps
+from gemini_sdk._model import WireModel
+from gemini_sdk._resource import MethodSpec, Resource
+
+if TYPE_CHECKING:
+    from gemini_sdk._endpoint import PreparedRequest
+    from gemini_sdk._http import AsyncTransport, SyncTransport
+
+
+class LongRunning(Protocol):
+    """What every operation class has: its name, and whether it is done."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def done(self) -> bool | None: ...
+
+
+OperationT = TypeVar("OperationT", bound=LongRunning)
+
+
+@attrs.frozen
+class WaitPolicy:
+    """How `wait` polls: the first delay, the factor it grows by, its cap, and the deadline."""
+
+    timeout: float | None
+    poll: float
+    backoff: float
+    max_poll: float
+
+    def __attrs_post_init__(self) -> None:
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(
+                f"wait: timeout must be a positive number of seconds or None, got {self.timeout!r}"
+            )
+        if not self.poll > 0:
+            raise ValueError(f"wait: poll must be a positive number of seconds, got {self.poll!r}")
+        if not self.backoff >= 1:
+            raise ValueError(f"wait: backoff must be 1 or more, got {self.backoff!r}")
+        if not self.max_poll >= self.poll:
+            raise ValueError(
+                f"wait: max_poll must be at least poll ({self.poll!r}), got {self.max_poll!r}"
+            )
+
+
+def _waiting(
+    exchange: Exchange,
+    request: PreparedRequest,
+    given: Any,
+    policy: WaitPolicy,
+    clock: Callable[[], float],
+) -> _Steps[Any]:
+    """Poll until the operation is done; return it, or raise its error or the timeout.
+
+    A done operation given as an object is not fetched again. Time spent counts by the clock
+    and by the waits asked for, whichever is more, so a driver whose sleep returns at once
+    (a test's) still reaches the deadline.
+    """
+    started, slept, delay = clock(), 0.0, policy.poll
+    operation = given if getattr(given, "done", False) else (yield from exchange(request))
+    while not operation.done:
+        if policy.timeout is not None:
+            remaining = policy.timeout - max(clock() - started, slept)
+            if remaining <= 0:
+                raise errors.OperationTimeoutError(
+                    f"the operation {operation.name} was not done after {policy.timeout:g}s",
+                    operation=operation,
+                )
+            delay = min(delay, remaining)
+        yield _Sleep(delay)
+        slept += delay
+        operation = yield from exchange(request)
+        delay = min(delay * policy.backoff, policy.max_poll)
+    failure = operation.error
+    if failure is not None:
+        raise errors.error_from_status(failure.code, failure.message, failure.details)
+    return operation
+
+
+class _Polling(Resource):
+    # The spec of the resource's `get`, which each poll calls; set by the generated class.
+    _polls: ClassVar[MethodSpec]
+
+    def _plan(self, operation: Any, policy: WaitPolicy) -> Plan[Any]:
+        _, request = self._prepare(self._polls, {"operation": operation})
+        given = operation if isinstance(operation, WireModel) else None
+        return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic)
+
+
+class OperationPolling(_Polling):
+    """`wait` on `client.operations`."""
+
+    _transport: SyncTransport
+
+    def wait(
+        self,
+        operation: OperationT | str,
+        *,
+        timeout: float | None = None,
+        poll: float = 1.0,
+        backoff: float = 1.5,
+        max_poll: float = 30.0,
+    ) -> Any:
+        """Poll an operation until it is done, waiting longer between polls each time.
+
+        Args:
+            operation: The operation, as the object a method returned or its name.
+            timeout: Give up after this many seconds; None (the default) waits as long as
+                it takes.
+            poll: Seconds before the second poll (the first is at once). Default 1.
+            backoff: The factor each wait grows by. Default 1.5.
+            max_poll: The longest wait between polls, in seconds. Default 30.
+
+        Returns:
+            The finished operation, of the same class as the one given (an Operation for a
+                name), with its `response` set.
+
+        Raises:
+            ValueError: `operation` is not an operation's name, or a policy argument is out
+                of range; raised before any request is sent.
+            errors.OperationTimeoutError: not done within `timeout`; `.operation` holds the
+                last state seen.
+            errors.APIError subclasses: the operation failed (the class follows its
+                `error.code`, e.g. errors.NotFound), or a poll did.
+        """
+        policy = WaitPolicy(timeout, poll, backoff, max_poll)
+        return self._transport.drive(self._plan(operation, policy))
+
+
+class AsyncOperationPolling(_Polling):
+    """`wait` on `client.aio.operations`."""
+
+    _transport: AsyncTransport
+
+    async def wait(
+        self,
+        operation: OperationT | str,
+        *,
+        timeout: float | None = None,
+        poll: float = 1.0,
+        backoff: float = 1.5,
+        max_poll: float = 30.0,
+    ) -> Any:
+        policy = WaitPolicy(timeout, poll, backoff, max_poll)
+        return await self._transport.drive(self._plan(operation, policy))
+
+    wait.__doc__ = OperationPolling.wait.__doc__
