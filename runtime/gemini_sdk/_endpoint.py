@@ -7,9 +7,10 @@ and checking the request happens here, once for every operation, and the transpo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, Union
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import attrs
 
@@ -125,15 +126,10 @@ def prepare(
     mime_type: str | None = None,
     decode_as: type[WireModel] | None = None,
 ) -> PreparedRequest:
-    path_args = {}
-    for param in operation.path_params:
-        value = path_values.get(param.py_name)
-        if not isinstance(value, str) or not value:
-            raise ValueError(
-                f"{operation.name}: path parameter {param.py_name!r} must be a non-empty "
-                f"string, got {value!r}"
-            )
-        path_args[param.py_name] = quote(value, safe="/-_.~")
+    path_args = {
+        param.py_name: _segment(operation, param, path_values.get(param.py_name))
+        for param in operation.path_params
+    }
     path = operation.path.format(**path_args)
 
     params = {k: _query_value(v) for k, v in query.items() if v is not None}
@@ -176,6 +172,27 @@ def prepare(
         mime_type=mime_type,
         decode_as=decode_as,
     )
+
+
+# What would make a value more than one path segment, as it is or once percent-decoded.
+_NOT_IN_SEGMENT = re.compile(r"[/?#\\]|%2f|%3f|%23|%5c", re.IGNORECASE)
+
+
+def _segment(operation: OperationSpec[Any], param: Param, value: Any) -> str:
+    """`value` as ONE path segment, percent-encoded; anything that could reach another
+    resource (`..`, a `/`, a query or a fragment, raw or escaped) raises before any request."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(
+            f"{operation.name}: path parameter {param.py_name!r} must be a non-empty "
+            f"string, got {value!r}"
+        )
+    if _NOT_IN_SEGMENT.search(value) or unquote(value) in (".", ".."):
+        raise ValueError(
+            f"{operation.name}: path parameter {param.py_name!r} must be one path segment "
+            "(an id such as 'abc-123': no '/', '\\', '?' or '#', raw or percent-encoded, "
+            f"and not '.' or '..'), got {value!r}"
+        )
+    return quote(value, safe="-_.~")
 
 
 def _query_value(value: Any) -> str:

@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -21,7 +22,7 @@ import attrs
 import httpx
 
 from gemini_sdk import errors
-from gemini_sdk._convert import dumps, loads, structure
+from gemini_sdk._convert import WireFormatError, dumps, loads, structure
 from gemini_sdk._endpoint import PreparedRequest, Timeout, unchanged
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
@@ -84,13 +85,125 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
     """httpx's exceptions -> ours, without their request (whose headers hold the key)."""
     if isinstance(error, httpx.TimeoutException):
         return errors.APITimeoutError(f"request timed out ({type(error).__name__})")
+    refused = _certificate_refusal(error)
+    if refused is not None:
+        return errors.TLSVerificationError(
+            f"TLS certificate verification failed ({refused.verify_message}); verification "
+            "stays on: to trust a private certificate authority, pass an httpx client whose "
+            "`verify` names it"
+        )
     return errors.APIConnectionError(f"connection failed ({type(error).__name__}: {error})")
 
 
+def _certificate_refusal(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    # httpx wraps httpcore's error, which wraps the ssl module's: the cause is two links down.
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+# Headers whose values are credentials: masked on every request a user can reach.
+SECRET_HEADERS = ("x-goog-api-key", "authorization")
+
+
+def _redacted(response: httpx.Response) -> httpx.Response:
+    """`response`, its request replaced by a copy with the secret headers masked.
+
+    Errors keep their response, and streams and high-level results expose it: nothing
+    reachable from a result or an exception (its repr, its pickle) then holds the key.
+    """
+    request = response.request
+    if not any(name in request.headers for name in SECRET_HEADERS):
+        return response
+    headers = request.headers.copy()
+    for name in SECRET_HEADERS:
+        if name in headers:
+            headers[name] = "[redacted]"
+    response.request = httpx.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        content=request.content,
+        extensions=request.extensions,
+    )
+    return response
+
+
+def _unexpected(response: httpx.Response, what: str) -> errors.UnexpectedResponseError:
+    return errors.UnexpectedResponseError(
+        f"unexpected answer: {what}", code=response.status_code, response=response
+    )
+
+
+def _excerpt(text: str | bytes) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return repr(text[:80]) + ("..." if len(text) > 80 else "")
+
+
+def _accepted(response: httpx.Response) -> httpx.Response:
+    """`response` when it answers the call; the typed error for a refusal or a redirect."""
+    status = response.status_code
+    if status >= 400:
+        raise errors.error_from_response(response, response.content)
+    if status >= 300:
+        # Following it would send the key to wherever the Location points.
+        location = response.headers.get("location")
+        target = f"to {location!r}" if location else "without a Location"
+        raise _unexpected(response, f"HTTP {status} redirect {target}, which is not followed")
+    return response
+
+
+def _html(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.lower().startswith("text/html")
+
+
+def _whole(response: httpx.Response) -> bool:
+    """Whether a streamed response is an answer to read whole (an error, a redirect, an HTML
+    page, an empty 204) rather than a stream of events, which only a 200 is."""
+    return response.status_code != 200 or _html(response)
+
+
+def _events(response: httpx.Response) -> httpx.Response:
+    if _html(_accepted(response)):
+        raise _unexpected(
+            response,
+            "an HTML page (content-type text/html) instead of a stream of events: "
+            + _excerpt(response.content),
+        )
+    if response.status_code != 200:
+        raise _unexpected(response, f"HTTP {response.status_code} where a stream of events was due")
+    return response
+
+
+def _json(response: httpx.Response, data: str | bytes, what: str) -> Any:
+    try:
+        return loads(data)
+    except ValueError:
+        raise _unexpected(response, f"{what} that is not JSON: {_excerpt(data)}") from None
+
+
+def _shaped(response: httpx.Response, payload: Any, cls: type[T]) -> T:
+    try:
+        return structure(payload, cls)
+    except WireFormatError as error:
+        raise _unexpected(response, f"JSON that is not a {cls.__name__}: {error}") from None
+
+
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
-    content = response.content
-    data = loads(content) if content.strip() else {}
-    return structure(data, request.response)
+    content = _accepted(response).content
+    cls = request.response
+    if content.strip():
+        return _shaped(response, _json(response, content, "a body"), cls)
+    if request.operation.response_type != "Empty":
+        raise _unexpected(
+            response, f"HTTP {response.status_code} with no body where a {cls.__name__} was due"
+        )
+    return _shaped(response, {}, cls)
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -107,10 +220,10 @@ def _log(request: PreparedRequest, status: int | str, started: float, attempt: i
 
 def _stream_item(request: PreparedRequest, response: httpx.Response) -> Callable[[str], Any]:
     def parse(data: str) -> Any:
-        payload = loads(data)
+        payload = _json(response, data, "an event")
         if isinstance(payload, dict) and "error" in payload:
             raise errors.error_from_payload(payload, response)
-        return structure(payload, request.response)
+        return _shaped(response, payload, request.response)
 
     return parse
 
@@ -141,29 +254,51 @@ def _retrying(
     config: TransportConfig,
     request: PreparedRequest,
     build: Callable[[], httpx.Request],
+    read: Callable[[httpx.Response], T],
     rand: Callable[[], float],
     stream: bool = False,
-) -> _Steps[httpx.Response]:
-    """Send with retries; return a successful response or raise the typed error."""
+) -> _Steps[T]:
+    """Send with retries until `read` accepts a response, and return what it made of it;
+    raise the typed error when the retry options or the total deadline say to stop."""
+    deadline = None if config.deadline is None else time.monotonic() + config.deadline
     attempt = 0
     while True:
         attempt += 1
         started = time.perf_counter()
-        outcome = yield _Send(build(), stream)
+        sent = build()
+        if deadline is not None:
+            _cap_timeouts(sent, deadline - time.monotonic())
+        outcome = yield _Send(sent, stream)
         if isinstance(outcome, httpx.Response):
             _log(request, outcome.status_code, started, attempt)
-            if outcome.status_code < 400:
-                return outcome
-            error: errors.APIError = errors.error_from_response(outcome, outcome.content)
+            try:
+                return read(outcome)
+            except errors.APIError as refused:
+                error = refused
         else:
             assert isinstance(outcome, httpx.HTTPError)
             _log(request, type(outcome).__name__, started, attempt)
             error = _translate(outcome)
         delay = config.retry.delay(attempt, error, rand)
+        if deadline is not None and time.monotonic() + (delay or 0.0) >= deadline:
+            raise errors.TotalDeadlineError(
+                f"the total deadline of {config.deadline:g} s was reached after {attempt} "
+                f"attempt{'s' if attempt > 1 else ''}; the last one: {error}",
+                attempts=attempt,
+            ) from error
         if delay is None:
             raise error
         logger.info("retrying after %.2fs: %s", delay, error)
         yield _Sleep(delay)
+
+
+def _cap_timeouts(sent: httpx.Request, left: float) -> None:
+    """No timeout of the attempt reaches past the total deadline."""
+    # A request built without timeouts (an upload session's) would otherwise wait forever.
+    timeouts = sent.extensions.get("timeout") or dict.fromkeys(("connect", "read", "write", "pool"))
+    sent.extensions["timeout"] = {
+        name: left if value is None else min(value, left) for name, value in timeouts.items()
+    }
 
 
 def _exchange(
@@ -179,14 +314,15 @@ def _exchange(
             return (yield from _upload_steps(config, request, source, size, mime, rand))
         finally:
             source.close()
-    response = yield from _retrying(
-        config, request, lambda: _build(http, config, request), rand, request.kind == "stream"
-    )
+    read: Callable[[httpx.Response], Any]
     if request.kind == "stream":
-        return response
-    if request.kind == "media":
-        return response.content
-    return _decode(request, response)
+        read = _events
+    elif request.kind == "media":
+        read = lambda response: _accepted(response).content  # noqa: E731
+    else:
+        read = lambda response: _decode(request, response)  # noqa: E731
+    build = lambda: _build(http, config, request)  # noqa: E731
+    return (yield from _retrying(config, request, build, read, rand, request.kind == "stream"))
 
 
 # What a plan of several calls (an operation polled until done) is handed: one call's steps.
@@ -280,8 +416,10 @@ class SyncTransport(_Pooled[httpx.Client]):
                     outcome = None
                     continue
                 try:
-                    outcome = self.http.send(step.request, stream=step.stream)
-                    if step.stream and outcome.status_code >= 400:
+                    outcome = _redacted(
+                        self.http.send(step.request, stream=step.stream, follow_redirects=False)
+                    )
+                    if step.stream and _whole(outcome):
                         outcome.read()
                         outcome.close()
                 except httpx.HTTPError as error:
@@ -293,12 +431,31 @@ class SyncTransport(_Pooled[httpx.Client]):
 
 class AsyncTransport(_Pooled[httpx.AsyncClient]):
     _pool_type = httpx.AsyncClient
+    # the event loop the pool's connections belong to
+    _loop: object = None
 
     def _default_sleep(self) -> Callable[[float], Any]:
         # imported here, not with the module: a sync-only program never needs asyncio
         import asyncio
 
         return asyncio.sleep
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pool for the running event loop.
+
+        Connections belong to the loop that opened them, and a client made once (at import,
+        say) serves each `asyncio.run(...)` in turn: in a new loop, the pool of the old one is
+        dropped unclosed (closing needs that loop, which may be closed) and a fresh one made.
+        """
+        if self.owns_client:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            with self._building:
+                if self._loop is not loop:
+                    self._loop, self._http = loop, None
+        return super().http
 
     async def close(self) -> None:
         if self.owns_client:
@@ -333,8 +490,12 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
                     outcome = None
                     continue
                 try:
-                    outcome = await self.http.send(step.request, stream=step.stream)
-                    if step.stream and outcome.status_code >= 400:
+                    outcome = _redacted(
+                        await self.http.send(
+                            step.request, stream=step.stream, follow_redirects=False
+                        )
+                    )
+                    if step.stream and _whole(outcome):
                         await outcome.aread()
                         await outcome.aclose()
                 except httpx.HTTPError as error:
@@ -404,7 +565,7 @@ def _upload_steps(
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
         )
 
-    started = yield from _retrying(config, request, start, rand)
+    started = yield from _retrying(config, request, start, _accepted, rand)
     upload_url = _upload_url(started)
 
     def query() -> httpx.Request:
@@ -424,7 +585,7 @@ def _upload_steps(
                 if isinstance(outcome, httpx.HTTPError):
                     raise _translate(outcome)
                 raise errors.error_from_response(outcome, outcome.read())
-            status = yield from _retrying(config, request, query, rand)
+            status = yield from _retrying(config, request, query, _accepted, rand)
             offset = _received_offset(status)
             continue
         if outcome.status_code >= 400:

@@ -26,6 +26,8 @@ class TransportConfig:
     timeout: Any
     headers: dict[str, str]
     retry: RetryPolicy
+    # seconds for a whole call, its retries and the waits between them; None: no such limit
+    deadline: float | None = None
 
     def __repr__(self) -> str:
         # The key never appears in a repr.
@@ -54,6 +56,13 @@ def merged(config: TransportConfig, options: Any) -> TransportConfig:
     if options.timeout is not None:
         # milliseconds, as in Google's SDKs
         changes["timeout"] = options.timeout / 1000
+    if options.deadline is not None:
+        if options.deadline <= 0:
+            raise ValueError(
+                f"HttpOptions.deadline must be a positive number of milliseconds, "
+                f"got {options.deadline!r}"
+            )
+        changes["deadline"] = options.deadline / 1000
     if options.headers:
         changes["headers"] = {**config.headers, **options.headers}
     if options.retry_options is not None:

@@ -214,8 +214,11 @@ def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, s
 
 
 def upload_source(value: Any) -> Any:
-    """A path (which must exist: FileNotFoundError otherwise), bytes, or a binary file."""
+    """A path (of a file: FileNotFoundError or IsADirectoryError otherwise), bytes, or a
+    binary file."""
     if isinstance(value, (str, os.PathLike)):
+        if os.path.isdir(value):
+            raise IsADirectoryError(f"{os.fspath(value)!r} is a directory; upload a file")
         if not os.path.isfile(value):
             raise FileNotFoundError(f"No such file: {os.fspath(value)!r}")
         return value

@@ -51,9 +51,12 @@ __all__ = [
     "ServerError",
     "ServiceUnavailable",
     "StreamInterruptedError",
+    "TLSVerificationError",
+    "TotalDeadlineError",
     "TooManyRequests",
     "Unauthenticated",
     "Unauthorized",
+    "UnexpectedResponseError",
     "Unknown",
     "error_from_payload",
     "error_from_response",
@@ -72,8 +75,9 @@ class GeminiError(Exception):
 class APIError(GeminiError):
     """The API (or the network between us and it) did not deliver a result.
 
-    `response` is kept for inspection; its `request` still carries the API key in its
-    headers, which is why nothing here ever formats the request.
+    `response` is kept for inspection. The transport replaces its `request` with a copy
+    whose secret headers are masked, so neither the error, its repr nor its pickle carries
+    the API key.
     """
 
     # What the class stands for in the status table below. `canonical_status` also fills in
@@ -284,6 +288,38 @@ class OperationTimeoutError(APITimeoutError):
     def __init__(self, message: str, *, operation: Any) -> None:
         super().__init__(message)
         self.operation = operation
+
+
+class TLSVerificationError(APIConnectionError):
+    """The server's TLS certificate could not be verified.
+
+    It is not retried: another attempt meets the same certificate. Verification stays on;
+    a private certificate authority is configured on the httpx client passed to `Client`.
+    """
+
+
+class TotalDeadlineError(APITimeoutError):
+    """The call's total deadline (`HttpOptions.deadline`) passed before it got a result.
+
+    The deadline covers every attempt and every wait between them; `attempts` says how many
+    requests were sent before it was reached.
+    """
+
+    attempts: int
+
+    def __init__(self, message: str = "", *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class UnexpectedResponseError(APIError):
+    """An answer that is not what the call expects: a body that is not JSON (an HTML page
+    from a proxy), JSON of the wrong shape, an empty body where a result was due, or a
+    redirect (which the SDK never follows, since it would carry the API key elsewhere).
+
+    `code` is the HTTP status received and `response` the (redacted) response; it is retried
+    when that status is one the retry options name.
+    """
 
 
 class InvalidAPIKey(Unauthenticated, InvalidArgument):
