@@ -461,6 +461,11 @@ def test_an_invalid_key_is_refused_as_the_service_does(base_url: str) -> None:
     assert "not-a-key" not in str(caught.value.body)
 
 
+def test_the_google_key_header_works_too(base_url: str) -> None:
+    answer = httpx.get(base_url + "models/gemini-2.5-flash", headers={"x-goog-api-key": "test-key"})
+    assert answer.json()["id"] == "models/gemini-2.5-flash"
+
+
 def test_missing_credentials_raise_authentication_error(base_url: str) -> None:
     # The key is sent as the bearer token: an empty one is no credential at all.
     with openai.OpenAI(
@@ -499,6 +504,11 @@ def test_embedding_with_a_chat_model_raises_not_found(client: openai.OpenAI) -> 
             ["thinking_config and reasoning_effort"],
         ),
         ({"messages": [{"role": "robot", "content": "x"}]}, ["'messages[0].role'"]),
+        ({"messages": [{"content": "x"}]}, ["'messages[0].role'"]),
+        (
+            {"messages": [{"role": "user", "content": [{"text": "x"}]}]},
+            ["messages[0].content[0].type"],
+        ),
         ({"messages": [{"role": "user", "content": 5}]}, ["'messages[0].content'"]),
         (
             {"messages": [{"role": "tool", "tool_call_id": "nope", "content": "x"}]},
