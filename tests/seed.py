@@ -32,9 +32,12 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from gemini_sdk.testing import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "gemini-api-reference.md"
@@ -177,7 +180,7 @@ def set_up(section: str, client: Any) -> None:
 
 
 @contextlib.contextmanager
-def served_emulator(emulator: Any = None) -> Iterator[str]:
+def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
     """The emulator (a new one by default) on a free loopback port, in a thread; yields its
     base URL."""
     import uvicorn

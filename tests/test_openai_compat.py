@@ -288,6 +288,39 @@ def test_image_http_url_is_refused(client: openai.OpenAI) -> None:
     assert "data URLs" in error_message(caught.value)
 
 
+def test_audio_and_parallel_tool_answers_reach_the_model(
+    emulator: Emulator, client: openai.OpenAI
+) -> None:
+    seen: list[Any] = []
+    emulator.script([lambda request: seen.append(request) or "heard"])
+    wav = base64.b64encode(b"RIFF....WAVEfmt ").decode()
+    calls = [
+        {"id": f"c{n}", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+        for n in (1, 2)
+    ]
+    client.chat.completions.create(
+        model="gemini-2.0-flash",
+        messages=[
+            {
+                "role": "user",
+                "content": [{"type": "input_audio", "input_audio": {"data": wav, "format": "wav"}}],
+            },
+            {"role": "assistant", "content": "Checking.", "tool_calls": calls},
+            {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+            {"role": "tool", "tool_call_id": "c2", "content": "[1, 2]"},
+        ],
+        tools=[WEATHER_TOOL],
+    )
+    user, model, answers = seen[0]["contents"]
+    assert user["parts"] == [{"inlineData": {"mimeType": "audio/wav", "data": wav}}]
+    assert model["parts"][0] == {"text": "Checking."}
+    assert [p["functionCall"]["id"] for p in model["parts"][1:]] == ["c1", "c2"]
+    assert [p["functionResponse"] for p in answers["parts"]] == [
+        {"id": "c1", "name": "get_weather", "response": {"result": "sunny"}},
+        {"id": "c2", "name": "get_weather", "response": {"result": [1, 2]}},
+    ]
+
+
 class Weather(pydantic.BaseModel):
     city: str
     celsius: int
@@ -424,8 +457,13 @@ def test_an_invalid_key_is_refused_as_the_service_does(base_url: str) -> None:
     with openai.OpenAI(api_key="not-a-key", base_url=base_url, max_retries=0) as bad:
         with pytest.raises(openai.BadRequestError) as caught:
             bad.models.list()
-    assert caught.value.body[0]["error"]["details"][0]["reason"] == "API_KEY_INVALID"  # type: ignore[index]
+    assert caught.value.body[0]["error"]["details"][0]["reason"] == "API_KEY_INVALID"
     assert "not-a-key" not in str(caught.value.body)
+
+
+def test_the_google_key_header_works_too(base_url: str) -> None:
+    answer = httpx.get(base_url + "models/gemini-2.5-flash", headers={"x-goog-api-key": "test-key"})
+    assert answer.json()["id"] == "models/gemini-2.5-flash"
 
 
 def test_missing_credentials_raise_authentication_error(base_url: str) -> None:
@@ -466,6 +504,11 @@ def test_embedding_with_a_chat_model_raises_not_found(client: openai.OpenAI) -> 
             ["thinking_config and reasoning_effort"],
         ),
         ({"messages": [{"role": "robot", "content": "x"}]}, ["'messages[0].role'"]),
+        ({"messages": [{"content": "x"}]}, ["'messages[0].role'"]),
+        (
+            {"messages": [{"role": "user", "content": [{"text": "x"}]}]},
+            ["messages[0].content[0].type"],
+        ),
         ({"messages": [{"role": "user", "content": 5}]}, ["'messages[0].content'"]),
         (
             {"messages": [{"role": "tool", "tool_call_id": "nope", "content": "x"}]},
@@ -531,6 +574,27 @@ def test_faults_and_recording_cover_the_routes(emulator: Emulator, client: opena
     recorded = emulator.requests[-1]
     assert recorded.operation == "OpenAI.ChatCompletions"
     assert "authorization" not in recorded.headers
+
+
+@pytest.mark.parametrize(
+    ("method", "content", "status", "text"),
+    [
+        ("POST", b"{not json", 400, "Invalid JSON payload received"),
+        ("POST", b"[]", 400, "Root element must be a message"),
+        ("GET", b"", 405, "it takes POST"),
+    ],
+)
+def test_malformed_requests(
+    base_url: str, method: str, content: bytes, status: int, text: str
+) -> None:
+    answer = httpx.request(
+        method,
+        base_url + "chat/completions",
+        headers={"Authorization": "Bearer test-key", "Content-Type": "application/json"},
+        content=content,
+    )
+    assert answer.status_code == status
+    assert text in answer.json()[0]["error"]["message"]
 
 
 def test_unknown_route_is_not_found(client: openai.OpenAI) -> None:

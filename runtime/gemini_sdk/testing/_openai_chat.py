@@ -138,9 +138,7 @@ def _contents(messages: list[Any]) -> tuple[list[Wire], list[Wire]]:
     answering = False  # the last turn holds the function responses of tool messages
     for index, message in _items(messages, "messages"):
         where = join("messages", index)
-        role = one_of(message, "role", _ROLES, where)
-        if role is None:
-            raise bad_field(join(where, "role"), f"Missing required field '{where}.role'.")
+        role = one_of(message, "role", _ROLES, where, required=True)
         if role in ("system", "developer", "user"):
             check_names(message, ("role", "content", "name"), where)
             parts = _parts(message.get("content"), join(where, "content"), media=role == "user")
@@ -182,7 +180,7 @@ def _parts(content: Any, where: str, *, media: bool) -> list[Wire]:
     parts = []
     for index, part in _items(content, where):
         at = join(where, index)
-        kind = one_of(part, "type", kinds, at)
+        kind = one_of(part, "type", kinds, at, required=True)
         if kind == "text":
             check_names(part, ("type", "text"), at)
             parts.append({"text": field(part, "text", "TYPE_STRING", at, required=True)})
@@ -192,7 +190,7 @@ def _parts(content: Any, where: str, *, media: bool) -> list[Wire]:
             check_names(image, ("url", "detail"), join(at, "image_url"))
             url = field(image, "url", "TYPE_STRING", join(at, "image_url"), required=True)
             parts.append({"inlineData": _data_url(url, join(join(at, "image_url"), "url"))})
-        elif kind == "input_audio":
+        else:  # input_audio
             check_names(part, ("type", "input_audio"), at)
             audio = field(part, "input_audio", "an object", at, required=True)
             place = join(at, "input_audio")
@@ -202,8 +200,6 @@ def _parts(content: Any, where: str, *, media: bool) -> list[Wire]:
             parts.append(
                 {"inlineData": {"mimeType": mime, "data": _base64(data, join(place, "data"))}}
             )
-        else:
-            raise bad_field(join(at, "type"), f"Missing required field '{at}.type'.")
     return parts
 
 

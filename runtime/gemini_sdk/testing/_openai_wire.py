@@ -82,9 +82,16 @@ def typed(value: Any, kind: str, path: str) -> Any:
     return value
 
 
-def one_of(body: Mapping[str, Any], key: str, allowed: Collection[str], where: str = "") -> Any:
-    """A string field that takes one of `allowed` (None when absent)."""
-    value = field(body, key, "TYPE_STRING", where)
+def one_of(
+    body: Mapping[str, Any],
+    key: str,
+    allowed: Collection[str],
+    where: str = "",
+    *,
+    required: bool = False,
+) -> Any:
+    """A string field that takes one of `allowed` (None when absent, unless `required`)."""
+    value = field(body, key, "TYPE_STRING", where, required=required)
     if value is not None and value not in allowed:
         path = join(where, key)
         raise bad_field(
