@@ -42,6 +42,7 @@ SECTIONS = (
     "Error Handling",
     "Files API",
     "Image Generation API",
+    "Live API",
 )
 
 # Blocks that need APIs this version does not have yet: each names what is missing.
@@ -108,13 +109,25 @@ def rewrite_imports(code: str) -> str:
     return code
 
 
-def namespace(client: Any) -> dict[str, Any]:
+# What `namespace` opened; closed when the served emulator stops.
+_OPENED = contextlib.ExitStack()
+LIVE_MODEL = "gemini-2.0-flash"
+
+
+def namespace(client: Any, section: str = "") -> dict[str, Any]:
     """Names the reference's fragments take for granted: its imports, a client, a file search
-    store and a function declaration."""
+    store, a function declaration and, in the Live API section, an open (sync) voice session."""
     import gemini_sdk as genai
     from gemini_sdk import types
 
+    scope: dict[str, Any] = {}
+    if section == "Live API":
+        config = {"response_modalities": ["AUDIO"]}
+        scope["session"] = _OPENED.enter_context(
+            client.live.connect(model=LIVE_MODEL, config=config)
+        )
     return {
+        **scope,
         "__name__": "__seed__",
         "genai": genai,
         "types": types,
@@ -135,8 +148,9 @@ def prepare(client: Any) -> None:
 
 
 @contextlib.contextmanager
-def served_emulator() -> Iterator[str]:
-    """The emulator on a free loopback port, in a thread; yields its base URL."""
+def served_emulator(emulator: Any = None) -> Iterator[str]:
+    """The emulator (a new one unless given) on a free loopback port, in a thread; yields
+    its base URL."""
     import uvicorn
 
     from gemini_sdk.testing import Emulator
@@ -144,7 +158,8 @@ def served_emulator() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(Emulator().app, host="127.0.0.1", port=port, log_level="warning")
+    app = (emulator or Emulator()).app
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -156,6 +171,7 @@ def served_emulator() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        _OPENED.close()
         server.should_exit = True
         thread.join(timeout=5)
 
@@ -176,6 +192,7 @@ def seed_environment(base_url: str) -> Iterator[Path]:
         for name, data in _FILES.items():
             Path(tmp, name).parent.mkdir(parents=True, exist_ok=True)
             Path(tmp, name).write_bytes(data)
+        _write_mp3_tone(Path(tmp, "input.mp3"))
         os.chdir(tmp)
         try:
             yield Path(tmp)
@@ -217,6 +234,15 @@ _FILES = {
 }
 
 
+def _write_mp3_tone(path: Path, seconds: float = 0.5) -> None:
+    """A short 16 kHz mono MP3 (a 440 Hz tone) for the Live API example to load."""
+    import numpy as np
+    import soundfile
+
+    time_axis = np.arange(int(16_000 * seconds)) / 16_000
+    soundfile.write(path, 0.3 * np.sin(2 * np.pi * 440 * time_axis), 16_000, format="MP3")
+
+
 def main() -> int:
     import gemini_sdk as genai
 
@@ -230,7 +256,7 @@ def main() -> int:
         prepare(client)
         scopes: dict[str, dict[str, Any]] = {}
         for example in examples():
-            scope = scopes.setdefault(example.section, namespace(client))
+            scope = scopes.setdefault(example.section, namespace(client, example.section))
             # every fragment assumes a working `client`; one of them rebinds it to a bad key
             scope["client"] = client
             print(f"── {example.id}")

@@ -18,6 +18,9 @@ from gemini_sdk._chat import AsyncChats, Chats
 from gemini_sdk._http import AsyncTransport, SyncTransport
 from gemini_sdk._options import TransportConfig, default_config, merged
 
+if TYPE_CHECKING:
+    from gemini_sdk._live import AsyncLive, Live
+
 C = TypeVar("C", bound="ClientBase")
 A = TypeVar("A", bound="AsyncClientBase")
 
@@ -109,6 +112,13 @@ class ClientBase(_Surface):
         @property
         def chats(self) -> Chats: ...
 
+    @cached_property
+    def live(self) -> Live:
+        """Live API sessions over WebSocket: `with client.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import Live
+
+        return Live(self._config)
+
     def close(self) -> None:
         self._transport.close()
 
@@ -132,6 +142,13 @@ class AsyncClientBase(_Surface):
 
         @property
         def chats(self) -> AsyncChats: ...
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        """Live API sessions: `async with client.aio.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import AsyncLive
+
+        return AsyncLive(self._config)
 
     async def aclose(self) -> None:
         await self._transport.close()

@@ -1,4 +1,5 @@
-"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table.
+"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table,
+beside the Live API's WebSocket route (testing/_live.py).
 
 Per request: record it, route it (method + path template -> operation), fire matching faults,
 authenticate the API key, check query names, parse and validate the body against the
@@ -22,7 +23,8 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
@@ -31,6 +33,7 @@ from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
 from gemini_sdk.testing._faults import Fault
 from gemini_sdk.testing._handlers import HANDLERS
+from gemini_sdk.testing._live import live_path, live_session
 from gemini_sdk.testing._reply import Reply
 from gemini_sdk.testing._state import (
     RECORDED_CHUNK_LIMIT,
@@ -126,7 +129,15 @@ def build_app(state: EmulatorState) -> Starlette:
     async def endpoint(request: Request) -> Response:
         return await _dispatch(state, router, request)
 
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+    async def live(websocket: WebSocket) -> None:
+        await live_session(state, websocket)
+
+    return Starlette(
+        routes=[
+            WebSocketRoute(live_path(ops.API_VERSION), live),
+            Route("/{path:path}", endpoint, methods=METHODS),
+        ]
+    )
 
 
 async def _dispatch(state: EmulatorState, router: OperationRouter, request: Request) -> Response:
