@@ -152,6 +152,30 @@ async def test_a_socket_closed_mid_turn_raises_the_typed_error(
     assert isinstance(raised.value, errors.APIConnectionError)
 
 
+def test_a_dropped_turn_closes_with_an_internal_error(
+    client: genai.Client, emulator: Emulator
+) -> None:
+    emulator.faults.add("drop", operation="BidiGenerateContent")
+    with client.live.connect(model=MODEL) as session:
+        session.send_client_content(turns="hello")
+        with pytest.raises(errors.LiveConnectionClosed) as raised:
+            list(session.receive())
+    assert raised.value.close_code == 1011
+
+
+def test_video_frames_join_the_next_turn(client: genai.Client, emulator: Emulator) -> None:
+    frame = types.Blob(data=b"\xff\xd8\xff\xd9", mime_type="image/jpeg")
+    seen: list[Any] = []
+    emulator.script([lambda request: seen.append(request["contents"][-1]) or "a frame"])
+    with client.live.connect(model=MODEL) as session:
+        session.send_realtime_input(video=frame)
+        session.send_realtime_input(text="what is this?")
+        assert text_of(list(session.receive())) == "a frame"
+    parts = seen[0]["parts"]
+    assert parts[0]["inlineData"]["mimeType"] == "image/jpeg"
+    assert parts[1] == {"text": "what is this?"}
+
+
 def test_go_away_with_a_handle_reconnects_and_resumes(
     client: genai.Client, emulator: Emulator
 ) -> None:
