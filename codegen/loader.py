@@ -188,6 +188,7 @@ class _Loader:
                 for name, methods in (self.sdk.get("resources") or {}).items()
             ]
         )
+        self.check_places_into()
         return ir.Api(
             title=info["title"],
             version=info["version"],
@@ -534,21 +535,41 @@ class _Loader:
         if kind == "query" and rest in {p.wire_name for p in operation.query_params}:
             return
         if kind == "body" and operation.request is not None:
-            model: ir.Model | None = operation.request
-            for step in _INDEX.sub("", rest).split("."):
-                if model is None:
-                    break  # inside a free-form JSON field: any path is fine
-                found = next((f for f in model.fields if f.wire_name == step), None)
-                if found is None:
-                    raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
-                found_type = found.type
-                model = (
-                    self.models.get(found_type.target)
-                    if isinstance(found_type, ir.ModelRef)
-                    else None
-                )
+            self.check_body_path(where, operation.request, to)
             return
         raise SpecError(f"{where}: {to} is not a place in {operation.operation_id}")
+
+    def check_body_path(self, where: str, request: ir.Model, to: str) -> None:
+        model: ir.Model | None = request
+        for step in _INDEX.sub("", to.removeprefix("body.")).split("."):
+            if model is None:
+                break  # inside a free-form JSON field: any path is fine
+            found = next((f for f in model.fields if f.wire_name == step), None)
+            if found is None:
+                raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
+            found_type = found.type
+            model = (
+                self.models.get(found_type.target) if isinstance(found_type, ir.ModelRef) else None
+            )
+
+    def check_places_into(self) -> None:
+        """A config that no method takes (a live session's) names the wire type it fills;
+        its placements must be paths into that type."""
+        for name, spec in self.sdk_types.items():
+            target = spec.get("places_into")
+            if target is None:
+                continue
+            where = f"sdk.yaml types.{name}"
+            request = self.models.get(target)
+            if request is None:
+                raise SpecError(f"{where}: places_into names no object type {target}")
+            for f in self.models[name].fields:
+                if f.to is None or not (
+                    f.to in _PLACES_OUTSIDE_REQUEST or f.to.startswith("body.")
+                ):
+                    raise SpecError(f"{where}: field {f.wire_name} needs `to: body.PATH`")
+                if f.to not in _PLACES_OUTSIDE_REQUEST:
+                    self.check_body_path(where, request, f.to)
 
     def param(self, wire_name: str, expr: Json, op_id: str) -> ir.Param:
         return ir.Param(

@@ -55,6 +55,7 @@ SECTIONS = (
     "Image Generation API",
     "OpenAI Compatibility",
     "File Search API",
+    "Live API",
 )
 
 # Blocks that need APIs this version does not have yet: each names what is missing.
@@ -121,13 +122,25 @@ def rewrite_imports(code: str) -> str:
     return code
 
 
-def namespace(client: Any) -> dict[str, Any]:
+# What `namespace` opened; closed when the served emulator stops.
+_OPENED = contextlib.ExitStack()
+LIVE_MODEL = "gemini-2.0-flash"
+
+
+def namespace(client: Any, section: str = "") -> dict[str, Any]:
     """Names the reference's fragments take for granted: its imports, a client, a file search
-    store and a function declaration."""
+    store, a function declaration and, in the Live API section, an open (sync) voice session."""
     import gemini_sdk as genai
     from gemini_sdk import types
 
+    scope: dict[str, Any] = {}
+    if section == "Live API":
+        config = {"response_modalities": ["AUDIO"]}
+        scope["session"] = _OPENED.enter_context(
+            client.live.connect(model=LIVE_MODEL, config=config)
+        )
     return {
+        **scope,
         "__name__": "__seed__",
         "genai": genai,
         "types": types,
@@ -203,6 +216,7 @@ def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        _OPENED.close()
         server.should_exit = True
         thread.join(timeout=5)
 
@@ -248,6 +262,7 @@ def seed_environment(base_url: str) -> Iterator[Path]:
         for name, data in _FILES.items():
             Path(tmp, name).parent.mkdir(parents=True, exist_ok=True)
             Path(tmp, name).write_bytes(data)
+        _write_mp3_tone(Path(tmp, "input.mp3"))
         os.chdir(tmp)
         try:
             with environment(variables):
@@ -285,6 +300,15 @@ _FILES = {
 }
 
 
+def _write_mp3_tone(path: Path, seconds: float = 0.5) -> None:
+    """A short 16 kHz mono MP3 (a 440 Hz tone) for the Live API example to load."""
+    import numpy as np
+    import soundfile
+
+    time_axis = np.arange(int(16_000 * seconds)) / 16_000
+    soundfile.write(path, 0.3 * np.sin(2 * np.pi * 440 * time_axis), 16_000, format="MP3")
+
+
 def main() -> int:
     import gemini_sdk as genai
 
@@ -300,7 +324,9 @@ def main() -> int:
         for example in examples():
             if example.section not in scopes:
                 set_up(example.section, client)
-            scope = scopes.setdefault(example.section, namespace(client))
+            scope = scopes.get(example.section) or scopes.setdefault(
+                example.section, namespace(client, example.section)
+            )
             bind_client(scope, client)
             print(f"── {example.id}")
             if example.pending:

@@ -52,7 +52,9 @@ def test_the_covered_sections_have_examples() -> None:
 def test_seed_example_runs(example: seed.Example, seed_client: Any) -> None:
     if example.section not in SCOPES:
         seed.set_up(example.section, seed_client)
-    scope = SCOPES.setdefault(example.section, seed.namespace(seed_client))
+    scope = SCOPES.get(example.section) or SCOPES.setdefault(
+        example.section, seed.namespace(seed_client, example.section)
+    )
     seed.bind_client(scope, seed_client)
     printed = seed.run(example, scope)
     if "print(" in example.code and "except" not in example.code and "if " not in example.code:

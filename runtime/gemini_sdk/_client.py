@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import httpx
 
     from gemini_sdk._http import AsyncTransport, SyncTransport
+    from gemini_sdk._live import AsyncLive, Live
 
 C = TypeVar("C", bound="ClientBase")
 A = TypeVar("A", bound="AsyncClientBase")
@@ -118,6 +119,13 @@ class ClientBase(_Surface):
         @property
         def chats(self) -> Chats: ...
 
+    @cached_property
+    def live(self) -> Live:
+        """Live API sessions over WebSocket: `with client.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import Live
+
+        return Live(self._config)
+
     def close(self) -> None:
         # builds the transport if nothing did, so that a call after close() fails as closed
         self._transport.close()
@@ -148,6 +156,13 @@ class AsyncClientBase(_Surface):
 
         @property
         def chats(self) -> AsyncChats: ...
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        """Live API sessions: `async with client.aio.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import AsyncLive
+
+        return AsyncLive(self._config)
 
     async def aclose(self) -> None:
         await self._transport.close()

@@ -26,6 +26,11 @@ logger = logging.getLogger("gemini_sdk")
 _NOT_PARSED = object()
 
 
+def _joined_text(parts: list[Any]) -> str | None:
+    texts = [p.text for p in parts if p.text is not None and not p.thought]
+    return "".join(texts) if texts else None
+
+
 class GenerateContentResponseHelpers:
     """`.text`, `.function_calls` and `.parsed` over the first candidate.
 
@@ -44,8 +49,7 @@ class GenerateContentResponseHelpers:
     @property
     def text(self) -> str | None:
         """The text parts of the first candidate joined, thoughts left out; None if none."""
-        texts = [p.text for p in self._first_parts() if p.text is not None and not p.thought]
-        return "".join(texts) if texts else None
+        return _joined_text(self._first_parts())
 
     @property
     def function_calls(self) -> list[FunctionCall] | None:
@@ -74,6 +78,29 @@ class GenerateContentResponseHelpers:
     def expect_json(self) -> None:
         """Mark that the request asked for JSON, so `.parsed` decodes the text on first use."""
         self._parsed = None
+
+
+class LiveServerMessageHelpers:
+    """`.text` and `.data` over the model turn a live session's server message carries."""
+
+    __slots__ = ()
+
+    server_content: Any
+
+    def _model_parts(self) -> list[Any]:
+        turn = self.server_content.model_turn if self.server_content is not None else None
+        return list(turn.parts or []) if turn is not None else []
+
+    @property
+    def text(self) -> str | None:
+        """The model turn's text parts joined, thoughts left out; None if it has none."""
+        return _joined_text(self._model_parts())
+
+    @property
+    def data(self) -> bytes | None:
+        """The model turn's inline bytes (spoken audio) joined; None if it has none."""
+        blobs = [p.inline_data.data for p in self._model_parts() if p.inline_data is not None]
+        return b"".join(b for b in blobs if b) if blobs else None
 
 
 class TokenCountHelpers:

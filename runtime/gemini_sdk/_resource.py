@@ -145,22 +145,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             call.decode_as = type(given)
     config = args.get("config")
     if config is not None and spec.config is not None:
-        if isinstance(config, dict):
-            try:
-                config = spec.config.from_dict(config)
-            except (TypeError, ValueError) as error:
-                # an unknown key (a typo would land nowhere) is among the errors
-                raise TypeError(f"{spec.name}: config: {error}") from None
-        elif not isinstance(config, spec.config):
-            raise TypeError(
-                f"{spec.name}: config must be {spec.config.__name__} or dict, "
-                f"got {type(config).__name__}"
-            )
-        for f in type(config)._wire_fields:
-            if f.to is not None:
-                value = getattr(config, f.attr)
-                if value is not None:
-                    _place(call, f.to, value)
+        config = checked_config(spec.name, spec.config, config)
+        place_config(call, config)
         call.expects_json = _asks_for_json(spec, config)
     return call
 
@@ -176,6 +162,30 @@ def _name(spec: MethodSpec, placement: Placement, call: _Call, value: Any) -> st
         if param.py_name in ids:
             call.path[param.wire_name] = ids[param.py_name]
     return None
+
+
+def checked_config(where: str, cls: type[WireModel], config: Any) -> Any:
+    """`config` as an instance of `cls`: a dict is read strictly, anything else must be one."""
+    if isinstance(config, dict):
+        try:
+            return cls.from_dict(config)
+        except (TypeError, ValueError) as error:
+            # an unknown key (a typo would land nowhere) is among the errors
+            raise TypeError(f"{where}: config: {error}") from None
+    if not isinstance(config, cls):
+        raise TypeError(
+            f"{where}: config must be {cls.__name__} or dict, got {type(config).__name__}"
+        )
+    return config
+
+
+def place_config(call: _Call, config: Any) -> None:
+    """Each set field of a config where the spec says it lands."""
+    for f in type(config)._wire_fields:
+        if f.to is not None:
+            value = getattr(config, f.attr)
+            if value is not None:
+                _place(call, f.to, value)
 
 
 def _asks_for_json(spec: MethodSpec, config: Any) -> bool:

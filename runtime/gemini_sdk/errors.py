@@ -38,6 +38,7 @@ __all__ = [
     "GeminiError",
     "InternalServerError",
     "InvalidArgument",
+    "LiveConnectionClosed",
     "LengthRequired",
     "MethodNotAllowed",
     "MethodNotImplemented",
@@ -320,6 +321,21 @@ class UnexpectedResponseError(APIError):
     `code` is the HTTP status received and `response` the (redacted) response; it is retried
     when that status is one the retry options name.
     """
+
+
+class LiveConnectionClosed(APIConnectionError):
+    """A live session's WebSocket closed, or failed, before the session was over.
+
+    `close_code` is the WebSocket close code (1006 when the connection dropped without a
+    close frame; the service uses 1007 for a malformed frame, 1008 for a policy violation
+    such as a bad key or an unknown model, 1011 for its own failure) and `reason` the text
+    sent with it.
+    """
+
+    def __init__(self, close_code: int, reason: str) -> None:
+        super().__init__(f"the live session closed ({close_code}): {reason or 'no reason given'}")
+        self.close_code = close_code
+        self.reason = reason
 
 
 class InvalidAPIKey(Unauthenticated, InvalidArgument):

@@ -1,4 +1,5 @@
-"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table.
+"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table,
+beside the Live API's WebSocket route (testing/_live.py).
 
 Per request: record it, route it (method + path template -> operation; paths under
 `/v1beta/openai/` go to the OpenAI-compatible routes of `_openai`), fire matching faults,
@@ -23,7 +24,8 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
@@ -39,6 +41,7 @@ from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError, DropConnection, key_invalid
 from gemini_sdk.testing._faults import Fault
 from gemini_sdk.testing._handlers import HANDLERS
+from gemini_sdk.testing._live import live_path, live_session
 from gemini_sdk.testing._reply import Reply
 from gemini_sdk.testing._routing import match
 from gemini_sdk.testing._state import (
@@ -112,7 +115,15 @@ def build_app(state: EmulatorState) -> Starlette:
     async def endpoint(request: Request) -> Response:
         return await _dispatch(state, router, request)
 
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+    async def live(websocket: WebSocket) -> None:
+        await live_session(state, websocket)
+
+    return Starlette(
+        routes=[
+            WebSocketRoute(live_path(ops.API_VERSION), live),
+            Route("/{path:path}", endpoint, methods=METHODS),
+        ]
+    )
 
 
 async def _dispatch(state: EmulatorState, router: OperationRouter, request: Request) -> Response:

@@ -91,6 +91,16 @@ class Emulator:
     def stream_hook(self, hook: StreamHook | None) -> None:
         self._state.stream_hook = hook
 
+    @property
+    def live_go_away_after(self) -> int | None:
+        """After how many turns on one Live API connection the emulator sends a go-away and
+        then closes it (None, the default: never)."""
+        return self._state.live_go_away_after
+
+    @live_go_away_after.setter
+    def live_go_away_after(self, turns: int | None) -> None:
+        self._state.live_go_away_after = turns
+
     def script(self, answers: Iterable[Scripted], *, model: str | None = None) -> None:
         """Queue answers that replace the stand-in model's next generations, in order.
 

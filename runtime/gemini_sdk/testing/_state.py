@@ -75,6 +75,10 @@ class EmulatorState:
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
+        # Live API: the history each session resumption handle resumes, and after how many
+        # turns on one connection the emulator sends a go-away (None: never).
+        self.live_sessions: dict[str, list[dict[str, Any]]] = {}
+        self.live_go_away_after: int | None = None
         self._requests: list[RecordedRequest] = []
         self._scripts: collections.deque[tuple[str | None, Scripted]] = collections.deque()
         self._served = 0
@@ -122,6 +126,7 @@ class EmulatorState:
             self._requests.clear()
             self._scripts.clear()
             self._served = 0
+            self.live_sessions.clear()
         self.faults.clear()
         self.quota.reset()
         self.files.clear()
