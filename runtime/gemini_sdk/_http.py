@@ -63,9 +63,10 @@ def _headers(config: TransportConfig, request: PreparedRequest | None) -> dict[s
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 
-def _timeout(config: TransportConfig, request: PreparedRequest | None = None) -> Timeout:
+def _timeout(config: TransportConfig, request: PreparedRequest | None = None) -> httpx.Timeout:
+    """The call's timeout, else the client's, else the default, as an httpx.Timeout."""
     chosen = config.timeout if request is None or request.timeout is None else request.timeout
-    return DEFAULT_TIMEOUT if chosen is None else chosen
+    return DEFAULT_TIMEOUT if chosen is None else httpx.Timeout(chosen)
 
 
 def _build(

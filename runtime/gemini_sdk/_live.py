@@ -19,7 +19,7 @@ import attrs
 
 from gemini_sdk import _generated, errors
 from gemini_sdk._convert import loads, structure
-from gemini_sdk._http import _headers
+from gemini_sdk._http import _headers, _timeout
 from gemini_sdk._model import missing_required
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._resource import _Call, assemble, checked_config, place_config
@@ -96,7 +96,7 @@ class LiveProtocol:
     def connect_options(self) -> dict[str, Any]:
         """Keyword arguments of websockets' `connect`, the same for its sync and async client."""
         headers = _headers(self.config, None)
-        connect = self.config.timeout.connect
+        connect = _timeout(self.config).connect
         return {
             "additional_headers": headers,
             "user_agent_header": headers.pop("user-agent"),
