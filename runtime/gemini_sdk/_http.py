@@ -23,7 +23,7 @@ import httpx
 
 from gemini_sdk import errors
 from gemini_sdk._convert import WireFormatError, dumps, loads, structure
-from gemini_sdk._endpoint import PreparedRequest, Timeout, unchanged
+from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._stream import AsyncStream, Events, Stream
