@@ -252,9 +252,10 @@ def seed_environment(base_url: str) -> Iterator[Path]:
             "GOOGLE_API_KEY": None,
             "GEMINI_API_KEY": "demo-key",
             "GOOGLE_GEMINI_BASE_URL": base_url,
-            # the lower-case spellings win over HTTPS_PROXY; NO_PROXY could exempt the host
+            # the lower-case spellings win over HTTPS_PROXY; NO_PROXY keeps connections to the
+            # emulator itself (the Live API's WebSocket among them) off the proxy
             "https_proxy": None,
-            "NO_PROXY": None,
+            "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": None,
             **proxy.environment(),
         }
