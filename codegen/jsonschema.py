@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from codegen.loader import overridden
+
 Json = dict[str, Any]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -67,7 +69,7 @@ def to_json_schema(spec_dir: Path) -> Json:
     sdk = (yaml.safe_load(sdk_path.read_text()) if sdk_path.exists() else None) or {}
     transforms: Json = sdk.get("transforms") or {}
     sdk_types: Json = sdk.get("types") or {}
-    schemas: Json = {**wire["schemas"], **sdk_types}
+    schemas: Json = {**overridden(wire["schemas"], sdk), **sdk_types}
     defs = {
         name: _schema(name, schemas[name], transforms, sdk_only=name in sdk_types)
         for name in sorted(schemas)

@@ -96,6 +96,7 @@ class PreparedRequest:
     http_options: Any = None
     media: UploadSource | None = None
     mime_type: str | None = None
+    wait: Any = None  # a _wait.Wait, for the "wait" kind
 
 
 def prepare(
@@ -113,6 +114,7 @@ def prepare(
     alt: str | None = None,
     media: UploadSource | None = None,
     mime_type: str | None = None,
+    wait: Any = None,
 ) -> PreparedRequest:
     path_args = {}
     for param in operation.path_params:
@@ -139,7 +141,12 @@ def prepare(
                 f"{operation.name}: body must be {operation.request.__name__}, "
                 f"got {type(body).__name__}"
             )
-        missing = missing_required(body, skip=operation.path_bound_fields)
+        # A PATCH is a partial update: it carries only the fields its update mask names.
+        missing = (
+            []
+            if operation.method == "PATCH"
+            else missing_required(body, skip=operation.path_bound_fields)
+        )
         if missing:
             raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
         json_body = body.to_dict()
@@ -157,6 +164,7 @@ def prepare(
         http_options=http_options,
         media=media,
         mime_type=mime_type,
+        wait=wait,
     )
 
 

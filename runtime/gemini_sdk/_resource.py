@@ -17,7 +17,9 @@ import attrs
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
-from gemini_sdk._transform import RESULTS, TRANSFORMS
+from gemini_sdk._transform import RESULTS, TRANSFORMS, keep_media
+from gemini_sdk._upload import describe
+from gemini_sdk._wait import Until, Wait
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -51,6 +53,14 @@ class MethodSpec:
     # (config attribute, text it must contain or None for any value): the answer is JSON,
     # and each response is told so with `expect_json()`.
     json_when: tuple[tuple[str, str | None], ...] = ()
+    # The query parameter that names the body fields a partial update sets (`updateMask`).
+    update_mask: str | None = None
+    # The body object that declares an upload's MIME type and size (`body.file`).
+    media_metadata: str | None = None
+    # The argument a download also keeps its bytes on (a Video given as `file`).
+    fills: str | None = None
+    # For `returns="wait"`: (field, done value, failed value, error field), as attributes.
+    until: tuple[str, str, str, str] | None = None
 
     @property
     def config(self) -> type[WireModel] | None:
@@ -71,6 +81,9 @@ class _Call:
     media: Any = None
     media_type: str | None = None
     save_to: str | None = None
+    fill: Any = None  # what the downloaded bytes are also stored on
+    poll_interval: float | None = None
+    max_wait: float | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -83,7 +96,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in ("media", "media_type", "save_to"):
+    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait"):
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
@@ -124,6 +137,8 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             except (TypeError, ValueError) as error:
                 raise type(error)(f"{spec.name}: {placement.param}: {error}") from None
         _place(call, placement.to, value)
+    if spec.fills is not None:
+        call.fill = args.get(spec.fills)
     config = args.get("config")
     if config is not None and spec.config is not None:
         if isinstance(config, dict):
@@ -137,11 +152,18 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                 f"{spec.name}: config must be {spec.config.__name__} or dict, "
                 f"got {type(config).__name__}"
             )
+        masked = []
         for f in type(config)._wire_fields:
             if f.to is not None:
                 value = getattr(config, f.attr)
                 if value is not None:
                     _place(call, f.to, value)
+                    if f.to.startswith("body."):
+                        masked.append(f.to.removeprefix("body."))
+        if spec.update_mask is not None:
+            if not masked:
+                raise ValueError(f"{spec.name}: config: set at least one field to change")
+            call.query[spec.update_mask] = ",".join(masked)
         call.expects_json = _asks_for_json(spec, config)
     return call
 
@@ -232,9 +254,18 @@ def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]
 def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRequest:
     if spec.moves_into is not None:
         _move_into(spec, call)
+    if spec.media_metadata is not None:
+        try:
+            size, call.media_type = describe(call.media, call.media_type)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{spec.name}: {error}") from None
+        where = _body_path(spec.media_metadata.removeprefix("body."))
+        call.body[where + ("mimeType",)] = call.media_type
+        call.body[where + ("sizeBytes",)] = size
     options = {
         "http_options": call.http_options,
-        "kind": spec.returns if spec.returns in ("pager", "media") else None,
+        "kind": spec.returns if spec.returns in ("pager", "media", "wait") else None,
+        "wait": _wait(spec, call),
         "alt": spec.alt,
         "media": call.media,
         "mime_type": call.media_type,
@@ -255,6 +286,16 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         call.body[key] = items[0]
     body = assemble(spec.operation.request, call.body) if spec.operation.request else None
     return prepare(spec.operation, path_values, call.query, body, **options)
+
+
+def _wait(spec: MethodSpec, call: _Call) -> Wait | None:
+    if spec.until is None:
+        return None
+    chosen = {"poll_interval": call.poll_interval, "max_wait": call.max_wait}
+    try:
+        return Wait(Until(*spec.until), **{k: v for k, v in chosen.items() if v is not None})
+    except TypeError as error:
+        raise TypeError(f"{spec.name}: {error}") from None
 
 
 def _fan_out(
@@ -311,6 +352,8 @@ def _save(call: _Call, data: bytes) -> bytes:
     if call.save_to is not None:
         with open(call.save_to, "wb") as out:
             out.write(data)
+    if call.fill is not None:
+        keep_media(call.fill, data)
     return data
 
 

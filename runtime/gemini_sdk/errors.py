@@ -23,7 +23,6 @@ __all__ = [
     "APITimeoutError",
     "Aborted",
     "AlreadyExists",
-    "InvalidAPIKey",
     "BadGateway",
     "BadRequest",
     "Cancelled",
@@ -36,6 +35,7 @@ __all__ = [
     "GatewayTimeout",
     "GeminiError",
     "InternalServerError",
+    "InvalidAPIKey",
     "InvalidArgument",
     "LengthRequired",
     "MethodNotAllowed",
@@ -44,6 +44,7 @@ __all__ = [
     "OutOfRange",
     "PermissionDenied",
     "PreconditionFailed",
+    "ProcessingFailedError",
     "RequestRangeNotSatisfiable",
     "ResourceExhausted",
     "ServerError",
@@ -53,6 +54,7 @@ __all__ = [
     "Unauthenticated",
     "Unauthorized",
     "Unknown",
+    "WaitTimeoutError",
     "error_from_payload",
     "error_from_response",
 ]
@@ -64,6 +66,28 @@ _BODY_EXCERPT_LIMIT = 200
 
 class GeminiError(Exception):
     """Base of every exception the SDK raises on purpose."""
+
+
+class ProcessingFailedError(GeminiError):
+    """What a wait was for ended in failure (a file whose state became FAILED).
+
+    `resource` is the failed resource as last fetched; `error` its Status (code, message,
+    details), or None when the service gave none.
+    """
+
+    def __init__(self, message: str, *, resource: Any, error: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.error = error
+
+
+class WaitTimeoutError(GeminiError, TimeoutError):
+    """A wait gave up: what it waited for was not ready within its `max_wait`. `resource` is
+    the resource as last fetched."""
+
+    def __init__(self, message: str, *, resource: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
 
 
 class APIError(GeminiError):

@@ -13,6 +13,7 @@ request, then the file store takes it; the session id stands in for the API key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
@@ -26,7 +27,7 @@ from starlette.routing import Route
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
-from gemini_sdk.testing import _file_handlers, _imagen  # noqa: F401 - register their handlers
+from gemini_sdk.testing import _caches, _file_handlers, _imagen  # noqa: F401 - register their handlers
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
 from gemini_sdk.testing._faults import Fault
@@ -149,7 +150,10 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     for fault in faults:
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
-    if any(fault.kind == "drop" for fault in faults):
+    drop = next((f for f in faults if f.kind == "drop"), None)
+    if drop is not None:
+        if upload_id is not None and drop.after_bytes:
+            _arrived_before_the_drop(state, upload_id, path, request, raw, drop.after_bytes)
         raise DropConnection
     try:
         status = next((f for f in faults if f.kind == "status"), None)
@@ -158,13 +162,23 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
         if isinstance(routed, ApiError):
             raise routed
         if upload_id is not None:
-            reply = state.files.chunk(upload_id, path, request.headers, raw)
+            short = next((f for f in faults if f.kind == "wrong_offset"), None)
+            keep = short.after_bytes if short is not None else None
+            reply = state.files.chunk(upload_id, path, request.headers, raw, keep=keep)
         else:
             reply = _serve(state, routed, request, query, raw)
     except ApiError as error:
         reply = Reply(status=error.code, body=error.body(), headers=error.headers)
     cut = next((f for f in faults if f.kind == "cut_stream"), None)
     return _response(reply, cut)
+
+
+def _arrived_before_the_drop(
+    state: EmulatorState, upload_id: str, path: str, request: Request, raw: bytes, size: int
+) -> None:
+    # Whatever the store refuses (a wrong offset, say) would not have arrived either.
+    with contextlib.suppress(ApiError):
+        state.files.chunk(upload_id, path, request.headers, raw, keep=size)
 
 
 def _serve(
@@ -178,7 +192,12 @@ def _serve(
     _check_query(operation, query)
     body: dict[str, Any] = {}
     if operation.request is not None:
-        body = validate(parse_body(raw), operation.request, path_bound=operation.path_bound_fields)
+        body = validate(
+            parse_body(raw),
+            operation.request,
+            path_bound=operation.path_bound_fields,
+            partial=operation.method == "PATCH",
+        )
     model = routed.params.get("model")
     if model is not None:
         state.quota.admit(api_key, tier, model, operation.name)

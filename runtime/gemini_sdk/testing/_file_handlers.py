@@ -5,19 +5,16 @@ is `FileStore.chunk`, which the dispatcher calls directly (see `_app`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import ApiError, invalid_argument
 from gemini_sdk.testing._faults import normal_command
-from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH
+from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH, StoredFile
 from gemini_sdk.testing._handlers import handles
-from gemini_sdk.testing._paging import page
+from gemini_sdk.testing._paging import page_body
 from gemini_sdk.testing._reply import Reply, json_reply
 
-CHUNK_GRANULARITY = 8 * 1024 * 1024  # advertised, as the service does; not enforced
-LIST_DEFAULT_SIZE = 10
-LIST_MAX_SIZE = 100
+# (list field, default page size, largest page size)
+LISTING = ("files", 10, 100)
 
 
 @handles("UploadFile")
@@ -60,6 +57,7 @@ def upload_file(call: Call) -> Reply:
         name=metadata.get("name"),
         display_name=metadata.get("displayName"),
         base_url=call.base_url,
+        sha256=metadata.get("sha256Hash"),
     )
     url = f"{call.base_url}{UPLOAD_PATH}?upload_id={session.id}&upload_protocol=resumable"
     return Reply(
@@ -67,7 +65,7 @@ def upload_file(call: Call) -> Reply:
         headers={
             "x-goog-upload-url": url,
             "x-goog-upload-status": "active",
-            "x-goog-upload-chunk-granularity": str(CHUNK_GRANULARITY),
+            "x-goog-upload-chunk-granularity": str(call.state.files.chunk_granularity),
         },
     )
 
@@ -79,19 +77,8 @@ def get_file(call: Call) -> Reply:
 
 @handles("ListFiles")
 def list_files(call: Call) -> Reply:
-    files, next_token = page(
-        call.state.files.all(call.api_key),
-        call.query,
-        listing="files",
-        default_size=LIST_DEFAULT_SIZE,
-        max_size=LIST_MAX_SIZE,
-    )
-    body: dict[str, Any] = {}
-    if files:  # proto3 JSON leaves an empty list out
-        body["files"] = [stored.to_wire() for stored in files]
-    if next_token:
-        body["nextPageToken"] = next_token
-    return json_reply(body)
+    files = call.state.files.all(call.api_key)
+    return json_reply(page_body(files, call.query, StoredFile.to_wire, *LISTING))
 
 
 @handles("DeleteFile")
@@ -106,5 +93,5 @@ def download_file(call: Call) -> Reply:
     # ones; the emulator serves every file, so tests can read back what they uploaded.
     stored = call.state.files.get(call.api_key, call.params["file"])
     if call.query.get("alt") == "media":
-        return Reply(body=stored.data, media_type=stored.mime_type)
+        return Reply(body=call.state.files.content(stored), media_type=stored.mime_type)
     return json_reply({})

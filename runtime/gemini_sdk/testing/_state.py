@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from gemini_sdk.testing._cache_store import CacheStore
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
@@ -67,7 +68,9 @@ class EmulatorState:
         self.faults = Faults()
         self.quota = RateLimiter(clock or time.monotonic)
         self.durable = Durable(state_dir)
-        self.files = FileStore()
+        self.files = FileStore(self.durable)
+        # caches expire by the file store's clock, so one replaced clock moves both
+        self.caches = CacheStore(self.durable, lambda: self.files.now())
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
