@@ -405,6 +405,14 @@ class Method:
     returns: str  # "response" | "stream" | "pager" | "nothing" | "media"
     fan_out: dict[str, str] | None = None
     moves_into: dict[str, Any] | None = None
+    # The query parameter naming the body fields a partial update sets (`updateMask`).
+    update_mask: str | None = None
+    # The body object that gets an upload's `mimeType` and `sizeBytes` (`body.file`).
+    media_metadata: str | None = None
+    # The argument a media download also stores its bytes on (a Video given as `file`).
+    fills: str | None = None
+    # For `returns: wait`: (field, done value, failed value, error field) as attribute names.
+    until: tuple[str, str, str, str] | None = None
     # What the caller gets instead of the response itself: one of its fields, or the result
     # of a named runtime transform (with the annotation of what it returns).
     result_field: Field | None = None

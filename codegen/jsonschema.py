@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from codegen.importer import renderings
-from codegen.loader import merge_wire
+from codegen.loader import merge_wire, overridden
 
 Json = dict[str, Any]
 
@@ -71,7 +71,7 @@ def to_json_schema(spec_dir: Path) -> Json:
     sdk = (yaml.safe_load(sdk_path.read_text()) if sdk_path.exists() else None) or {}
     transforms: Json = sdk.get("transforms") or {}
     sdk_types: Json = sdk.get("types") or {}
-    schemas: Json = {**wire["schemas"], **sdk_types}
+    schemas: Json = {**overridden(wire["schemas"], sdk), **sdk_types}
     defs = {
         name: _schema(name, schemas[name], transforms, sdk_only=name in sdk_types)
         for name in sorted(schemas)

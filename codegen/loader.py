@@ -93,8 +93,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BUILTIN_NAMES = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
 )
-_RETURNS = ("response", "stream", "pager", "nothing", "media")
-_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to")
+_RETURNS = ("response", "stream", "pager", "nothing", "media", "wait")
+_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to", "poll_interval", "max_wait")
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_PLACEHOLDER = re.compile(r"^.*\}")
 
@@ -107,6 +107,19 @@ def _name_form(operation: ir.Operation) -> str:
     if found is None:
         raise SpecError(f"{operation.operation_id}: a resource name needs a path parameter")
     return found[0]
+
+
+def overridden(schemas: Json, sdk: Json) -> Json:
+    """The wire schemas with sdk.yaml's `field_overrides` applied (a None value drops a key)."""
+    out = dict(schemas)
+    for target, override in (sdk.get("field_overrides") or {}).items():
+        schema_name, _, prop = target.partition(".")
+        props = (out.get(schema_name) or {}).get("properties") or {}
+        if prop not in props:
+            raise SpecError(f"sdk.yaml field_overrides: no wire field {target}")
+        changed = {k: v for k, v in {**props[prop], **override}.items() if v is not None}
+        out[schema_name] = {**out[schema_name], "properties": {**props, prop: changed}}
+    return out
 
 
 class _Loader:
@@ -126,7 +139,7 @@ class _Loader:
             **schema_docs,
             **{name: spec["doc"] for name, spec in self.sdk_types.items()},
         }
-        self.schemas: Json = {**wire["schemas"], **self.sdk_types}
+        self.schemas: Json = {**overridden(wire["schemas"], sdk), **self.sdk_types}
         self.mixins: dict[str, str] = sdk.get("mixins") or {}
         self.transform_specs: Json = sdk.get("transforms") or {}
         self.digest = digest
@@ -435,6 +448,16 @@ class _Loader:
         like = result.get("like")
         if like is not None and like not in {p.name for p in params if p.positional}:
             raise SpecError(f"{where}: result like {like}: no positional parameter of that name")
+        update_mask = spec.get("update_mask")
+        self.check_placement(where, operation, update_mask)
+        media_metadata = spec.get("media_metadata")
+        if media_metadata is not None:
+            for field in ("mimeType", "sizeBytes"):
+                self.check_placement(where, operation, f"{media_metadata}.{field}")
+        fills = spec.get("fills")
+        if fills is not None and (returns != "media" or fills not in spec["params"]):
+            raise SpecError(f"{where}: fills names a parameter of a media download")
+        until = self.until(where, spec.get("until"), returns, operation)
         fan_out = spec.get("fan_out")
         if fan_out is not None:
             many = operations[fan_out["operation"]]
@@ -452,6 +475,10 @@ class _Loader:
             returns=returns,
             fan_out=fan_out,
             moves_into=spec.get("moves_into"),
+            update_mask=update_mask.removeprefix("query.") if update_mask else None,
+            media_metadata=media_metadata,
+            fills=naming.parameter_name(fills) if fills else None,
+            until=until,
             result_field=result_field,
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
@@ -459,6 +486,22 @@ class _Loader:
             routes=routes if len(routes) > 1 else [],
             result_like=like,
         )
+
+    def until(
+        self, where: str, spec: Json | None, returns: str, operation: ir.Operation
+    ) -> tuple[str, str, str, str] | None:
+        """`until: {field, done, failed, error}` (wire names) -> attribute names and values."""
+        if (spec is None) != (returns != "wait"):
+            raise SpecError(f"{where}: `until` goes with `returns: wait`, and only with it")
+        if spec is None:
+            return None
+        attrs = {f.wire_name: f.attr_name for f in operation.response.fields}
+        for key in ("field", "error"):
+            if spec[key] not in attrs:
+                raise SpecError(
+                    f"{where}: until: {operation.response.spec_name} has no {spec[key]}"
+                )
+        return attrs[spec["field"]], spec["done"], spec["failed"], attrs[spec["error"]]
 
     def json_when(
         self, where: str, spec: Json | None, params: list[ir.MethodParam], operation: ir.Operation

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "gemini-api-reference.md"
+DEMO_KEY = "demo-key"
 
 # The sections whose examples this version of the SDK covers.
 SECTIONS = (
@@ -52,6 +53,7 @@ SECTIONS = (
     "Response Objects",
     "Error Handling",
     "Files API",
+    "Caching API",
     "Image Generation API",
     "OpenAI Compatibility",
     "File Search API",
@@ -192,10 +194,17 @@ def set_up(section: str, client: Any) -> None:
         setup(client)
 
 
+def prepare_emulator(emulator: Any) -> None:
+    """What the fragments expect the service to hold that no call can make with its name:
+    the cache `cachedContents/xyz789`."""
+    body = {"model": "models/gemini-2.5-flash", "displayName": "xyz789", "contents": []}
+    emulator.caches.create(DEMO_KEY, body, tokens=1290, cache_id="xyz789")
+
+
 @contextlib.contextmanager
 def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
-    """The emulator (a new one by default) on a free loopback port, in a thread; yields its
-    base URL."""
+    """`emulator` (by default a new one, holding what the seed's fragments expect) on a free
+    loopback port, in a thread; yields its base URL."""
     import uvicorn
 
     from gemini_sdk.testing import Emulator
@@ -203,8 +212,10 @@ def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = (emulator or Emulator()).app
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    if emulator is None:
+        emulator = Emulator()
+        prepare_emulator(emulator)
+    config = uvicorn.Config(emulator.app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -250,7 +261,7 @@ def seed_environment(base_url: str) -> Iterator[Path]:
     with TlsProxy(base_url) as proxy, tempfile.TemporaryDirectory() as tmp:
         variables: dict[str, str | None] = {
             "GOOGLE_API_KEY": None,
-            "GEMINI_API_KEY": "demo-key",
+            "GEMINI_API_KEY": DEMO_KEY,
             "GOOGLE_GEMINI_BASE_URL": base_url,
             # the lower-case spellings win over HTTPS_PROXY; NO_PROXY keeps connections to the
             # emulator itself (the Live API's WebSocket among them) off the proxy
@@ -294,8 +305,9 @@ _FILES = {
     "image.jpg": _TINY_JPEG,
     "path/to/image.jpg": _TINY_JPEG,
     "document.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
-    "doc1.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
-    "doc2.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type /Page >>\n%%EOF\n",
+    # two and three pages: together enough tokens for a cache (1024 at least)
+    "doc1.pdf": b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 2 + b"%%EOF\n",
+    "doc2.pdf": b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 3 + b"%%EOF\n",
     "document.txt": b"Gemini is a family of multimodal models.\n",
     "video.mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
 }

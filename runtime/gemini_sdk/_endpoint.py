@@ -108,6 +108,8 @@ class PreparedRequest:
     def response(self) -> type[WireModel]:
         return self.decode_as or self.operation.response
 
+    wait: Any = None  # a _wait.Wait, for the "wait" kind
+
 
 def prepare(
     operation: OperationSpec[Any],
@@ -125,6 +127,7 @@ def prepare(
     media: UploadSource | None = None,
     mime_type: str | None = None,
     decode_as: type[WireModel] | None = None,
+    wait: Any = None,
 ) -> PreparedRequest:
     path_args = {
         param.py_name: _segment(operation, param, path_values.get(param.py_name))
@@ -146,7 +149,12 @@ def prepare(
                 f"{operation.name}: body must be {operation.request.__name__}, "
                 f"got {type(body).__name__}"
             )
-        missing = missing_required(body, skip=operation.path_bound_fields)
+        # A PATCH is a partial update: it carries only the fields its update mask names.
+        missing = (
+            []
+            if operation.method == "PATCH"
+            else missing_required(body, skip=operation.path_bound_fields)
+        )
         if missing:
             raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
         json_body = body.to_dict()
@@ -171,6 +179,7 @@ def prepare(
         media=media,
         mime_type=mime_type,
         decode_as=decode_as,
+        wait=wait,
     )
 
 

@@ -176,10 +176,7 @@ class ImageHelpers:
     mime_type: Any
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        if not self.image_bytes:
-            raise ValueError("this image has no bytes to save")
-        with open(path, "wb") as out:
-            out.write(self.image_bytes)
+        _write(path, self.image_bytes, "this image has no bytes to save")
 
     def show(self) -> None:
         """In a notebook, display it; elsewhere open it with Pillow if installed, or else
@@ -216,3 +213,21 @@ def _in_notebook() -> bool:
     except ImportError:
         return False
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class VideoHelpers:
+    """`video.save(path)` once files.download has fetched the video's bytes."""
+
+    __slots__ = ()
+
+    video_bytes: Any
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        _write(path, self.video_bytes, "this video has no bytes yet; files.download(file=video)")
+
+
+def _write(path: str | os.PathLike[str], data: bytes | None, missing: str) -> None:
+    if not data:
+        raise ValueError(missing)
+    with open(path, "wb") as out:
+        out.write(data)

@@ -27,8 +27,9 @@ from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._stream import AsyncStream, Events, Stream
-from gemini_sdk._upload import UploadSource
+from gemini_sdk._upload import UploadSource, describe
 from gemini_sdk._version import __version__
+from gemini_sdk._wait import Wait
 
 logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
@@ -309,6 +310,8 @@ def _exchange(
     rand: Callable[[], float],
 ) -> _Steps[Any]:
     """One call of any kind but a pager: what `execute` returns before wrapping a stream."""
+    if request.kind == "wait":
+        return (yield from _waiting(config, request, http, rand))
     if request.kind == "upload":
         source, size, mime = _open_media(request.media, request.mime_type)
         try:
@@ -329,6 +332,29 @@ def _exchange(
 # What a plan of several calls (an operation polled until done) is handed: one call's steps.
 Exchange = Callable[[PreparedRequest], _Steps[Any]]
 Plan = Callable[[Exchange], _Steps[T]]
+
+
+def _waiting(
+    config: TransportConfig,
+    request: PreparedRequest,
+    http: httpx.Client | httpx.AsyncClient,
+    rand: Callable[[], float],
+) -> _Steps[Any]:
+    """Fetch the resource until it is ready, sleeping `poll_interval` between fetches."""
+    wait: Wait = request.wait
+    started = wait.clock()
+    while True:
+        resource = yield from _retrying(
+            config,
+            request,
+            lambda: _build(http, config, request),
+            lambda response: _decode(request, response),
+            rand,
+        )
+        if wait.ready(resource):
+            return resource
+        wait.check_deadline(started, resource)
+        yield _Sleep(wait.poll_interval)
 
 
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
@@ -511,34 +537,15 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
 
 def _open_media(media: UploadSource | None, mime_type: str | None) -> tuple[BinaryIO, int, str]:
     """A seekable binary source, its size and its MIME type; a missing path raises here."""
+    size, mime = describe(media, mime_type)
     if isinstance(media, (bytes, bytearray, memoryview)):
-        data = bytes(media)
-        return io.BytesIO(data), len(data), mime_type or "application/octet-stream"
+        return io.BytesIO(bytes(media)), size, mime
     if isinstance(media, (str, os.PathLike)):
-        path = os.fspath(media)
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the caller's finally
-        size = os.fstat(handle.fileno()).st_size
-        return handle, size, mime_type or _guess_mime(path)
-    if media is not None and hasattr(media, "read") and hasattr(media, "seek"):
-        start = media.tell()
-        size = media.seek(0, io.SEEK_END) - start
-        media.seek(start)
-        if start:
-            media = io.BytesIO(media.read())
-        name = getattr(media, "name", "")
-        return media, size, mime_type or (_guess_mime(name) if isinstance(name, str) else "")
-    raise TypeError(
-        f"upload source must be a path, bytes or a seekable binary file, got {type(media).__name__}"
-    )
-
-
-def _guess_mime(path: str) -> str:
-    import mimetypes
-
-    guessed, _ = mimetypes.guess_type(path)
-    if guessed is None:
-        raise ValueError(f"cannot tell the MIME type of {os.path.basename(path)!r}; pass mime_type")
-    return guessed
+        return open(media, "rb"), size, mime  # noqa: SIM115 - closed by the caller's finally
+    assert media is not None
+    if media.tell():
+        media = io.BytesIO(media.read())
+    return media, size, mime
 
 
 def _upload_steps(
@@ -552,7 +559,10 @@ def _upload_steps(
     """The resumable protocol without I/O.
 
     Start a session, send chunks at the offsets the server confirms, and after a dropped
-    or failed chunk ask the server what it received and resume from there.
+    or failed chunk ask the server what it received and resume from there. A chunk the
+    server answered counts for what the server says it received, which may be less than was
+    sent; only failures in a row (a chunk that made no progress is one) count against the
+    retry attempts.
     """
     timeout = _timeout(config, request)
 
@@ -591,9 +601,18 @@ def _upload_steps(
             continue
         if outcome.status_code >= 400:
             raise errors.error_from_response(outcome, outcome.read())
-        if final:
+        if outcome.headers.get("x-goog-upload-status") == "final" or (
+            final and "x-goog-upload-status" not in outcome.headers
+        ):
             return _decode(request, outcome)
-        offset += len(chunk)
+        received = int(outcome.headers.get("x-goog-upload-size-received", offset + len(chunk)))
+        failures = 0 if received > offset else failures + 1
+        if failures >= config.retry.attempts:
+            raise errors.APIError(
+                f"the upload makes no progress: the server holds {received} of {size} bytes",
+                response=outcome,
+            )
+        offset = received
 
 
 def _same_host(config: TransportConfig, url: str) -> bool:

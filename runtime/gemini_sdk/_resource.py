@@ -17,7 +17,9 @@ import attrs
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
-from gemini_sdk._transform import RESULTS, TRANSFORMS, resource_name
+from gemini_sdk._transform import RESULTS, TRANSFORMS, keep_media, resource_name
+from gemini_sdk._upload import describe
+from gemini_sdk._wait import Until, Wait
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -61,6 +63,14 @@ class MethodSpec:
     routes: tuple[OperationSpec[Any], ...] = ()
     # The parameter whose object, when one is passed, gives the class the answer is decoded as.
     result_like: str | None = None
+    # The query parameter that names the body fields a partial update sets (`updateMask`).
+    update_mask: str | None = None
+    # The body object that declares an upload's MIME type and size (`body.file`).
+    media_metadata: str | None = None
+    # The argument a download also keeps its bytes on (a Video given as `file`).
+    fills: str | None = None
+    # For `returns="wait"`: (field, done value, failed value, error field), as attributes.
+    until: tuple[str, str, str, str] | None = None
 
     @property
     def config(self) -> type[WireModel] | None:
@@ -83,6 +93,9 @@ class _Call:
     save_to: str | None = None
     operation: OperationSpec[Any] | None = None  # the route a resource name chose
     decode_as: type[WireModel] | None = None
+    fill: Any = None  # what the downloaded bytes are also stored on
+    poll_interval: float | None = None
+    max_wait: float | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -95,7 +108,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in ("media", "media_type", "save_to"):
+    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait"):
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
@@ -143,10 +156,17 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
         given = args.get(spec.result_like)
         if isinstance(given, WireModel):
             call.decode_as = type(given)
+    if spec.fills is not None:
+        call.fill = args.get(spec.fills)
     config = args.get("config")
     if config is not None and spec.config is not None:
         config = checked_config(spec.name, spec.config, config)
-        place_config(call, config)
+        placed = place_config(call, config)
+        if spec.update_mask is not None:
+            masked = [to.removeprefix("body.") for to in placed if to.startswith("body.")]
+            if not masked:
+                raise ValueError(f"{spec.name}: config: set at least one field to change")
+            call.query[spec.update_mask] = ",".join(masked)
         call.expects_json = _asks_for_json(spec, config)
     return call
 
@@ -179,13 +199,17 @@ def checked_config(where: str, cls: type[WireModel], config: Any) -> Any:
     return config
 
 
-def place_config(call: _Call, config: Any) -> None:
-    """Each set field of a config where the spec says it lands."""
+def place_config(call: _Call, config: Any) -> list[str]:
+    """Each set field of a config where the spec says it lands; returns those placements (an
+    update mask names the body ones)."""
+    placed = []
     for f in type(config)._wire_fields:
         if f.to is not None:
             value = getattr(config, f.attr)
             if value is not None:
                 _place(call, f.to, value)
+                placed.append(f.to)
+    return placed
 
 
 def _asks_for_json(spec: MethodSpec, config: Any) -> bool:
@@ -275,9 +299,18 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
     if spec.moves_into is not None:
         _move_into(spec, call)
     operation = call.operation or spec.operation
+    if spec.media_metadata is not None:
+        try:
+            size, call.media_type = describe(call.media, call.media_type)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{spec.name}: {error}") from None
+        where = _body_path(spec.media_metadata.removeprefix("body."))
+        call.body[where + ("mimeType",)] = call.media_type
+        call.body[where + ("sizeBytes",)] = size
     options = {
         "http_options": call.http_options,
-        "kind": spec.returns if spec.returns in ("pager", "media") else None,
+        "kind": spec.returns if spec.returns in ("pager", "media", "wait") else None,
+        "wait": _wait(spec, call),
         "alt": spec.alt,
         "media": call.media,
         "mime_type": call.media_type,
@@ -297,6 +330,16 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         call.body[key] = items[0]
     body = assemble(operation.request, call.body) if operation.request else None
     return prepare(operation, path_values, call.query, body, **options)
+
+
+def _wait(spec: MethodSpec, call: _Call) -> Wait | None:
+    if spec.until is None:
+        return None
+    chosen = {"poll_interval": call.poll_interval, "max_wait": call.max_wait}
+    try:
+        return Wait(Until(*spec.until), **{k: v for k, v in chosen.items() if v is not None})
+    except TypeError as error:
+        raise TypeError(f"{spec.name}: {error}") from None
 
 
 def _fan_out(
@@ -353,6 +396,8 @@ def _save(call: _Call, data: bytes) -> bytes:
     if call.save_to is not None:
         with open(call.save_to, "wb") as out:
             out.write(data)
+    if call.fill is not None:
+        keep_media(call.fill, data)
     return data
 
 

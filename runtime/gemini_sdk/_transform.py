@@ -34,11 +34,27 @@ def model_name(value: Any) -> str:
     return value[len("models/") :] if value.startswith("models/") else value
 
 
+def model_resource_name(value: Any) -> str:
+    """`gemini-2.5-flash` or `models/gemini-2.5-flash` -> `models/gemini-2.5-flash`, as a
+    request body names a model."""
+    return f"models/{model_name(value)}"
+
+
 def cached_content_name(value: Any) -> str:
+    """A CachedContent, `cachedContents/abc` or `abc` -> `cachedContents/abc`."""
     name = getattr(value, "name", value)  # a CachedContent object stands for its name
     if not isinstance(name, str) or not name:
         raise _fail("a cached content name like 'cachedContents/abc'", value)
     return name if name.startswith("cachedContents/") else f"cachedContents/{name}"
+
+
+def cached_content_id(value: Any) -> str:
+    """The same inputs as `cached_content_name` -> `abc`, the id in the `cachedContents/{id}`
+    path."""
+    cache_id = cached_content_name(value).removeprefix("cachedContents/")
+    if not cache_id:
+        raise _fail("a cached content name like 'cachedContents/abc'", value)
+    return cache_id
 
 
 def _is_part_like(value: Any) -> bool:
@@ -213,6 +229,36 @@ def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, s
     )
 
 
+def _video_of(value: Any) -> Any:
+    """The Video a GeneratedVideo holds, the Video itself, or None for anything else."""
+    t = _generated.types
+
+    if isinstance(value, t.GeneratedVideo):
+        if value.video is None:
+            raise ValueError("this GeneratedVideo holds no video")
+        return value.video
+    return value if isinstance(value, t.Video) else None
+
+
+def downloadable(value: Any) -> str:
+    """What files.download takes (a File, its name, URI or id, or a Video or GeneratedVideo,
+    whose URI names the file) -> the id in the `files/{file}` path."""
+    video = _video_of(value)
+    if video is not None:
+        if not video.uri:
+            raise ValueError("this video has no uri to download it from")
+        return file_id(video.uri)
+    return file_id(value)
+
+
+def keep_media(target: Any, data: bytes) -> None:
+    """After a download: a Video (or the one in a GeneratedVideo) keeps the bytes, so that
+    `video.save(path)` works."""
+    video = _video_of(target)
+    if video is not None:
+        video.video_bytes = data
+
+
 def upload_source(value: Any) -> Any:
     """A path (of a file: FileNotFoundError or IsADirectoryError otherwise), bytes, or a
     binary file."""
@@ -253,6 +299,9 @@ RESULTS: dict[str, Callable[[Any], Any]] = {"generated_images": generated_images
 
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
+    "downloadable": downloadable,
+    "model_resource_name": model_resource_name,
+    "cached_content_id": cached_content_id,
     "upload_source": upload_source,
     "model_name": model_name,
     "cached_content_name": cached_content_name,

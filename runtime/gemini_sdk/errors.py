@@ -24,7 +24,6 @@ __all__ = [
     "APITimeoutError",
     "Aborted",
     "AlreadyExists",
-    "InvalidAPIKey",
     "BadGateway",
     "BadRequest",
     "Cancelled",
@@ -37,6 +36,7 @@ __all__ = [
     "GatewayTimeout",
     "GeminiError",
     "InternalServerError",
+    "InvalidAPIKey",
     "InvalidArgument",
     "LiveConnectionClosed",
     "LengthRequired",
@@ -47,6 +47,7 @@ __all__ = [
     "OutOfRange",
     "PermissionDenied",
     "PreconditionFailed",
+    "ProcessingFailedError",
     "RequestRangeNotSatisfiable",
     "ResourceExhausted",
     "ServerError",
@@ -59,6 +60,7 @@ __all__ = [
     "Unauthorized",
     "UnexpectedResponseError",
     "Unknown",
+    "WaitTimeoutError",
     "error_from_payload",
     "error_from_response",
     "error_from_status",
@@ -71,6 +73,28 @@ _BODY_EXCERPT_LIMIT = 200
 
 class GeminiError(Exception):
     """Base of every exception the SDK raises on purpose."""
+
+
+class ProcessingFailedError(GeminiError):
+    """What a wait was for ended in failure (a file whose state became FAILED).
+
+    `resource` is the failed resource as last fetched; `error` its Status (code, message,
+    details), or None when the service gave none.
+    """
+
+    def __init__(self, message: str, *, resource: Any, error: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.error = error
+
+
+class WaitTimeoutError(GeminiError, TimeoutError):
+    """A wait gave up: what it waited for was not ready within its `max_wait`. `resource` is
+    the resource as last fetched."""
+
+    def __init__(self, message: str, *, resource: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
 
 
 class APIError(GeminiError):

@@ -15,6 +15,7 @@ request, then the file store takes it; the session id stands in for the API key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
@@ -30,6 +31,7 @@ from starlette.websockets import WebSocket
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing import (  # noqa: F401 - register their handlers
+    _caches,
     _file_handlers,
     _imagen,
     _interactions,
@@ -147,7 +149,10 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     for fault in faults:
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
-    if any(fault.kind == "drop" for fault in faults):
+    drop = next((f for f in faults if f.kind == "drop"), None)
+    if drop is not None:
+        if upload_id is not None and drop.after_bytes:
+            _arrived_before_the_drop(state, upload_id, path, request, raw, drop.after_bytes)
         raise DropConnection
     try:
         status = next((f for f in faults if f.kind == "status"), None)
@@ -156,7 +161,9 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
         if isinstance(routed, ApiError):
             raise routed
         if upload_id is not None:
-            reply = state.files.chunk(upload_id, path, request.headers, raw)
+            short = next((f for f in faults if f.kind == "wrong_offset"), None)
+            keep = short.after_bytes if short is not None else None
+            reply = state.files.chunk(upload_id, path, request.headers, raw, keep=keep)
         elif isinstance(routed, _openai.OpenAIRouted):
             reply = routed.serve(state, request, raw)
         else:
@@ -170,6 +177,14 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     return _response(reply, cut)
 
 
+def _arrived_before_the_drop(
+    state: EmulatorState, upload_id: str, path: str, request: Request, raw: bytes, size: int
+) -> None:
+    # Whatever the store refuses (a wrong offset, say) would not have arrived either.
+    with contextlib.suppress(ApiError):
+        state.files.chunk(upload_id, path, request.headers, raw, keep=size)
+
+
 def _serve(
     state: EmulatorState, routed: Routed, request: Request, query: dict[str, str], raw: bytes
 ) -> Reply:
@@ -181,7 +196,12 @@ def _serve(
     _check_query(operation, query)
     body: dict[str, Any] = {}
     if operation.request is not None:
-        body = validate(parse_body(raw), operation.request, path_bound=operation.path_bound_fields)
+        body = validate(
+            parse_body(raw),
+            operation.request,
+            path_bound=operation.path_bound_fields,
+            partial=operation.method == "PATCH",
+        )
     model = routed.params.get("model")
     if model is not None:
         state.quota.admit(api_key, tier, model, operation.name)

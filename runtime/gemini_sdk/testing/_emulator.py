@@ -11,6 +11,7 @@ import httpx
 from starlette.applications import Starlette
 
 from gemini_sdk.testing._app import build_app
+from gemini_sdk.testing._cache_store import CacheStore
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
@@ -75,6 +76,12 @@ class Emulator:
         key's files; `processing_polls` sets how many GetFile answers a video stays
         PROCESSING; `now` (aware datetime) is the clock of createTime and expiry."""
         return self._state.files
+
+    @property
+    def caches(self) -> CacheStore:
+        """The cached contents: `emulator.caches.create(key, body, tokens, cache_id=...)` sets
+        one up directly; they expire by `emulator.files.now`."""
+        return self._state.caches
 
     @property
     def models(self) -> Catalogue:

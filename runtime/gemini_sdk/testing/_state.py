@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from gemini_sdk.testing._cache_store import CacheStore
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
@@ -69,7 +70,9 @@ class EmulatorState:
         self.faults = Faults()
         self.quota = RateLimiter(clock or time.monotonic)
         self.durable = Durable(state_dir)
-        self.files = FileStore()
+        self.files = FileStore(self.durable)
+        # caches expire by the file store's clock, so one replaced clock moves both
+        self.caches = CacheStore(self.durable, lambda: self.files.now())
         self.stores = StoreRegistry(self.durable)
         self.operations = OperationStore(self.durable)
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
