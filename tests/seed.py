@@ -6,6 +6,14 @@ runnable Python block, rewrites the imports, and runs each section's blocks in o
 namespace against an emulator served on 127.0.0.1 — the pytest suite (test_seed_examples.py)
 and `make demo` both use it.
 
+`genai.Client()` finds the emulator through GOOGLE_GEMINI_BASE_URL. The OpenAI section's
+examples pass the service's own URL to `OpenAI(base_url="https://generativelanguage.
+googleapis.com/v1beta/openai/")`; they reach the emulator through `gemini_sdk.testing.
+TlsProxy`, a real HTTPS forward proxy that terminates TLS with a certificate for that host
+from a throwaway CA: HTTPS_PROXY names the proxy and SSL_CERT_FILE the CA, both honoured by
+the httpx under `openai`, so neither the example nor the `openai` package is changed. No
+other section uses https, so the variables stay set for the whole run.
+
     python tests/seed.py            # the demo: run them all and show their output
 """
 
@@ -42,6 +50,7 @@ SECTIONS = (
     "Error Handling",
     "Files API",
     "Image Generation API",
+    "OpenAI Compatibility",
 )
 
 # Blocks that need APIs this version does not have yet: each names what is missing.
@@ -134,9 +143,18 @@ def prepare(client: Any) -> None:
     )
 
 
+def bind_client(scope: dict[str, Any], client: Any) -> None:
+    """Give the next fragment the shared client again: one fragment rebinds `client` to a bad
+    key. A client of another library that a fragment built (the OpenAI section's) stays, since
+    the section's later fragments use it."""
+    if isinstance(scope.get("client"), type(client)):
+        scope["client"] = client
+
+
 @contextlib.contextmanager
-def served_emulator() -> Iterator[str]:
-    """The emulator on a free loopback port, in a thread; yields its base URL."""
+def served_emulator(emulator: Any = None) -> Iterator[str]:
+    """The emulator (a new one by default) on a free loopback port, in a thread; yields its
+    base URL."""
     import uvicorn
 
     from gemini_sdk.testing import Emulator
@@ -144,7 +162,8 @@ def served_emulator() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(Emulator().app, host="127.0.0.1", port=port, log_level="warning")
+    app = (emulator or Emulator()).app
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -161,31 +180,52 @@ def served_emulator() -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Environment variables set (None: removed) for the duration, then restored."""
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
 def seed_environment(base_url: str) -> Iterator[Path]:
-    """Env vars pointing `genai.Client()` at the emulator, and a scratch working directory
-    holding the files the examples open."""
-    saved = {
-        k: os.environ.get(k) for k in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")
-    }
-    os.environ.pop("GOOGLE_API_KEY", None)
-    os.environ["GEMINI_API_KEY"] = "demo-key"
-    os.environ["GOOGLE_GEMINI_BASE_URL"] = base_url
+    """Env vars pointing `genai.Client()` at the emulator and https clients at its TLS proxy,
+    and a scratch working directory holding the files the examples open."""
+    from gemini_sdk.testing import TlsProxy
+
     cwd = os.getcwd()
-    with tempfile.TemporaryDirectory() as tmp:
+    with TlsProxy(base_url) as proxy, tempfile.TemporaryDirectory() as tmp:
+        variables: dict[str, str | None] = {
+            "GOOGLE_API_KEY": None,
+            "GEMINI_API_KEY": "demo-key",
+            "GOOGLE_GEMINI_BASE_URL": base_url,
+            # the lower-case spellings win over HTTPS_PROXY; NO_PROXY could exempt the host
+            "https_proxy": None,
+            "NO_PROXY": None,
+            "no_proxy": None,
+            **proxy.environment(),
+        }
         # small stand-ins for the files the examples open and upload
         for name, data in _FILES.items():
             Path(tmp, name).parent.mkdir(parents=True, exist_ok=True)
             Path(tmp, name).write_bytes(data)
         os.chdir(tmp)
         try:
-            yield Path(tmp)
+            with environment(variables):
+                yield Path(tmp)
         finally:
             os.chdir(cwd)
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def run(example: Example, scope: dict[str, Any]) -> str:
@@ -231,8 +271,7 @@ def main() -> int:
         scopes: dict[str, dict[str, Any]] = {}
         for example in examples():
             scope = scopes.setdefault(example.section, namespace(client))
-            # every fragment assumes a working `client`; one of them rebinds it to a bad key
-            scope["client"] = client
+            bind_client(scope, client)
             print(f"── {example.id}")
             if example.pending:
                 print(f"   (needs {example.pending}, not in this version)\n")

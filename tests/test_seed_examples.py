@@ -51,7 +51,7 @@ def test_the_covered_sections_have_examples() -> None:
 )
 def test_seed_example_runs(example: seed.Example, seed_client: Any) -> None:
     scope = SCOPES.setdefault(example.section, seed.namespace(seed_client))
-    scope["client"] = seed_client
+    seed.bind_client(scope, seed_client)
     printed = seed.run(example, scope)
     if "print(" in example.code and "except" not in example.code and "if " not in example.code:
         assert printed.strip(), "the example prints, but printed nothing"

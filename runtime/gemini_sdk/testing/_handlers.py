@@ -58,7 +58,7 @@ def get_model(call: Call) -> Reply:
     return json_reply(require_model(call, "getModel").to_wire())
 
 
-def _generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
+def generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
     card = require_model(call, "generateContent")
     check_generate(call.body, card, "GenerateContentRequest")
     call.state.files.check_active(call.api_key, call.body.get("contents"))
@@ -71,13 +71,13 @@ def _generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
 
 @handles("GenerateContent")
 def generate_content(call: Call) -> Reply:
-    answer, envelope = _generation(call)
+    answer, envelope = generation(call)
     return json_reply(gen.response(answer, envelope))
 
 
 @handles("StreamGenerateContent")
 def stream_generate_content(call: Call) -> Reply:
-    answer, envelope = _generation(call)
+    answer, envelope = generation(call)
     return stream_reply(
         list(gen.chunks(answer, envelope)),
         sse=call.query.get("alt") == "sse",
