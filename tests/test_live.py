@@ -113,15 +113,20 @@ async def test_async_audio_round_trip_answers_pcm_with_transcriptions(
 
 async def test_async_tool_call_round_trip(client: genai.Client) -> None:
     config = {"response_modalities": ["TEXT"], "tools": [WEATHER]}
+    calls: list[types.FunctionCall] = []
+    messages: list[types.LiveServerMessage] = []
     async with client.aio.live.connect(model=MODEL, config=config) as session:
         await session.send_client_content(turns="get_weather city=Paris")
-        first = [m async for m in session.receive()]
-        calls = [c for m in first if m.tool_call for c in m.tool_call.function_calls]
-        assert [(c.name, c.args) for c in calls] == [("get_weather", {"city": "Paris"})]
-        response = types.FunctionResponse(id=calls[0].id, name="get_weather", response={"c": 21})
-        await session.send_tool_response(function_responses=response)
-        answer = [m async for m in session.receive()]
-    assert text_of(answer) == 'get_weather returned {"c":21}'
+        async for message in session.receive():  # the turn goes on after the tool response
+            messages.append(message)
+            if message.tool_call:
+                calls += message.tool_call.function_calls
+                response = types.FunctionResponse(
+                    id=calls[0].id, name="get_weather", response={"c": 21}
+                )
+                await session.send_tool_response(function_responses=response)
+    assert [(c.name, c.args) for c in calls] == [("get_weather", {"city": "Paris"})]
+    assert text_of(messages) == 'get_weather returned {"c":21}'
 
 
 def test_sync_session_round_trip_and_the_seed_audio_spelling(

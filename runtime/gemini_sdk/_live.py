@@ -194,13 +194,12 @@ class LiveProtocol:
 
     @staticmethod
     def ends_turn(message: LiveServerMessage | None) -> bool:
-        """The turn is complete, or the model waits for the client to run its tool calls."""
+        """The model's turn is complete. A tool call does not end it: the answer goes on
+        once the caller, still iterating, has sent the tool response."""
         if message is None:
             return False
         content = message.server_content
-        return message.tool_call is not None or (
-            content is not None and bool(content.turn_complete)
-        )
+        return content is not None and bool(content.turn_complete)
 
     def after_close(self, error: Any) -> None:
         """The socket closed while receiving: the close a go-away announced ends the turn
@@ -338,8 +337,8 @@ class Session(_Session[None]):
             raise self._protocol.closed(closed) from None
 
     def receive(self) -> Iterator[LiveServerMessage]:
-        """The service's messages until the model's turn is complete, or until a tool call
-        that waits for `send_tool_response`."""
+        """The service's messages until the model's turn is complete; answer a tool call
+        with `send_tool_response` inside the loop, and the turn goes on."""
         from websockets.exceptions import ConnectionClosed
 
         protocol = self._protocol
@@ -411,8 +410,8 @@ class AsyncSession(_Session[Awaitable[None]]):
             raise self._protocol.closed(closed) from None
 
     async def receive(self) -> AsyncIterator[LiveServerMessage]:
-        """The service's messages until the model's turn is complete, or until a tool call
-        that waits for `send_tool_response`."""
+        """The service's messages until the model's turn is complete; answer a tool call
+        with `send_tool_response` inside the loop, and the turn goes on."""
         from websockets.exceptions import ConnectionClosed
 
         protocol = self._protocol
