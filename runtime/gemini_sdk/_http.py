@@ -14,8 +14,8 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Callable, Generator
-from typing import Any, BinaryIO, Generic, TypeVar, Union
+from collections.abc import Callable
+from typing import Any, BinaryIO, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
@@ -26,6 +26,7 @@ from gemini_sdk._convert import WireFormatError, dumps, loads, structure
 from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import UploadSource, describe
 from gemini_sdk._version import __version__
@@ -232,24 +233,8 @@ def _stream_item(request: PreparedRequest, response: httpx.Response) -> Callable
 
 # -- the request path without I/O ------------------------------------------------------------
 #
-# Every exchange is a generator of steps: it yields a `_Send` and is sent back the response
-# or the httpx error, yields a `_Sleep` and is resumed after the wait, and returns its result.
-# The two transports below only perform the steps.
-
-
-@attrs.frozen
-class _Send:
-    request: httpx.Request
-    stream: bool = False
-
-
-@attrs.frozen
-class _Sleep:
-    seconds: float
-
-
-_Outcome = Union[httpx.Response, httpx.HTTPError, None]  # noqa: UP007 - 3.10 needs Union
-_Steps = Generator[Union[_Send, _Sleep], _Outcome, T]  # noqa: UP007
+# Every exchange is a generator of the steps of _steps.py; the two transports below only
+# perform them.
 
 
 def _retrying(
@@ -327,11 +312,6 @@ def _exchange(
         read = lambda response: _decode(request, response)  # noqa: E731
     build = lambda: _build(http, config, request)  # noqa: E731
     return (yield from _retrying(config, request, build, read, rand, request.kind == "stream"))
-
-
-# What a plan of several calls (an operation polled until done) is handed: one call's steps.
-Exchange = Callable[[PreparedRequest], _Steps[Any]]
-Plan = Callable[[Exchange], _Steps[T]]
 
 
 def _waiting(
