@@ -74,7 +74,9 @@ class Emulator:
     def files(self) -> FileStore:
         """The uploaded files and open upload sessions: `emulator.files.all()` lists every
         key's files; `processing_polls` sets how many GetFile answers a video stays
-        PROCESSING; `now` (aware datetime) is the clock of createTime and expiry."""
+        PROCESSING; `chunk_granularity` (8 MiB) what every chunk but the last must be a
+        multiple of; `now` (aware datetime) is the clock of createTime and of the expiry of
+        files and caches."""
         return self._state.files
 
     @property
