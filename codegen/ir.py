@@ -442,16 +442,18 @@ class Method:
             return "bytes"
         if self.result_field is not None:
             return self.result_field.type.annotation_in("t") + " | None"
+        if self.returns == "pager":
+            paging = self.operation.paging
+            assert paging is not None
+            pager = "AsyncPager" if is_async else "Pager"
+            # a result transform on a pager applies to each item
+            each = f"t.{self.result_class}" if self.result_class else None
+            return f"{pager}[{each or paging.item_type.annotation_in('t')}]"
         if self.result_class is not None:
             return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
             return f"{'AsyncStream' if is_async else 'Stream'}[{item}]"
-        if self.returns == "pager":
-            paging = self.operation.paging
-            assert paging is not None
-            pager = "AsyncPager" if is_async else "Pager"
-            return f"{pager}[{paging.item_type.annotation_in('t')}]"
         if self.fan_out:
             many = self.fan_out["response_class"]
             return f"{item} | t.{many}"
@@ -467,6 +469,9 @@ class Resource:
     # and the constant of the method it polls.
     mixin: str | None = None
     polls: str | None = None
+    mixin_module: str = "_operations"
+    # Methods of any resource the mixin calls, by the name it knows them by -> constant.
+    uses: dict[str, str] = field(default_factory=dict)
     children: list[Resource] = field(default_factory=list)  # nested: `stores.documents`
 
     @property

@@ -198,6 +198,31 @@ class FileStore:
 
         return lookup
 
+    def add(
+        self,
+        *,
+        owner: str,
+        data: bytes,
+        mime_type: str,
+        display_name: str | None,
+        base_url: str,
+        source: str,
+    ) -> StoredFile:
+        """A file the service made itself (a batch's output, say), ACTIVE at once."""
+        with self._lock:
+            stored = StoredFile(
+                id=self._new_id(),
+                owner=owner,
+                data=data,
+                mime_type=mime_type,
+                display_name=display_name,
+                base_url=base_url,
+                created=self.now(),
+                source=source,
+            )
+            self._files[stored.id] = stored
+            return stored
+
     def _owned(self, owner: str, file_id: str) -> StoredFile:
         stored = self._files.get(file_id)
         if stored is None:
