@@ -506,6 +506,21 @@ class Api:
     # concrete clients are generated only with it.
     options_class: str | None = None
 
+    @property
+    def operation_imports(self) -> list[str]:
+        """What the resources module takes from gemini_sdk._operations: the resource mixins
+        (sync and async), and the type variable of results decoded like an argument."""
+        every = [r for top in self.resources for r in top.tree]
+        names = {
+            f"{prefix}{r.mixin}"
+            for r in every
+            if r.mixin and r.mixin_module == "_operations"
+            for prefix in ("", "Async")
+        }
+        if any(m.result_like for r in every for m in r.methods):
+            names.add("OperationT")
+        return sorted(names)
+
     def counts(self) -> dict[str, int]:
         return {
             "enums": len(self.enums),

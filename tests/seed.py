@@ -42,6 +42,7 @@ SECTIONS = (
     "Error Handling",
     "Files API",
     "Image Generation API",
+    "File Search API",
 )
 
 # Blocks that need APIs this version does not have yet: each names what is missing.
@@ -128,10 +129,34 @@ def namespace(client: Any) -> dict[str, Any]:
 
 def prepare(client: Any) -> None:
     """What the reference's fragments expect to exist already: the file `files/abc123`."""
+    _upload_abc123(client)
+
+
+def _upload_abc123(client: Any) -> None:
     client.files.upload(
         file=b"An earlier upload.\n",
         config={"name": "files/abc123", "display_name": "abc123", "mime_type": "text/plain"},
     )
+
+
+def _file_search_ready(client: Any) -> None:
+    # The Files section deleted files/abc123, which import_file names. The listing example
+    # binds `store` to each store in turn and the delete example deletes the last one, which
+    # must be empty (a store with documents is kept without force): stores list newest first,
+    # so an earlier empty store is that last one.
+    _upload_abc123(client)
+    client.file_search_stores.create(config={"display_name": "knowledge-base"})
+
+
+# What a section's fragments expect when it starts, beyond `prepare`: run once per section,
+# before its first example.
+SECTION_SETUP = {"File Search API": _file_search_ready}
+
+
+def set_up(section: str, client: Any) -> None:
+    setup = SECTION_SETUP.get(section)
+    if setup is not None:
+        setup(client)
 
 
 @contextlib.contextmanager
@@ -230,6 +255,8 @@ def main() -> int:
         prepare(client)
         scopes: dict[str, dict[str, Any]] = {}
         for example in examples():
+            if example.section not in scopes:
+                set_up(example.section, client)
             scope = scopes.setdefault(example.section, namespace(client))
             # every fragment assumes a working `client`; one of them rebinds it to a bad key
             scope["client"] = client

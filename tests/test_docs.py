@@ -30,8 +30,10 @@ def test_generate_content_help_documents_args_returns_raises(client: Client) -> 
 
 
 def test_sync_and_async_methods_share_one_docstring(client: Client) -> None:
-    for resource in SPEC.resources:
-        sync, aio = getattr(client, resource.name), getattr(client.aio, resource.name)
+    for resource in (r for top in SPEC.resources for r in top.tree):
+        sync, aio = client, client.aio
+        for step in resource.name.split("."):  # nested: file_search_stores.documents
+            sync, aio = getattr(sync, step), getattr(aio, step)
         for method in resource.methods:
             doc = inspect.getdoc(getattr(sync, method.name))
             assert doc == method.doc, f"{resource.name}.{method.name}"

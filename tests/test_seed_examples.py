@@ -50,6 +50,8 @@ def test_the_covered_sections_have_examples() -> None:
     ],
 )
 def test_seed_example_runs(example: seed.Example, seed_client: Any) -> None:
+    if example.section not in SCOPES:
+        seed.set_up(example.section, seed_client)
     scope = SCOPES.setdefault(example.section, seed.namespace(seed_client))
     scope["client"] = seed_client
     printed = seed.run(example, scope)

@@ -125,6 +125,31 @@ def chat(client: Any, types: Any) -> None:
     session.send_message("What are its key features?")
 
 
+def file_search_stores(client: Any, types: Any) -> None:
+    stores = client.file_search_stores
+    stores.create(config={"display_name": "Knowledge Base"})
+    stores.get(name="fileSearchStores/kb-1")
+    for _ in stores.list(config={"page_size": 5}):
+        pass
+    stores.import_file(
+        file_search_store_name="fileSearchStores/kb-1",
+        file_name="files/abc123",
+        config={"chunking_config": {"white_space_config": {"max_tokens_per_chunk": 100}}},
+    )
+    stores.documents.get(name="fileSearchStores/kb-1/documents/d-1")
+    for _ in stores.documents.list(parent="fileSearchStores/kb-1"):
+        pass
+    stores.documents.delete(name="fileSearchStores/kb-1/documents/d-1", config={"force": True})
+    stores.delete(name="fileSearchStores/kb-1", config={"force": True})
+
+
+def get_operations(client: Any, types: Any) -> None:
+    client.operations.get(types.ImportFileOperation(name="fileSearchStores/kb-1/operations/o-1"))
+    client.operations.get(
+        types.UploadToFileSearchStoreOperation(name="fileSearchStores/kb-1/upload/operations/o-2")
+    )
+
+
 CASES: dict[str, Case] = {
     case.__name__: case
     for case in (
@@ -139,6 +164,8 @@ CASES: dict[str, Case] = {
         list_models,
         embed_many,
         chat,
+        file_search_stores,
+        get_operations,
     )
 }
 
@@ -167,6 +194,12 @@ def canned_response(method: str, path: str, query: dict[str, str], body: Any) ->
         else:
             page = {"models": [{"name": "models/m3"}]}
         return "application/json", json.dumps(page).encode()
+    if "/operations/" in path:
+        return "application/json", json.dumps({"name": path.split("/v1beta/")[1]}).encode()
+    if path.endswith(":importFile"):
+        return "application/json", b'{"name": "fileSearchStores/kb-1/operations/o-1"}'
+    if path.endswith("/fileSearchStores") and method == "POST":
+        return "application/json", b'{"name": "fileSearchStores/kb-1"}'
     if "/models/" in path and method == "GET":
         return "application/json", json.dumps({"name": "models/gemini-2.5-flash"}).encode()
     return "application/json", b"{}"

@@ -1,9 +1,10 @@
 """Our requests for the seed calls, compared with what Google's own SDK sends.
 
 The recording (google_genai_requests.json, made by record.py) is data: method, path, query
-and body of every request google-genai 3.4.0 made for the cases in cases.py. The
+and body of every request google-genai 3.6.1 made for the cases in cases.py. The
 comparison folds only spellings the service treats as the same (snake_case keys that
-google-genai leaves in nested objects, `40.0` for an int32 40, an empty `generationConfig`).
+google-genai leaves in nested objects, `40.0` for an int32 40, an empty `generationConfig`,
+`True` for a query's `true`).
 
 Deliberate differences are left out of the cases: one content to embed calls embedContent
 (google-genai always batches), and count_tokens with a config counts a whole
@@ -56,6 +57,11 @@ def _without_empty_generation_config(body: Any) -> Any:
     return body
 
 
+def _query_bool(value: str) -> str:
+    # google-genai formats a query's booleans with str(), as `True`
+    return value.lower() if value in ("True", "False") else value
+
+
 def _record_ours(name: str) -> list[dict[str, Any]]:
     log: list[dict[str, Any]] = []
 
@@ -78,7 +84,11 @@ def _record_ours(name: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_requests_as_google_genai(name: str) -> None:
     theirs = [
-        {**r, "body": _without_empty_generation_config(_fold(r["body"]))}
+        {
+            **r,
+            "query": {k: _query_bool(v) for k, v in r["query"].items()},
+            "body": _without_empty_generation_config(_fold(r["body"])),
+        }
         for r in RECORDING["cases"][name]
     ]
     ours = [{**r, "body": _fold(r["body"])} for r in _record_ours(name)]

@@ -26,7 +26,13 @@ from starlette.routing import Route
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
-from gemini_sdk.testing import _batches, _file_handlers, _imagen  # noqa: F401 - register their handlers
+from gemini_sdk.testing import (  # noqa: F401 - register their handlers
+    _batches,
+    _file_handlers,
+    _imagen,
+    _operation_handlers,
+    _store_handlers,
+)
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
 from gemini_sdk.testing._faults import Fault

@@ -15,6 +15,7 @@ from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import Catalogue
+from gemini_sdk.testing._operations import POLLS
 from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
@@ -31,7 +32,9 @@ class Emulator:
     models to the catalogue; `clock` (seconds, monotonic) drives the rate-limit windows.
     `state_dir` keeps the resources it holds (files, caches, stores, ...) in a SQLite database
     and blob files in that directory, so an emulator made again on it carries on where the last
-    one stopped; without it they are kept in memory.
+    one stopped; without it they are kept in memory. A long-running operation (a file search
+    import or upload, ...) is done at its `operation_polls`-th GetOperation (0: at once), so
+    polling loops can be tested without waiting.
     """
 
     BASE_URL = "http://emulator.local"
@@ -44,6 +47,7 @@ class Emulator:
         extra_models: int = 0,
         clock: Callable[[], float] | None = None,
         state_dir: str | os.PathLike[str] | None = None,
+        operation_polls: int = POLLS,
     ) -> None:
         self._state = EmulatorState(
             api_keys=api_keys,
@@ -52,6 +56,7 @@ class Emulator:
             clock=clock,
             state_dir=state_dir,
         )
+        self._state.operations.polls = operation_polls
         self.app: Starlette = build_app(self._state)
 
     @property

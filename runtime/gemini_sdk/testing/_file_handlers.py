@@ -5,6 +5,7 @@ is `FileStore.chunk`, which the dispatcher calls directly (see `_app`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gemini_sdk.testing._call import Call
@@ -23,6 +24,28 @@ LIST_MAX_SIZE = 100
 @handles("UploadFile")
 def upload_file(call: Call) -> Reply:
     """Opens an upload session and answers its URL; the metadata body is already validated."""
+    metadata = call.body.get("file") or {}
+    return open_upload(
+        call,
+        path=UPLOAD_PATH,
+        mime_type=metadata.get("mimeType"),
+        name=metadata.get("name"),
+        display_name=metadata.get("displayName"),
+    )
+
+
+def open_upload(
+    call: Call,
+    *,
+    path: str,
+    mime_type: str | None,
+    name: str | None = None,
+    display_name: str | None = None,
+    on_final: Callable[[bytes, str], bytes] | None = None,
+) -> Reply:
+    """The start of a resumable upload to `path`: checks its headers, opens the session and
+    answers its URL. `on_final` makes the finished bytes (and their MIME type) into the final
+    answer's JSON; without it they become a File."""
     headers = call.headers
     protocol = headers.get("x-goog-upload-protocol", "").lower()
     if protocol != "resumable":
@@ -46,22 +69,20 @@ def upload_file(call: Call) -> Reply:
         raise invalid_argument(
             f"x-goog-upload-header-content-length must be a byte count; got {raw_size!r}."
         )
-    metadata = call.body.get("file") or {}
     mime = (
-        metadata.get("mimeType")
-        or headers.get("x-goog-upload-header-content-type")
-        or "application/octet-stream"
+        mime_type or headers.get("x-goog-upload-header-content-type") or "application/octet-stream"
     )
     session = call.state.files.open_session(
-        path=UPLOAD_PATH,
+        path=path,
         owner=call.api_key,
         size=int(raw_size),
         mime_type=mime,
-        name=metadata.get("name"),
-        display_name=metadata.get("displayName"),
+        name=name,
+        display_name=display_name,
         base_url=call.base_url,
+        on_final=None if on_final is None else lambda data: on_final(data, mime),
     )
-    url = f"{call.base_url}{UPLOAD_PATH}?upload_id={session.id}&upload_protocol=resumable"
+    url = f"{call.base_url}{path}?upload_id={session.id}&upload_protocol=resumable"
     return Reply(
         media_type=TEXT_TYPE,
         headers={

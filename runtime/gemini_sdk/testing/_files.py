@@ -12,6 +12,9 @@ Upload, as the service runs it (and as `gemini_sdk._http` drives it):
 3. `x-goog-upload-command: query` tells how much arrived (`x-goog-upload-size-received`), so
    a client can resume after a lost chunk; `cancel` abandons the session.
 
+An upload into a file search store runs in the same sessions; its session's `on_final` makes
+the bytes into a document and answers the operation instead of a File (see _store_handlers).
+
 Chunk sizes are not checked against the service's 8 MiB granularity, so tests can send small
 pieces. Files belong to the API key that uploaded them: another key gets 403, as on the service.
 Video files start PROCESSING and turn ACTIVE once GetFile has shown them that way
@@ -114,7 +117,9 @@ class UploadSession:
     display_name: str | None
     base_url: str
     received: bytearray = attrs.field(factory=bytearray)
-    file: StoredFile | None = None  # set once finalized
+    # What a finished upload becomes, as the JSON of the final answer; unset: a File.
+    on_final: Callable[[bytes], bytes] | None = None
+    final_body: bytes | None = None  # the final answer's JSON, set once finalized
 
 
 class FileStore:
@@ -266,6 +271,7 @@ class FileStore:
         name: str | None,
         display_name: str | None,
         base_url: str,
+        on_final: Callable[[bytes], bytes] | None = None,
     ) -> UploadSession:
         with self._lock:
             if name is not None:
@@ -282,6 +288,7 @@ class FileStore:
                 name=name,
                 display_name=display_name,
                 base_url=base_url,
+                on_final=on_final,
             )
             self._sessions[session_id] = session
             return session
@@ -304,7 +311,7 @@ class FileStore:
                     f"x-goog-upload-command must be upload, upload, finalize, finalize, query or "
                     f"cancel on an upload URL; got {headers.get('x-goog-upload-command')!r}.",
                 )
-            if session.file is not None:
+            if session.final_body is not None:
                 raise _session_error(session, "The upload is already finalized.")
             self._check_offset(session, headers.get("x-goog-upload-offset"), command)
             total = len(session.received) + len(data)
@@ -322,7 +329,12 @@ class FileStore:
                     f"{session.size} declared in x-goog-upload-header-content-length.",
                 )
             if finalize:
-                session.file = self._create(session, bytes(session.received) + data)
+                whole = bytes(session.received) + data
+                if session.on_final is not None:
+                    session.final_body = session.on_final(whole)
+                else:
+                    stored = self._create(session, whole)
+                    session.final_body = orjson.dumps({"file": stored.to_wire()})
             session.received += data
             return _session_reply(session)
 
@@ -379,15 +391,15 @@ class FileStore:
 
 def _session_reply(session: UploadSession) -> Reply:
     headers = {"x-goog-upload-size-received": str(len(session.received))}
-    if session.file is None:
+    if session.final_body is None:
         return Reply(media_type=TEXT_TYPE, headers={**headers, "x-goog-upload-status": "active"})
     return Reply(
-        body=orjson.dumps({"file": session.file.to_wire()}),
+        body=session.final_body,
         media_type=JSON_TYPE,
         headers={**headers, "x-goog-upload-status": "final"},
     )
 
 
 def _session_error(session: UploadSession, message: str) -> ApiError:
-    status = "final" if session.file is not None else "active"
+    status = "final" if session.final_body is not None else "active"
     return ApiError(400, message, headers={"x-goog-upload-status": status})

@@ -22,7 +22,7 @@ import hashlib
 import math
 import re
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -92,7 +92,12 @@ def prompt_tally(request: Mapping[str, Any], files: FileMedia | None = None) -> 
 # -- drafting the answer -----------------------------------------------------------------------
 
 
-def draft(request: Mapping[str, Any], card: ModelCard) -> Answer:
+def draft(
+    request: Mapping[str, Any],
+    card: ModelCard,
+    ground: Callable[[str, list[Wire]], Wire | None] | None = None,
+) -> Answer:
+    """`ground` (a file_search tool's retrieval) grounds a text answer in what it finds."""
     config = request.get("generationConfig") or {}
     turn = last_turn(request)
     user_text = turn_text(turn) if turn.get("role") != "model" else ""
@@ -106,6 +111,9 @@ def draft(request: Mapping[str, Any], card: ModelCard) -> Answer:
         if _searches(request):
             for candidate in candidates:
                 candidate.grounding = _grounding(user_text, candidate.parts)
+        elif ground is not None:
+            for candidate in candidates:
+                candidate.grounding = ground(user_text, candidate.parts)
     answer = Answer(candidates)
     _think(answer, request, card, turn_text(turn))
     return answer

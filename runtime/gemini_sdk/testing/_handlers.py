@@ -65,7 +65,11 @@ def _generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
     prompt = gen.prompt_tally(call.body, call.state.files.media(call.api_key))
     check_input_limit(prompt.total, card)
     scripted, item = call.state.next_script(card.id)
-    answer = gen.from_script(item, call.body) if scripted else gen.draft(call.body, card)
+    if scripted:
+        answer = gen.from_script(item, call.body)
+    else:
+        ground = call.state.stores.grounder(call.api_key, call.body.get("tools"))
+        answer = gen.draft(call.body, card, ground)
     return answer, gen.Envelope(card.id, call.state.next_response_id(), prompt)
 
 

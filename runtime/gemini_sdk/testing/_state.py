@@ -24,7 +24,9 @@ from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import DEFAULT_MODELS, Catalogue, synthetic_models
+from gemini_sdk.testing._operations import OperationStore
 from gemini_sdk.testing._quota import TIERS, RateLimiter
+from gemini_sdk.testing._stores import StoreRegistry
 
 INVALID_KEY = "invalid_key"
 # Credentials never go into the request log.
@@ -69,6 +71,8 @@ class EmulatorState:
         self.quota = RateLimiter(clock or time.monotonic)
         self.durable = Durable(state_dir)
         self.files = FileStore()
+        self.stores = StoreRegistry(self.durable)
+        self.operations = OperationStore(self.durable)
         # The poll of a batch job (its GetOperation) that runs it and finds it done.
         self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
