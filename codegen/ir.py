@@ -452,16 +452,18 @@ class Method:
             return "bytes"
         if self.result_field is not None:
             return self.result_field.type.annotation_in("t") + " | None"
+        if self.returns == "pager":
+            paging = self.operation.paging
+            assert paging is not None
+            pager = "AsyncPager" if is_async else "Pager"
+            # a result transform on a pager applies to each item
+            each = f"t.{self.result_class}" if self.result_class else None
+            return f"{pager}[{each or paging.item_type.annotation_in('t')}]"
         if self.result_class is not None:
             return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
             return f"{'AsyncStream' if is_async else 'Stream'}[{item}]"
-        if self.returns == "pager":
-            paging = self.operation.paging
-            assert paging is not None
-            pager = "AsyncPager" if is_async else "Pager"
-            return f"{pager}[{paging.item_type.annotation_in('t')}]"
         if self.fan_out:
             many = self.fan_out["response_class"]
             return f"{item} | t.{many}"
@@ -477,6 +479,9 @@ class Resource:
     # and the constant of the method it polls.
     mixin: str | None = None
     polls: str | None = None
+    mixin_module: str = "_operations"
+    # Methods of any resource the mixin calls, by the name it knows them by -> constant.
+    uses: dict[str, str] = field(default_factory=dict)
     children: list[Resource] = field(default_factory=list)  # nested: `stores.documents`
 
     @property
@@ -516,7 +521,12 @@ class Api:
         """What the resources module takes from gemini_sdk._operations: the resource mixins
         (sync and async), and the type variable of results decoded like an argument."""
         every = [r for top in self.resources for r in top.tree]
-        names = {f"{prefix}{r.mixin}" for r in every if r.mixin for prefix in ("", "Async")}
+        names = {
+            f"{prefix}{r.mixin}"
+            for r in every
+            if r.mixin and r.mixin_module == "_operations"
+            for prefix in ("", "Async")
+        }
         if any(m.result_like for r in every for m in r.methods):
             names.add("OperationT")
         return sorted(names)

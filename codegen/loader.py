@@ -403,6 +403,11 @@ class _Loader:
             methods=resource_methods,
             mixin=mixin["mixin"] if mixin else None,
             polls=polls.constant if polls else None,
+            mixin_module=(mixin or {}).get("module", "_operations"),
+            uses={
+                key: naming.constant_name(target.replace(".", "_"))
+                for key, target in ((mixin or {}).get("uses") or {}).items()
+            },
         )
 
     def method(
@@ -627,6 +632,9 @@ class _Loader:
             return None
         wire_names = {f.wire_name for f in response.fields}
         lists = [(f, f.type) for f in response.fields if isinstance(f.type, ir.ListRef)]
+        if len(lists) > 1:
+            # beside the items a response may list plain strings (the `unreachable` locations)
+            lists = [(f, t) for f, t in lists if isinstance(t.item, ir.ModelRef)]
         if "nextPageToken" not in wire_names or len(lists) != 1:
             return None
         field, list_type = lists[0]

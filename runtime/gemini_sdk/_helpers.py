@@ -231,3 +231,59 @@ def _write(path: str | os.PathLike[str], data: bytes | None, missing: str) -> No
         raise ValueError(missing)
     with open(path, "wb") as out:
         out.write(data)
+
+
+class BatchJobHelpers:
+    """A batch job's operation read as the job: its metadata's state and times, and its
+    results once done (from the response, or the metadata on a job fetched again)."""
+
+    __slots__ = ()
+
+    metadata: Any  # the generated class's own annotations are the precise ones
+    response: Any
+
+    @property
+    def state(self) -> Any:
+        """The job's BatchState (`BATCH_STATE_PENDING`, ..., `BATCH_STATE_SUCCEEDED`)."""
+        return self.metadata.state if self.metadata is not None else None
+
+    @property
+    def display_name(self) -> str | None:
+        return self.metadata.display_name if self.metadata is not None else None
+
+    @property
+    def model(self) -> str | None:
+        return self.metadata.model if self.metadata is not None else None
+
+    @property
+    def create_time(self) -> Any:
+        return self.metadata.create_time if self.metadata is not None else None
+
+    @property
+    def end_time(self) -> Any:
+        return self.metadata.end_time if self.metadata is not None else None
+
+    @property
+    def batch_stats(self) -> Any:
+        return self.metadata.batch_stats if self.metadata is not None else None
+
+    def _output(self) -> Any:
+        found = self.response.output if self.response is not None else None
+        if found is None and self.metadata is not None:
+            found = self.metadata.output
+        return found
+
+    @property
+    def inlined_responses(self) -> list[Any]:
+        """One answer per inlined request, in order: `.response` or `.error`, and the
+        request's `.metadata`; empty before the job is done or for a file's job."""
+        output = self._output()
+        listed = output.inlined_responses if output is not None else None
+        return list(listed.inlined_responses or []) if listed is not None else []
+
+    @property
+    def responses_file(self) -> str | None:
+        """The output file's name (`files/...`) of a job read from a file; download it with
+        files.download. None before the job is done or for inlined requests."""
+        output = self._output()
+        return output.responses_file if output is not None else None

@@ -286,7 +286,34 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
     for name in fields:
         if (name,) in call.body:
             call.body[prefix + (name,)] = call.body.pop((name,))
-    call.body[prefix + (model_field,)] = _resource_name(spec.operation, call.path)
+    model = _resource_name(spec.operation, call.path)
+    call.body[prefix + (model_field,)] = model
+    for path, value in call.body.items():
+        if path[: len(prefix)] == prefix and isinstance(value, WireModel):
+            call.body[path] = _naming_model(value, model_field, model)
+
+
+def _naming_model(obj: WireModel, model_field: str, model: str) -> WireModel:
+    """`obj`, or a copy in which every request nested in it that names no model names the
+    URL's: the requests a batch carries run on the batch's model. The caller's objects are
+    left as they are."""
+    changes: dict[str, Any] = {}
+    if model_field in attrs.fields_dict(type(obj)):
+        if getattr(obj, model_field) is not None:
+            return obj
+        changes[model_field] = model
+        return attrs.evolve(obj, **changes)
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if isinstance(value, WireModel):
+            named = _naming_model(value, model_field, model)
+            if named is not value:
+                changes[field.name] = named
+        elif isinstance(value, list) and value and isinstance(value[0], WireModel):
+            items = [_naming_model(item, model_field, model) for item in value]
+            if any(new is not old for new, old in zip(items, value, strict=True)):
+                changes[field.name] = items
+    return attrs.evolve(obj, **changes) if changes else obj
 
 
 def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
@@ -382,7 +409,9 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "media":
         return _save(call, result)
     if spec.returns == "pager":
-        return result
+        return (
+            result if spec.result_transform is None else result._map(RESULTS[spec.result_transform])
+        )
     if spec.returns == "stream":
         return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:

@@ -295,7 +295,116 @@ def generated_images(response: Any) -> Any:
     return t.GenerateImagesResponse(generated_images=images)
 
 
-RESULTS: dict[str, Callable[[Any], Any]] = {"generated_images": generated_images}
+def batch_src(value: Any) -> Any:
+    """A batch's requests: a file name (`files/abc`, or its File) or a non-empty list of
+    inlined requests -> InputConfig."""
+    t = _generated.types
+    return _batch_input(
+        value, t.InputConfig, t.InlinedRequests, t.InlinedRequest, t.GenerateContentRequest
+    )
+
+
+def embeddings_batch_src(value: Any) -> Any:
+    """`batch_src` for a batch of embeddings -> InputEmbedContentConfig."""
+    t = _generated.types
+    return _batch_input(
+        value,
+        t.InputEmbedContentConfig,
+        t.InlinedEmbedContentRequests,
+        t.InlinedEmbedContentRequest,
+        t.EmbedContentRequest,
+    )
+
+
+def _batch_input(value: Any, config: Any, listed: Any, inlined: Any, request: Any) -> Any:
+    name = getattr(value, "name", value)
+    if isinstance(name, str):
+        if not name.startswith("files/") or name == "files/":
+            raise ValueError(
+                "expected the name of an uploaded JSONL file like 'files/abc' or a list of "
+                f"requests, got {name!r:.80}"
+            )
+        return config(file_name=name)
+    if not isinstance(value, (list, tuple)):
+        raise _fail("a list of requests or a file name like 'files/abc'", value)
+    if not value:
+        raise ValueError("the list of requests is empty; a batch needs at least one")
+    items = []
+    for index, item in enumerate(value):
+        try:
+            items.append(_inlined(item, inlined, request))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"[{index}]: {error}") from None
+    return config(requests=listed(requests=items))
+
+
+# The keys of an inlined request written as a dict that are not fields of its request.
+_INLINED_KEYS = ("config", "metadata")
+
+
+def _inlined(item: Any, inlined: Any, request: Any) -> Any:
+    """One inlined request: the class itself, a request, or a dict of either shape; a dict
+    of request fields may add a `config` (the config of the matching single call)."""
+    if isinstance(item, inlined):
+        return item
+    if isinstance(item, request):
+        return inlined(request=item)
+    if isinstance(item, str):  # the prompt alone
+        embeds = request is _generated.types.EmbedContentRequest
+        item = {"content" if embeds else "contents": item}
+    if not isinstance(item, dict):
+        raise _fail(f"a {inlined.__name__}, a {request.__name__} or a dict", item)
+    if "request" in item:
+        return inlined.from_input(item)
+    fields = {k: v for k, v in item.items() if k not in _INLINED_KEYS}
+    if "contents" in fields:
+        fields["contents"] = [c.to_dict() for c in contents(fields["contents"])]
+    if "content" in fields:
+        fields["content"] = content(fields["content"]).to_dict()
+    if "model" in fields:
+        fields["model"] = f"models/{model_name(fields['model'])}"
+    wire = request.from_input(fields).to_dict()
+    config = item.get("config")
+    if config is not None:
+        _merge_config(wire, config)
+    return inlined(request=request.from_input(wire), metadata=item.get("metadata"))
+
+
+def _merge_config(wire: dict[str, Any], config: Any) -> None:
+    """Put a single call's config fields where that call would send them (`body.x.y`)."""
+    t = _generated.types
+    if isinstance(config, dict):
+        kind = t.GenerateContentConfig if "contents" in wire else t.EmbedContentConfig
+        config = kind.from_input(config)
+    elif not isinstance(config, (t.GenerateContentConfig, t.EmbedContentConfig)):
+        raise _fail("a GenerateContentConfig, an EmbedContentConfig or a dict", config)
+    values = config.to_dict()
+    for f in type(config)._wire_fields:
+        if f.to is None or not f.to.startswith("body.") or f.wire not in values:
+            continue
+        *parents, last = f.to.removeprefix("body.").split(".")
+        target = wire
+        for step in parents:
+            target = target.setdefault(step, {})
+        target[last] = values[f.wire]
+
+
+def batch_job(operation: Any) -> Any:
+    """An operation over a batch -> the job class of its kind, read from the metadata's
+    `@type` (the list and get routes answer a plain Operation)."""
+    t = _generated.types
+    if not isinstance(operation, t.Operation):
+        return operation
+    kind = str((operation.metadata or {}).get("@type", ""))
+    embeds = kind.endswith(".EmbedContentBatch")
+    job = t.AsyncBatchEmbedContentOperation if embeds else t.BatchGenerateContentOperation
+    return job.from_dict(operation.to_dict())
+
+
+RESULTS: dict[str, Callable[[Any], Any]] = {
+    "generated_images": generated_images,
+    "batch_job": batch_job,
+}
 
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
@@ -311,4 +420,6 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "schema": schema,
     "tools": tools,
     "custom_metadata": custom_metadata,
+    "batch_src": batch_src,
+    "embeddings_batch_src": embeddings_batch_src,
 }

@@ -31,6 +31,7 @@ from starlette.websockets import WebSocket
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing import (  # noqa: F401 - register their handlers
+    _batches,
     _caches,
     _file_handlers,
     _imagen,

@@ -235,6 +235,34 @@ class FileStore:
 
         return lookup
 
+    def add(
+        self,
+        *,
+        owner: str,
+        data: bytes,
+        mime_type: str,
+        display_name: str | None,
+        base_url: str,
+        source: str,
+    ) -> StoredFile:
+        """A file the service made itself (a batch's output, say), ACTIVE at once; kept like an
+        upload, as a record and a blob, so it outlives a restart on the same state directory."""
+        with self._lock:
+            stored = StoredFile(
+                id=self._new_id(),
+                owner=owner,
+                mime_type=mime_type,
+                display_name=display_name,
+                base_url=base_url,
+                created=self.now(),
+                size=len(data),
+                sha256=sha256_text(data),
+                source=source,
+            )
+            self._durable.blobs.put(_blob(stored.id), data)
+            self._files.put(stored.id, stored.to_record())
+            return stored
+
     def _owned(self, owner: str, file_id: str) -> StoredFile:
         record = self._files.get(file_id)
         if record is None:

@@ -34,6 +34,7 @@ INVALID_KEY = "invalid_key"
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
 
 RECORDED_CHUNK_LIMIT = 1024
+BATCH_POLLS = 2
 
 StreamHook = Callable[[int], Awaitable[None] | None]
 
@@ -75,6 +76,8 @@ class EmulatorState:
         self.caches = CacheStore(self.durable, lambda: self.files.now())
         self.stores = StoreRegistry(self.durable)
         self.operations = OperationStore(self.durable)
+        # The poll of a batch job (its GetOperation) that runs it and finds it done.
+        self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
