@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-UPSTREAM ?= ../shared/upstream/generativelanguage.v1beta.openapi3.json
+UPSTREAM ?= ../shared/upstream
 
 .PHONY: install import generate check-generated lint typecheck test check bench bench-full demo clean
 

@@ -1,4 +1,4 @@
-"""`python -m codegen import PATH` and `python -m codegen generate`."""
+"""`python -m codegen import [DIR]`, `python -m codegen generate` and `python -m codegen check`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 OUTPUT_DIR = ROOT / "generated" / "_gemini_sdk_gen"
+UPSTREAM_DIR = ROOT.parent / "shared" / "upstream"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen")
     commands = parser.add_subparsers(dest="command", required=True)
-    imp = commands.add_parser("import", help="official OpenAPI JSON -> spec/wire.yaml")
-    imp.add_argument("source", type=Path)
+    imp = commands.add_parser(
+        "import", help="the official OpenAPI renderings -> their wire specs under spec/"
+    )
+    imp.add_argument("upstream", type=Path, nargs="?", default=UPSTREAM_DIR)
     imp.add_argument("--spec", type=Path, default=SPEC_DIR)
     gen = commands.add_parser("generate", help="spec/ -> generated/_gemini_sdk_gen")
     gen.add_argument("--spec", type=Path, default=SPEC_DIR)
@@ -28,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from codegen.importer import import_openapi
 
-        print(f"wrote {import_openapi(args.source, args.spec)}")
+        for path in import_openapi(args.upstream, args.spec):
+            print(f"wrote {path}")
         return 0
 
     from codegen.render import check, generate

@@ -355,6 +355,8 @@ class Operation:
     path_bound_fields: list[str] = field(default_factory=list)
     # What comes before the API version in the URL ("upload" for media uploads).
     root: str = ""
+    # Where a flag asks for a stream, where `alt=sse` does not: "body.NAME" or "query.NAME".
+    stream_flag: str | None = None
 
     def returns(self, is_async: bool) -> str:
         response = f"t.{self.response.class_name}"
@@ -369,7 +371,7 @@ class Operation:
 
     @property
     def alt(self) -> str | None:
-        return "sse" if self.streaming else None
+        return "sse" if self.streaming and self.stream_flag is None else None
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,14 @@ class Method:
     returns: str  # "response" | "stream" | "pager" | "nothing" | "media"
     fan_out: dict[str, str] | None = None
     moves_into: dict[str, Any] | None = None
+    # The query parameter naming the body fields a partial update sets (`updateMask`).
+    update_mask: str | None = None
+    # The body object that gets an upload's `mimeType` and `sizeBytes` (`body.file`).
+    media_metadata: str | None = None
+    # The argument a media download also stores its bytes on (a Video given as `file`).
+    fills: str | None = None
+    # For `returns: wait`: (field, done value, failed value, error field) as attribute names.
+    until: tuple[str, str, str, str] | None = None
     # What the caller gets instead of the response itself: one of its fields, or the result
     # of a named runtime transform (with the annotation of what it returns).
     result_field: Field | None = None
@@ -445,16 +455,18 @@ class Method:
             return "bytes"
         if self.result_field is not None:
             return self.result_field.type.annotation_in("t") + " | None"
+        if self.returns == "pager":
+            paging = self.operation.paging
+            assert paging is not None
+            pager = "AsyncPager" if is_async else "Pager"
+            # a result transform on a pager applies to each item
+            each = f"t.{self.result_class}" if self.result_class else None
+            return f"{pager}[{each or paging.item_type.annotation_in('t')}]"
         if self.result_class is not None:
             return f"t.{self.result_class}"
         item = f"t.{self.operation.response.class_name}"
         if self.returns == "stream":
             return f"{'AsyncStream' if is_async else 'Stream'}[{item}]"
-        if self.returns == "pager":
-            paging = self.operation.paging
-            assert paging is not None
-            pager = "AsyncPager" if is_async else "Pager"
-            return f"{pager}[{paging.item_type.annotation_in('t')}]"
         if self.fan_out:
             many = self.fan_out["response_class"]
             return f"{item} | t.{many}"
@@ -470,6 +482,9 @@ class Resource:
     # and the constant of the method it polls.
     mixin: str | None = None
     polls: str | None = None
+    mixin_module: str = "_operations"
+    # Methods of any resource the mixin calls, by the name it knows them by -> constant.
+    uses: dict[str, str] = field(default_factory=dict)
     children: list[Resource] = field(default_factory=list)  # nested: `stores.documents`
 
     @property
@@ -509,7 +524,12 @@ class Api:
         """What the resources module takes from gemini_sdk._operations: the resource mixins
         (sync and async), and the type variable of results decoded like an argument."""
         every = [r for top in self.resources for r in top.tree]
-        names = {f"{prefix}{r.mixin}" for r in every if r.mixin for prefix in ("", "Async")}
+        names = {
+            f"{prefix}{r.mixin}"
+            for r in every
+            if r.mixin and r.mixin_module == "_operations"
+            for prefix in ("", "Async")
+        }
         if any(m.result_like for r in every for m in r.methods):
             names.add("OperationT")
         return sorted(names)

@@ -1,6 +1,7 @@
 """spec/ -> one JSON Schema (draft 2020-12) document describing the wire JSON of every schema.
 
-Every schema of spec/wire.yaml and every SDK-only type of spec/sdk.yaml becomes an entry of
+Every schema of every rendering's wire spec (merged as the loader merges them, so a schema
+renamed for its namespace appears under its new name) and every SDK-only type of spec/sdk.yaml becomes an entry of
 `$defs`, keyed by its spec name. It describes what goes over the wire: camelCase property names,
 64-bit integers as decimal strings, bytes as base64 text, timestamps as RFC 3339 text,
 durations as `"3.5s"`. Objects allow additional properties, since a newer service may send
@@ -17,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from codegen.importer import renderings
+from codegen.loader import merge_wire, overridden
 
 Json = dict[str, Any]
 
@@ -62,12 +66,12 @@ class ExportError(Exception):
 
 
 def to_json_schema(spec_dir: Path) -> Json:
-    wire = yaml.safe_load((spec_dir / "wire.yaml").read_text())
+    wire = merge_wire(spec_dir, renderings(spec_dir))
     sdk_path = spec_dir / "sdk.yaml"
     sdk = (yaml.safe_load(sdk_path.read_text()) if sdk_path.exists() else None) or {}
     transforms: Json = sdk.get("transforms") or {}
     sdk_types: Json = sdk.get("types") or {}
-    schemas: Json = {**wire["schemas"], **sdk_types}
+    schemas: Json = {**overridden(wire["schemas"], sdk), **sdk_types}
     defs = {
         name: _schema(name, schemas[name], transforms, sdk_only=name in sdk_types)
         for name in sorted(schemas)

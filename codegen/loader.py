@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from codegen import ir, naming
+from codegen.importer import Rendering, renderings
 
 Json = dict[str, Any]
 
@@ -26,9 +27,55 @@ def spec_hash(spec_dir: Path) -> str:
 
 
 def load(spec_dir: Path) -> ir.Api:
-    wire = yaml.safe_load((spec_dir / "wire.yaml").read_text())
+    wire = merge_wire(spec_dir, renderings(spec_dir))
     sdk, docs = (_optional_yaml(spec_dir / name) for name in ("sdk.yaml", "docs.yaml"))
     return _Loader(wire, sdk, docs.get("schemas") or {}, spec_hash(spec_dir)).api()
+
+
+def merge_wire(spec_dir: Path, listed: list[Rendering]) -> Json:
+    """The wire specs of every rendering as one. The first rendering's names stand; a later
+    one's schema whose name is taken is renamed with its rendering's namespace prefix (and
+    every reference to it with it), so each rendering's types keep the names they have
+    upstream wherever they can."""
+    first, *rest = listed
+    merged: Json = yaml.safe_load((spec_dir / first.wire).read_text())
+    for rendering in rest:
+        wire = yaml.safe_load((spec_dir / rendering.wire).read_text())
+        for key in ("version", "base_url"):
+            if wire["info"][key] != merged["info"][key]:
+                raise SpecError(f"{rendering.wire}: info.{key} differs from {first.wire}")
+        renamed = {
+            name: rendering.namespace + name
+            for name in wire["schemas"]
+            if name in merged["schemas"]
+        }
+        if renamed and not rendering.namespace:
+            raise SpecError(f"{rendering.wire}: schemas {sorted(renamed)} clash; give a namespace")
+        for name, schema in wire["schemas"].items():
+            target = renamed.get(name, name)
+            if target in merged["schemas"]:
+                raise SpecError(f"{rendering.wire}: {name} clashes even as {target}")
+            merged["schemas"][target] = _renamed_refs(schema, renamed)
+        for op_id, op in wire["operations"].items():
+            if op_id in merged["operations"]:
+                raise SpecError(f"{rendering.wire}: operation {op_id} is already defined")
+            merged["operations"][op_id] = _renamed_refs(op, renamed)
+    return merged
+
+
+def _renamed_refs(node: Any, renamed: dict[str, str]) -> Any:
+    """`node` with every schema it names (a `ref`, an operation's request or response)
+    renamed as `renamed` says."""
+    if isinstance(node, list):
+        return [_renamed_refs(item, renamed) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: renamed.get(value, value)
+        if key in ("ref", "request", "response") and isinstance(value, str)
+        else _renamed_refs(value, renamed)
+        for key, value in node.items()
+    }
 
 
 def _optional_yaml(path: Path) -> Json:
@@ -46,8 +93,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BUILTIN_NAMES = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
 )
-_RETURNS = ("response", "stream", "pager", "nothing", "media")
-_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to")
+_RETURNS = ("response", "stream", "pager", "nothing", "media", "wait")
+_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to", "poll_interval", "max_wait")
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_PLACEHOLDER = re.compile(r"^.*\}")
 
@@ -60,6 +107,19 @@ def _name_form(operation: ir.Operation) -> str:
     if found is None:
         raise SpecError(f"{operation.operation_id}: a resource name needs a path parameter")
     return found[0]
+
+
+def overridden(schemas: Json, sdk: Json) -> Json:
+    """The wire schemas with sdk.yaml's `field_overrides` applied (a None value drops a key)."""
+    out = dict(schemas)
+    for target, override in (sdk.get("field_overrides") or {}).items():
+        schema_name, _, prop = target.partition(".")
+        props = (out.get(schema_name) or {}).get("properties") or {}
+        if prop not in props:
+            raise SpecError(f"sdk.yaml field_overrides: no wire field {target}")
+        changed = {k: v for k, v in {**props[prop], **override}.items() if v is not None}
+        out[schema_name] = {**out[schema_name], "properties": {**props, prop: changed}}
+    return out
 
 
 class _Loader:
@@ -79,7 +139,7 @@ class _Loader:
             **schema_docs,
             **{name: spec["doc"] for name, spec in self.sdk_types.items()},
         }
-        self.schemas: Json = {**wire["schemas"], **self.sdk_types}
+        self.schemas: Json = {**overridden(wire["schemas"], sdk), **self.sdk_types}
         self.mixins: dict[str, str] = sdk.get("mixins") or {}
         self.transform_specs: Json = sdk.get("transforms") or {}
         self.digest = digest
@@ -141,6 +201,7 @@ class _Loader:
                 for name, methods in (self.sdk.get("resources") or {}).items()
             ]
         )
+        self.check_places_into()
         return ir.Api(
             title=info["title"],
             version=info["version"],
@@ -266,6 +327,14 @@ class _Loader:
             if request
             else []
         )
+        stream_flag = op.get("stream_flag")
+        if stream_flag is not None:
+            place, _, flag = stream_flag.partition(".")
+            in_body = request is not None and flag in {f.wire_name for f in request.fields}
+            if not (place == "query" and flag or place == "body" and in_body):
+                raise SpecError(
+                    f"{op_id}: stream_flag {stream_flag!r} is no body field or query name"
+                )
         return ir.Operation(
             operation_id=op_id,
             method_name=naming.method_name(op_id),
@@ -278,6 +347,7 @@ class _Loader:
             request=request,
             response=response,
             streaming=op.get("streaming") == "sse",
+            stream_flag=stream_flag,
             long_running=bool(op.get("long_running")),
             upload=op.get("upload") == "resumable",
             deprecated=bool(op.get("deprecated")),
@@ -333,6 +403,11 @@ class _Loader:
             methods=resource_methods,
             mixin=mixin["mixin"] if mixin else None,
             polls=polls.constant if polls else None,
+            mixin_module=(mixin or {}).get("module", "_operations"),
+            uses={
+                key: naming.constant_name(target.replace(".", "_"))
+                for key, target in ((mixin or {}).get("uses") or {}).items()
+            },
         )
 
     def method(
@@ -378,6 +453,16 @@ class _Loader:
         like = result.get("like")
         if like is not None and like not in {p.name for p in params if p.positional}:
             raise SpecError(f"{where}: result like {like}: no positional parameter of that name")
+        update_mask = spec.get("update_mask")
+        self.check_placement(where, operation, update_mask)
+        media_metadata = spec.get("media_metadata")
+        if media_metadata is not None:
+            for field in ("mimeType", "sizeBytes"):
+                self.check_placement(where, operation, f"{media_metadata}.{field}")
+        fills = spec.get("fills")
+        if fills is not None and (returns != "media" or fills not in spec["params"]):
+            raise SpecError(f"{where}: fills names a parameter of a media download")
+        until = self.until(where, spec.get("until"), returns, operation)
         fan_out = spec.get("fan_out")
         if fan_out is not None:
             many = operations[fan_out["operation"]]
@@ -395,6 +480,10 @@ class _Loader:
             returns=returns,
             fan_out=fan_out,
             moves_into=spec.get("moves_into"),
+            update_mask=update_mask.removeprefix("query.") if update_mask else None,
+            media_metadata=media_metadata,
+            fills=naming.parameter_name(fills) if fills else None,
+            until=until,
             result_field=result_field,
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
@@ -403,6 +492,22 @@ class _Loader:
             result_like=like,
             finish=spec.get("finish"),
         )
+
+    def until(
+        self, where: str, spec: Json | None, returns: str, operation: ir.Operation
+    ) -> tuple[str, str, str, str] | None:
+        """`until: {field, done, failed, error}` (wire names) -> attribute names and values."""
+        if (spec is None) != (returns != "wait"):
+            raise SpecError(f"{where}: `until` goes with `returns: wait`, and only with it")
+        if spec is None:
+            return None
+        attrs = {f.wire_name: f.attr_name for f in operation.response.fields}
+        for key in ("field", "error"):
+            if spec[key] not in attrs:
+                raise SpecError(
+                    f"{where}: until: {operation.response.spec_name} has no {spec[key]}"
+                )
+        return attrs[spec["field"]], spec["done"], spec["failed"], attrs[spec["error"]]
 
     def json_when(
         self, where: str, spec: Json | None, params: list[ir.MethodParam], operation: ir.Operation
@@ -442,10 +547,13 @@ class _Loader:
                 positional=bool(expr.get("positional")),
             )
         type_ref = self.type_ref(expr, where)
-        config = self.models.get(expr["ref"]) if "ref" in expr else None
+        model = self.models.get(expr["ref"]) if "ref" in expr else None
         annotation = self.qualified(type_ref.annotation)
-        if config is not None:
+        if model is not None:
             annotation = f"{annotation} | dict[str, Any]"
+        # A model placed somewhere is a value like any other; without a place it is the
+        # method's config, whose fields carry their own places.
+        config = model if "to" not in expr else None
         return ir.MethodParam(
             name=naming.parameter_name(name),
             annotation=annotation,
@@ -476,21 +584,41 @@ class _Loader:
         if kind == "query" and rest in {p.wire_name for p in operation.query_params}:
             return
         if kind == "body" and operation.request is not None:
-            model: ir.Model | None = operation.request
-            for step in _INDEX.sub("", rest).split("."):
-                if model is None:
-                    break  # inside a free-form JSON field: any path is fine
-                found = next((f for f in model.fields if f.wire_name == step), None)
-                if found is None:
-                    raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
-                found_type = found.type
-                model = (
-                    self.models.get(found_type.target)
-                    if isinstance(found_type, ir.ModelRef)
-                    else None
-                )
+            self.check_body_path(where, operation.request, to)
             return
         raise SpecError(f"{where}: {to} is not a place in {operation.operation_id}")
+
+    def check_body_path(self, where: str, request: ir.Model, to: str) -> None:
+        model: ir.Model | None = request
+        for step in _INDEX.sub("", to.removeprefix("body.")).split("."):
+            if model is None:
+                break  # inside a free-form JSON field: any path is fine
+            found = next((f for f in model.fields if f.wire_name == step), None)
+            if found is None:
+                raise SpecError(f"{where}: {to} is not a field of {model.spec_name}")
+            found_type = found.type
+            model = (
+                self.models.get(found_type.target) if isinstance(found_type, ir.ModelRef) else None
+            )
+
+    def check_places_into(self) -> None:
+        """A config that no method takes (a live session's) names the wire type it fills;
+        its placements must be paths into that type."""
+        for name, spec in self.sdk_types.items():
+            target = spec.get("places_into")
+            if target is None:
+                continue
+            where = f"sdk.yaml types.{name}"
+            request = self.models.get(target)
+            if request is None:
+                raise SpecError(f"{where}: places_into names no object type {target}")
+            for f in self.models[name].fields:
+                if f.to is None or not (
+                    f.to in _PLACES_OUTSIDE_REQUEST or f.to.startswith("body.")
+                ):
+                    raise SpecError(f"{where}: field {f.wire_name} needs `to: body.PATH`")
+                if f.to not in _PLACES_OUTSIDE_REQUEST:
+                    self.check_body_path(where, request, f.to)
 
     def param(self, wire_name: str, expr: Json, op_id: str) -> ir.Param:
         return ir.Param(
@@ -505,6 +633,9 @@ class _Loader:
             return None
         wire_names = {f.wire_name for f in response.fields}
         lists = [(f, f.type) for f in response.fields if isinstance(f.type, ir.ListRef)]
+        if len(lists) > 1:
+            # beside the items a response may list plain strings (the `unreachable` locations)
+            lists = [(f, t) for f, t in lists if isinstance(t.item, ir.ModelRef)]
         if "nextPageToken" not in wire_names or len(lists) != 1:
             return None
         field, list_type = lists[0]

@@ -1,8 +1,31 @@
-"""Command-line options for the whole test tree (pytest only reads option hooks here)."""
+"""What the whole test tree shares: command-line options, and the Hypothesis profile, loaded
+here so that every property test gets the same budget however the run is sliced.
+
+`ci` (CI=1) is deterministic; `dev` is random. Both draw the same number of examples, so a CI
+run checks no less than a local one.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
+
+EXAMPLES = 40
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile(
+    "dev", max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,6 +6,14 @@ runnable Python block, rewrites the imports, and runs each section's blocks in o
 namespace against an emulator served on 127.0.0.1 — the pytest suite (test_seed_examples.py)
 and `make demo` both use it.
 
+`genai.Client()` finds the emulator through GOOGLE_GEMINI_BASE_URL. The OpenAI section's
+examples pass the service's own URL to `OpenAI(base_url="https://generativelanguage.
+googleapis.com/v1beta/openai/")`; they reach the emulator through `gemini_sdk.testing.
+TlsProxy`, a real HTTPS forward proxy that terminates TLS with a certificate for that host
+from a throwaway CA: HTTPS_PROXY names the proxy and SSL_CERT_FILE the CA, both honoured by
+the httpx under `openai`, so neither the example nor the `openai` package is changed. No
+other section uses https, so the variables stay set for the whole run.
+
     python tests/seed.py            # the demo: run them all and show their output
 """
 
@@ -24,12 +32,16 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+if TYPE_CHECKING:
+    from gemini_sdk.testing import Emulator
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "gemini-api-reference.md"
+DEMO_KEY = "demo-key"
 
 # The sections whose examples this version of the SDK covers.
 SECTIONS = (
@@ -41,8 +53,11 @@ SECTIONS = (
     "Response Objects",
     "Error Handling",
     "Files API",
+    "Caching API",
     "Image Generation API",
+    "OpenAI Compatibility",
     "File Search API",
+    "Live API",
     "Video Generation API",
 )
 
@@ -110,13 +125,25 @@ def rewrite_imports(code: str) -> str:
     return code
 
 
-def namespace(client: Any) -> dict[str, Any]:
+# What `namespace` opened; closed when the served emulator stops.
+_OPENED = contextlib.ExitStack()
+LIVE_MODEL = "gemini-2.0-flash"
+
+
+def namespace(client: Any, section: str = "") -> dict[str, Any]:
     """Names the reference's fragments take for granted: its imports, a client, a file search
-    store and a function declaration."""
+    store, a function declaration and, in the Live API section, an open (sync) voice session."""
     import gemini_sdk as genai
     from gemini_sdk import types
 
+    scope: dict[str, Any] = {}
+    if section == "Live API":
+        config = {"response_modalities": ["AUDIO"]}
+        scope["session"] = _OPENED.enter_context(
+            client.live.connect(model=LIVE_MODEL, config=config)
+        )
     return {
+        **scope,
         "__name__": "__seed__",
         "genai": genai,
         "types": types,
@@ -140,6 +167,14 @@ def _upload_abc123(client: Any) -> None:
     )
 
 
+def bind_client(scope: dict[str, Any], client: Any) -> None:
+    """Give the next fragment the shared client again: one fragment rebinds `client` to a bad
+    key. A client of another library that a fragment built (the OpenAI section's) stays, since
+    the section's later fragments use it."""
+    if isinstance(scope.get("client"), type(client)):
+        scope["client"] = client
+
+
 def _file_search_ready(client: Any) -> None:
     # The Files section deleted files/abc123, which import_file names. The listing example
     # binds `store` to each store in turn and the delete example deletes the last one, which
@@ -160,9 +195,17 @@ def set_up(section: str, client: Any) -> None:
         setup(client)
 
 
+def prepare_emulator(emulator: Any) -> None:
+    """What the fragments expect the service to hold that no call can make with its name:
+    the cache `cachedContents/xyz789`."""
+    body = {"model": "models/gemini-2.5-flash", "displayName": "xyz789", "contents": []}
+    emulator.caches.create(DEMO_KEY, body, tokens=1290, cache_id="xyz789")
+
+
 @contextlib.contextmanager
-def served_emulator() -> Iterator[str]:
-    """The emulator on a free loopback port, in a thread; yields its base URL."""
+def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
+    """`emulator` (by default a new one, holding what the seed's fragments expect) on a free
+    loopback port, in a thread; yields its base URL."""
     import uvicorn
 
     from gemini_sdk.testing import Emulator
@@ -170,9 +213,11 @@ def served_emulator() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    # The examples' polling loops sleep 5 or 10 s per poll of an unfinished operation;
-    # operations finished when they start keep the run fast without touching the examples.
-    emulator = Emulator(operation_polls=0)
+    if emulator is None:
+        # The examples' polling loops sleep 5 or 10 s per poll of an unfinished operation;
+        # operations finished when they start keep the run fast without touching the examples.
+        emulator = Emulator(operation_polls=0)
+        prepare_emulator(emulator)
     config = uvicorn.Config(emulator.app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -185,36 +230,60 @@ def served_emulator() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        _OPENED.close()
         server.should_exit = True
         thread.join(timeout=5)
 
 
 @contextlib.contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Environment variables set (None: removed) for the duration, then restored."""
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
 def seed_environment(base_url: str) -> Iterator[Path]:
-    """Env vars pointing `genai.Client()` at the emulator, and a scratch working directory
-    holding the files the examples open."""
-    saved = {
-        k: os.environ.get(k) for k in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL")
-    }
-    os.environ.pop("GOOGLE_API_KEY", None)
-    os.environ["GEMINI_API_KEY"] = "demo-key"
-    os.environ["GOOGLE_GEMINI_BASE_URL"] = base_url
+    """Env vars pointing `genai.Client()` at the emulator and https clients at its TLS proxy,
+    and a scratch working directory holding the files the examples open."""
+    from gemini_sdk.testing import TlsProxy
+
     cwd = os.getcwd()
-    with tempfile.TemporaryDirectory() as tmp:
+    with TlsProxy(base_url) as proxy, tempfile.TemporaryDirectory() as tmp:
+        variables: dict[str, str | None] = {
+            "GOOGLE_API_KEY": None,
+            "GEMINI_API_KEY": DEMO_KEY,
+            "GOOGLE_GEMINI_BASE_URL": base_url,
+            # the lower-case spellings win over HTTPS_PROXY; NO_PROXY keeps connections to the
+            # emulator itself (the Live API's WebSocket among them) off the proxy
+            "https_proxy": None,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": None,
+            **proxy.environment(),
+        }
         # small stand-ins for the files the examples open and upload
         for name, data in _FILES.items():
             Path(tmp, name).parent.mkdir(parents=True, exist_ok=True)
             Path(tmp, name).write_bytes(data)
+        _write_mp3_tone(Path(tmp, "input.mp3"))
         os.chdir(tmp)
         try:
-            yield Path(tmp)
+            with environment(variables):
+                yield Path(tmp)
         finally:
             os.chdir(cwd)
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def run(example: Example, scope: dict[str, Any]) -> str:
@@ -239,11 +308,21 @@ _FILES = {
     "image.jpg": _TINY_JPEG,
     "path/to/image.jpg": _TINY_JPEG,
     "document.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
-    "doc1.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n",
-    "doc2.pdf": b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type /Page >>\n%%EOF\n",
+    # two and three pages: together enough tokens for a cache (1024 at least)
+    "doc1.pdf": b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 2 + b"%%EOF\n",
+    "doc2.pdf": b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 3 + b"%%EOF\n",
     "document.txt": b"Gemini is a family of multimodal models.\n",
     "video.mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
 }
+
+
+def _write_mp3_tone(path: Path, seconds: float = 0.5) -> None:
+    """A short 16 kHz mono MP3 (a 440 Hz tone) for the Live API example to load."""
+    import numpy as np
+    import soundfile
+
+    time_axis = np.arange(int(16_000 * seconds)) / 16_000
+    soundfile.write(path, 0.3 * np.sin(2 * np.pi * 440 * time_axis), 16_000, format="MP3")
 
 
 def main() -> int:
@@ -261,9 +340,10 @@ def main() -> int:
         for example in examples():
             if example.section not in scopes:
                 set_up(example.section, client)
-            scope = scopes.setdefault(example.section, namespace(client))
-            # every fragment assumes a working `client`; one of them rebinds it to a bad key
-            scope["client"] = client
+            scope = scopes.get(example.section) or scopes.setdefault(
+                example.section, namespace(client, example.section)
+            )
+            bind_client(scope, client)
             print(f"── {example.id}")
             if example.pending:
                 print(f"   (needs {example.pending}, not in this version)\n")

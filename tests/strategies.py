@@ -62,7 +62,16 @@ def enum_class(spec_name: str) -> type[Any]:
 
 TEXT = st.text(max_size=8)
 FINITE_DOUBLE = st.floats(allow_nan=False, allow_infinity=False)
-FINITE_FLOAT32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+# Proto JSON spells the non-finite floats as strings. Typed values draw the infinities (NaN is
+# never equal to itself, which object comparison needs); wire values draw all three spellings.
+SPECIAL_FLOAT_TEXT = st.sampled_from(["NaN", "Infinity", "-Infinity"])
+
+
+def _floats(wire: bool, width: int) -> Any:
+    if wire:
+        return st.floats(allow_nan=False, allow_infinity=False, width=width) | SPECIAL_FLOAT_TEXT
+    return st.floats(allow_nan=False, width=width)
+
 
 JSON_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers(*JSON_SAFE_INT) | FINITE_DOUBLE | TEXT,
@@ -131,8 +140,8 @@ SCALARS: dict[str, Any] = {
     "bool": lambda wire, top: st.booleans(),
     "int32": lambda wire, top: st.integers(*INT32),
     "uint32": lambda wire, top: st.integers(*UINT32),
-    "float": lambda wire, top: FINITE_FLOAT32,
-    "double": lambda wire, top: FINITE_DOUBLE,
+    "float": lambda wire, top: _floats(wire, 32),
+    "double": lambda wire, top: _floats(wire, 64),
     "int64": lambda wire, top: _ints(INT64, wire),
     "uint64": lambda wire, top: _ints(UINT64, wire),
     "bytes": lambda wire, top: _bytes(wire),
@@ -186,6 +195,8 @@ class Mode:
     wire: bool
     unknown_fields: bool = True
     unknown_enums: bool = True
+    # finite floats only: what a JSON Schema `number` describes (no NaN/Infinity spellings)
+    finite_floats: bool = False
 
 
 # -- friendly-input transforms (SDK-only config types) ---------------------------------------
@@ -230,6 +241,9 @@ def value_strategy(
 ) -> st.SearchStrategy[Any]:
     """Values of a field's type; nested models get `depth` (their own budget)."""
     if isinstance(tref, ir.ScalarRef):
+        if mode.finite_floats and tref.scalar.codec in ("float", "double"):
+            width = 32 if tref.scalar.codec == "float" else 64
+            return st.floats(allow_nan=False, allow_infinity=False, width=width)
         return SCALARS[tref.scalar.codec](mode.wire, top)  # type: ignore[no-any-return]
     if isinstance(tref, ir.EnumRef):
         values = enum_values(tref.target, mode.unknown_enums)
@@ -288,12 +302,15 @@ def wire_json(
 
 
 def instances(
-    spec_name: str, unknown_fields: bool = True, unknown_enums: bool = True
+    spec_name: str,
+    unknown_fields: bool = True,
+    unknown_enums: bool = True,
+    finite_floats: bool = False,
 ) -> st.SearchStrategy[Any]:
     """Instances of a model's generated class.
 
     `unknown_enums=False` keeps to the enum values the spec lists (what a schema with closed
     enums, such as the JSON Schema export, describes); `unknown_fields=False` leaves out keys
-    the spec does not know.
+    the spec does not know; `finite_floats=True` draws no NaN or infinity.
     """
-    return _model(spec_name, DEPTH, Mode(False, unknown_fields, unknown_enums))
+    return _model(spec_name, DEPTH, Mode(False, unknown_fields, unknown_enums, finite_floats))

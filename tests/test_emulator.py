@@ -592,7 +592,7 @@ def test_unknown_path_wrong_method_and_unimplemented(client: httpx.Client) -> No
     wrong = client.get(path())
     assert error(wrong, 405)["message"].startswith("Method GET is not allowed")
     assert wrong.headers["allow"] == "POST"
-    assert error(client.get("/v1beta/cachedContents"), 501)["status"] == "UNIMPLEMENTED"
+    assert error(client.get("/v1beta/corpora"), 501)["status"] == "UNIMPLEMENTED"
 
 
 def test_missing_api_key(emulator: Emulator) -> None:

@@ -27,7 +27,10 @@ FLASH = "gemini-2.5-flash"
 
 @pytest.fixture
 def emulator() -> Emulator:
-    return Emulator()
+    emulator = Emulator()
+    # chunks of a few bytes, rather than the service's 8 MiB
+    emulator.files.chunk_granularity = 1
+    return emulator
 
 
 @pytest.fixture
@@ -172,7 +175,7 @@ def test_upload_in_chunks(client: httpx.Client, emulator: Emulator) -> None:
         "displayName": "fox",
         "mimeType": "text/plain",
         "sizeBytes": str(len(data)),
-        "sha256Hash": base64.b64encode(hashlib.sha256(data).digest()).decode(),
+        "sha256Hash": base64.b64encode(hashlib.sha256(data).hexdigest().encode()).decode(),
         "uri": f"{BASE}/v1beta/files/{ident}",
         "downloadUri": f"{BASE}/v1beta/files/{ident}:download?alt=media",
         "state": "ACTIVE",
@@ -365,7 +368,8 @@ def test_the_sdk_uploads_in_chunks_and_resumes(
         assert created.file.size_bytes == 10
         assert created.file.mime_type == "text/plain"
         assert created.file.state == types.FileState.ACTIVE
-        assert created.file.sha256_hash == hashlib.sha256(b"0123456789").digest()
+        digest = hashlib.sha256(b"0123456789").hexdigest()
+        assert created.file.sha256_hash == base64.b64encode(digest.encode()).decode()
         assert created.file.name is not None
         fetched = sdk.endpoints.get_file(created.file.name.removeprefix("files/"))
         assert fetched.uri == created.file.uri

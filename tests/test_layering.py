@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import subprocess
+import sys
 
 RUNTIME = pathlib.Path(__file__).resolve().parents[1] / "runtime" / "gemini_sdk"
 
@@ -106,3 +108,22 @@ def test_the_runtime_names_no_generated_class() -> None:
             if classes:
                 offenders.append(f"{path.relative_to(RUNTIME)}:{node.lineno} {', '.join(classes)}")
     assert offenders == []
+
+
+def test_a_client_loads_httpx_and_cattrs_only_when_it_needs_them() -> None:
+    """`Client()` and `types` stay light: the transport library comes with the first resource
+    a program touches, the converter with the first conversion."""
+    script = (
+        "import sys, gemini_sdk\n"
+        "from gemini_sdk import types\n"
+        "client = gemini_sdk.Client(api_key='k')\n"
+        "repr(client); types.Part(text='x')\n"
+        "print(sorted(m for m in ('httpx', 'cattrs', 'gemini_sdk._http') if m in sys.modules))\n"
+        "client.models\n"
+        "print(sorted(m for m in ('httpx', 'gemini_sdk._http') if m in sys.modules))\n"
+        "client.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == ["[]", "['gemini_sdk._http', 'httpx']"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hypothesis_profiles  # noqa: F401  (registers and loads the Hypothesis profile)
 import pytest
 import strategies
 from hypothesis import given

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import seed
+import shared
 
-if not seed.SEED.exists():
-    pytest.skip(f"the seed reference is not at {seed.SEED}", allow_module_level=True)
+shared.require(seed.SEED, "the seed reference")
 
 EXAMPLES = seed.examples()
 
@@ -52,8 +52,10 @@ def test_the_covered_sections_have_examples() -> None:
 def test_seed_example_runs(example: seed.Example, seed_client: Any) -> None:
     if example.section not in SCOPES:
         seed.set_up(example.section, seed_client)
-    scope = SCOPES.setdefault(example.section, seed.namespace(seed_client))
-    scope["client"] = seed_client
+    scope = SCOPES.get(example.section) or SCOPES.setdefault(
+        example.section, seed.namespace(seed_client, example.section)
+    )
+    seed.bind_client(scope, seed_client)
     printed = seed.run(example, scope)
     if "print(" in example.code and "except" not in example.code and "if " not in example.code:
         assert printed.strip(), "the example prints, but printed nothing"

@@ -15,17 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shared
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = ROOT.parent / "shared" / "upstream" / "generativelanguage.v1beta.openapi3.json"
 SPEC_DIR = ROOT / "spec"
 
-if not UPSTREAM.exists():
-    pytest.skip(
-        f"upstream OpenAPI rendering not found at {UPSTREAM}; spec/wire.yaml not checked",
-        allow_module_level=True,
-    )
+shared.require(UPSTREAM, "the upstream OpenAPI rendering (spec/wire.yaml is checked against it)")
 
 pytestmark = pytest.mark.upstream
 
@@ -85,8 +82,10 @@ def _expected_enum(raw: Json) -> Json:
     return out
 
 
-def _compare_type(spec: Any, raw: Json, where: str) -> list[str]:
-    """Differences between a spec type expression and the upstream JSON schema it came from."""
+def _compare_type(spec: Any, raw: Json, where: str, schemas: Json | None = None) -> list[str]:
+    """Differences between a spec type expression and the upstream JSON schema it came from;
+    hoisted enums are looked up in `schemas` (the main rendering's unless given)."""
+    schemas = SPEC_SCHEMAS if schemas is None else schemas
     if not isinstance(spec, dict):
         return [f"{where}: spec has {spec!r}, not a type expression"]
     if "allOf" in raw:
@@ -99,7 +98,7 @@ def _compare_type(spec: Any, raw: Json, where: str) -> list[str]:
     if "enum" in raw:
         if set(spec) != {"ref"}:
             return [f"{where}: inline enum should be hoisted to a ref, spec has {spec}"]
-        target = SPEC_SCHEMAS.get(spec["ref"])
+        target = schemas.get(spec["ref"])
         if target is None:
             return [f"{where}: hoisted enum {spec['ref']} is not defined"]
         want = _expected_enum(raw)
@@ -112,13 +111,13 @@ def _compare_type(spec: Any, raw: Json, where: str) -> list[str]:
     if kind == "array":
         if set(spec) != {"type", "items"} or spec["type"] != "array":
             return [f"{where}: spec {spec} is not an array"]
-        return _compare_type(spec["items"], raw["items"], f"{where}[]")
+        return _compare_type(spec["items"], raw["items"], f"{where}[]", schemas)
     if kind == "object":
         if set(spec) != {"type", "values"} or spec["type"] != "map":
             return [f"{where}: spec {spec} is not a map"]
         extra = raw.get("additionalProperties")
         if isinstance(extra, dict) and ("type" in extra or "$ref" in extra or "allOf" in extra):
-            return _compare_type(spec["values"], extra, f"{where}{{}}")
+            return _compare_type(spec["values"], extra, f"{where}{{}}", schemas)
         if spec["values"] != {"type": "any"}:
             return [f"{where}: untyped map values should be any, spec has {spec['values']}"]
         return []
@@ -354,24 +353,176 @@ def test_info_matches_upstream() -> None:
 # -- the importer reproduces the file -------------------------------------------------------
 
 
-def test_wire_yaml_is_the_importers_current_output() -> None:
+@pytest.mark.parametrize("wire", ["wire.yaml", "interactions.yaml"])
+def test_wire_spec_is_the_importers_current_output(wire: str) -> None:
     from codegen import importer
+
+    (rendering,) = [r for r in importer.renderings(SPEC_DIR) if r.wire == wire]
 
     def reimport() -> str:
         # Fresh inputs each time, so the importer cannot lean on (or leak into) shared state.
-        upstream = json.loads(UPSTREAM.read_text())
-        overlay = yaml.safe_load((SPEC_DIR / "overlay.yaml").read_text()) or {}
-        return importer.dump_yaml(importer.build_spec(upstream, overlay), header=importer._HEADER)
+        return importer.reimport(UPSTREAM.parent, SPEC_DIR, rendering)
 
     rebuilt = reimport()
-    current = (SPEC_DIR / "wire.yaml").read_text()
+    current = (SPEC_DIR / wire).read_text()
     if rebuilt != current:
         delta = difflib.unified_diff(
-            current.splitlines(), rebuilt.splitlines(), "spec/wire.yaml", "reimported", lineterm=""
+            current.splitlines(), rebuilt.splitlines(), f"spec/{wire}", "reimported", lineterm=""
         )
         pytest.fail(
-            "spec/wire.yaml is not what `python -m codegen import` writes (a hand edit, or an "
+            f"spec/{wire} is not what `python -m codegen import` writes (a hand edit, or an "
             "importer/overlay change without a re-import):\n" + "\n".join(list(delta)[:60]),
             pytrace=False,
         )
     assert reimport() == rebuilt, "the importer is not deterministic"
+
+
+# -- the second rendering: the Interactions API ---------------------------------------------
+#
+# Its unions of objects are folded into one object each (every member's properties, the
+# discriminator an enum of the members' tags) and members used nowhere else fold away; unions
+# of anything else are inlined as strings or free JSON. These tests re-derive that here.
+
+INTERACTIONS = UPSTREAM.parent / "gemini.interactions.v1beta.openapi3.json"
+shared.require(INTERACTIONS, "the Interactions API rendering (spec/interactions.yaml is checked)")
+INTERACTIONS_RAW: Json = json.loads(INTERACTIONS.read_text())
+I_SCHEMAS: Json = INTERACTIONS_RAW["components"]["schemas"]
+I_WIRE: Json = yaml.safe_load((SPEC_DIR / "interactions.yaml").read_text())
+I_OVERLAY: Json = yaml.safe_load((SPEC_DIR / "interactions_overlay.yaml").read_text())
+I_OPERATIONS = [
+    (method, path, raw)
+    for path, item in INTERACTIONS_RAW["paths"].items()
+    for method, raw in item.items()
+    if method in HTTP_METHODS
+]
+I_PUBLIC = {
+    raw["operationId"]: (m, p, raw) for m, p, raw in I_OPERATIONS if not raw.get("x-internal")
+}
+
+
+def _union_members(schema: Json) -> list[str]:
+    members = schema.get("oneOf") or schema.get("anyOf") or []
+    refs = [m["$ref"].rsplit("/", 1)[-1] for m in members if "$ref" in m]
+    if len(refs) != len(members) or not all("properties" in I_SCHEMAS[r] for r in refs):
+        return []
+    return refs
+
+
+def _union_members_anywhere() -> set[str]:
+    """Every schema some union names as a member: at the top, inside a property, or as a
+    variant of an operation's request body."""
+    out: set[str] = set()
+    for _, _, raw in I_PUBLIC.values():
+        body = raw.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None:
+            out.update(_union_members(body["schema"]))
+    for schema in I_SCHEMAS.values():
+        out.update(_union_members(schema))
+        for prop in schema.get("properties", {}).values():
+            out.update(_union_members(prop))
+    return out
+
+
+def test_interactions_counts() -> None:
+    assert len(I_OPERATIONS) == 6
+    assert len(I_SCHEMAS) == 101
+
+
+@pytest.mark.parametrize("op_id", sorted(I_PUBLIC))
+def test_interactions_operation_matches_upstream(op_id: str) -> None:
+    method, path, raw = I_PUBLIC[op_id]
+    spec = I_WIRE["operations"][op_id]
+    assert spec["method"] == method.upper()
+    assert spec["path"] == path.replace("{api_version}", INTERACTIONS_RAW["info"]["version"])
+    params = [p for p in raw.get("parameters", []) if "$ref" not in p]
+    for where, key in (("path", "path_params"), ("query", "query_params")):
+        want = {p["name"]: p["schema"] for p in params if p["in"] == where}
+        have = spec.get(key, {})
+        assert list(have) == list(want)
+        for name, schema in want.items():
+            expr = {k: v for k, v in have[name].items() if k != "required"}
+            assert _compare_type(expr, schema, f"{key}.{name}") == []
+    body = raw.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is None:
+        assert "request" not in spec
+    elif "$ref" in body["schema"]:
+        assert spec["request"] == _ref_name(body["schema"]["$ref"])
+    else:  # a union of request variants, folded into one request type
+        folded = I_WIRE["schemas"][spec["request"]]["properties"]
+        for member in _union_members(body["schema"]):
+            assert set(I_SCHEMAS[member]["properties"]) <= set(folded), member
+    schema = raw["responses"]["200"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        assert spec["response"] == _ref_name(schema["$ref"])
+    else:
+        assert I_WIRE["schemas"][spec["response"]] == {"type": "object", "properties": {}}
+
+
+def test_interactions_streams_are_the_overlays() -> None:
+    """Each stream is an upstream operation's other answer: same method and path, a flag the
+    upstream operation has (in its body or its query) set."""
+    streaming = {op_id for op_id, op in I_WIRE["operations"].items() if op.get("streaming")}
+    assert streaming == set(I_OVERLAY["operations"])
+    assert streaming == {"CreateInteractionStream", "getInteractionByIdStream"}
+    for op_id in sorted(streaming):
+        stream = I_WIRE["operations"][op_id]
+        plain = I_WIRE["operations"][op_id.removesuffix("Stream")]
+        assert (stream["method"], stream["path"]) == (plain["method"], plain["path"])
+        assert stream.get("request") == plain.get("request")
+        place, _, flag = stream["stream_flag"].partition(".")
+        if place == "body":
+            assert flag in I_WIRE["schemas"][plain["request"]]["properties"]
+        else:
+            assert plain["query_params"][flag] == {"type": "boolean"}
+            assert set(stream["query_params"]) == set(plain["query_params"]) - {flag}
+
+
+@pytest.mark.parametrize("name", sorted(I_SCHEMAS))
+def test_interactions_schema_matches_upstream(name: str) -> None:
+    raw = I_SCHEMAS[name]
+    spec = I_WIRE["schemas"].get(name)
+    if "enum" in raw:
+        assert spec == _expected_enum(raw)
+        return
+    members = _union_members(raw)
+    if members:
+        # one object with every member's properties; the tag an enum of the members' tags
+        assert spec is not None and spec["type"] == "object"
+        tag = (raw.get("discriminator") or {}).get("propertyName")
+        for member in members:
+            assert set(I_SCHEMAS[member].get("properties", {})) <= set(spec["properties"])
+        if tag is not None:
+            tags = [I_SCHEMAS[m]["properties"][tag]["const"] for m in members]
+            assert spec["properties"][tag]["required"] is True
+            assert I_WIRE["schemas"][spec["properties"][tag]["ref"]]["enum"] == tags
+        return
+    if "oneOf" in raw or "anyOf" in raw:
+        assert spec is None, f"{name} is a union of non-objects: inlined where it is used"
+        return
+    if spec is None:
+        assert name in _union_members_anywhere(), f"{name} is missing and is no union's member"
+        return
+    properties, required = _upstream_properties_of(raw)
+    assert set(spec["properties"]) == set(properties)
+    for prop_name, prop in properties.items():
+        have = spec["properties"][prop_name]
+        expr, markers = _split_markers(have)
+        assert markers.get("required", False) == (prop_name in required), prop_name
+        if "oneOf" in prop or "anyOf" in prop or "const" in prop or _is_inlined(prop):
+            # unions become a folded ref, a string or any JSON value
+            assert set(expr) == {"ref"} or expr in ({"type": "string"}, {"type": "any"})
+            continue
+        assert _compare_type(expr, prop, f"{name}.{prop_name}", I_WIRE["schemas"]) == []
+
+
+def _upstream_properties_of(raw: Json) -> tuple[Json, set[str]]:
+    return raw.get("properties", {}), set(raw.get("required", []))
+
+
+def _is_inlined(prop: Json) -> bool:
+    target = prop.get("$ref", "").rsplit("/", 1)[-1]
+    return (
+        bool(target)
+        and ("oneOf" in I_SCHEMAS[target] or "anyOf" in I_SCHEMAS[target])
+        and not (_union_members(I_SCHEMAS[target]))
+    )

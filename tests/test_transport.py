@@ -19,7 +19,7 @@ import pytest
 from fakes import Server, fake_client
 
 import gemini_sdk as genai
-from gemini_sdk import _http, _options, errors, types
+from gemini_sdk import _http, errors, types
 from gemini_sdk._client import MissingAPIKeyError
 
 KEY = "AIzaSy-SECRET-transport-key"
@@ -750,7 +750,7 @@ def test_default_timeout(client: genai.Client, server: Server) -> None:
 
     generate(client)
 
-    assert server.requests[0].extensions["timeout"] == _options.DEFAULT_TIMEOUT.as_dict()
+    assert server.requests[0].extensions["timeout"] == httpx.Timeout(600.0, connect=10.0).as_dict()
 
 
 def test_per_call_timeout_reaches_httpx(client: genai.Client, server: Server) -> None:

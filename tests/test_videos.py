@@ -150,6 +150,32 @@ async def test_a_video_given_as_bytes_travels_encoded(side: Side, emulator: Emul
     ]
 
 
+async def test_a_video_with_its_mime_type_and_a_generated_video_are_accepted(
+    side: Side, emulator: Emulator
+) -> None:
+    await side.generate(video=types.Video(video_bytes=b"mp4 bytes", mime_type="video/mp4"))
+    assert _sent(emulator)["instances"] == [
+        {
+            "video": {
+                "encodedVideo": base64.b64encode(b"mp4 bytes").decode(),
+                "encoding": "video/mp4",
+            }
+        }
+    ]
+    uri = "https://example.com/v1beta/files/abc:download?alt=media"
+    await side.generate(video=types.GeneratedVideo(video=types.Video(uri=uri)))
+    assert _sent(emulator)["instances"] == [{"video": {"uri": uri}}]
+
+
+async def test_a_downloaded_video_stays_filled_on_the_response(side: Side, tmp_path: Path) -> None:
+    done = await side.call("operations", "wait", await side.generate(prompt="a cat"), poll=0.001)
+    assert done.response.generated_videos[0].video.mime_type == "video/mp4"
+    await side.call("files", "download", file=done.response.generated_videos[0])
+    # the seed's way: download, then save through the response again
+    done.response.generated_videos[0].video.save(tmp_path / "cat.mp4")
+    assert (tmp_path / "cat.mp4").read_bytes()[4:8] == b"ftyp"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

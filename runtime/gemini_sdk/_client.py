@@ -12,11 +12,14 @@ import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import httpx
-
 from gemini_sdk._chat import AsyncChats, Chats
-from gemini_sdk._http import AsyncTransport, SyncTransport
 from gemini_sdk._options import TransportConfig, default_config, merged
+
+if TYPE_CHECKING:
+    import httpx
+
+    from gemini_sdk._http import AsyncTransport, SyncTransport
+    from gemini_sdk._live import AsyncLive, Live
 
 C = TypeVar("C", bound="ClientBase")
 A = TypeVar("A", bound="AsyncClientBase")
@@ -81,8 +84,15 @@ class ClientBase(_Surface):
         async_http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._config = self._configure(api_key, http_options)
-        self._transport = SyncTransport(self._config, http_client)
+        self._http_client = http_client
         self._async_http_client = async_http_client
+
+    # Built when a resource first needs it, so that `Client()` does not load httpx.
+    @cached_property
+    def _transport(self) -> SyncTransport:
+        from gemini_sdk._http import SyncTransport
+
+        return SyncTransport(self._config, self._http_client)
 
     def _configure(self, api_key: str | None, http_options: Any) -> TransportConfig:
         options = http_options
@@ -109,7 +119,15 @@ class ClientBase(_Surface):
         @property
         def chats(self) -> Chats: ...
 
+    @cached_property
+    def live(self) -> Live:
+        """Live API sessions over WebSocket: `with client.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import Live
+
+        return Live(self._config)
+
     def close(self) -> None:
+        # builds the transport if nothing did, so that a call after close() fails as closed
         self._transport.close()
 
     def __enter__(self: C) -> C:
@@ -126,12 +144,25 @@ class AsyncClientBase(_Surface):
 
     def __init__(self, config: TransportConfig, http_client: httpx.AsyncClient | None) -> None:
         self._config = config
-        self._transport = AsyncTransport(config, http_client)
+        self._http_client = http_client
+
+    @cached_property
+    def _transport(self) -> AsyncTransport:
+        from gemini_sdk._http import AsyncTransport
+
+        return AsyncTransport(self._config, self._http_client)
 
     if TYPE_CHECKING:
 
         @property
         def chats(self) -> AsyncChats: ...
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        """Live API sessions: `async with client.aio.live.connect(model=...) as s:`."""
+        from gemini_sdk._live import AsyncLive
+
+        return AsyncLive(self._config)
 
     async def aclose(self) -> None:
         await self._transport.close()

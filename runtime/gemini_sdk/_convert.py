@@ -544,7 +544,7 @@ def _decode_enum(enum_cls: Any, value: Any) -> Any:
     member = enum_cls._value2member_map_.get(value)
     if member is not None:
         return member
-    if not isinstance(value, str):
+    if type(value) is not int and not isinstance(value, str):
         raise _expect(f"a {enum_cls.__name__} value", value)
     return enum_cls(value)
 

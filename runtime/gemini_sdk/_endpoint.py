@@ -7,9 +7,10 @@ and checking the request happens here, once for every operation, and the transpo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, Union
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import attrs
 
@@ -49,6 +50,9 @@ class OperationSpec(Generic[R]):
     kind: str = "response"
     # The `alt` query parameter every call of the operation sends (`sse` for a stream).
     alt: str | None = None
+    # Where every call sets a flag instead, for a stream that `alt` does not select:
+    # "body.NAME" (`true` in the JSON body) or "query.NAME" (`NAME=true`).
+    stream_flag: str | None = None
     items_attr: str | None = None
     path_bound_fields: tuple[str, ...] = ()
     # What comes before the API version in the URL ("upload" for media uploads); `path`
@@ -104,6 +108,8 @@ class PreparedRequest:
     def response(self) -> type[WireModel]:
         return self.decode_as or self.operation.response
 
+    wait: Any = None  # a _wait.Wait, for the "wait" kind
+
 
 def prepare(
     operation: OperationSpec[Any],
@@ -121,16 +127,12 @@ def prepare(
     media: UploadSource | None = None,
     mime_type: str | None = None,
     decode_as: type[WireModel] | None = None,
+    wait: Any = None,
 ) -> PreparedRequest:
-    path_args = {}
-    for param in operation.path_params:
-        value = path_values.get(param.py_name)
-        if not isinstance(value, str) or not value:
-            raise ValueError(
-                f"{operation.name}: path parameter {param.py_name!r} must be a non-empty "
-                f"string, got {value!r}"
-            )
-        path_args[param.py_name] = quote(value, safe="/-_.~")
+    path_args = {
+        param.py_name: _segment(operation, param, path_values.get(param.py_name))
+        for param in operation.path_params
+    }
     path = operation.path.format(**path_args)
 
     params = {k: _query_value(v) for k, v in query.items() if v is not None}
@@ -147,10 +149,21 @@ def prepare(
                 f"{operation.name}: body must be {operation.request.__name__}, "
                 f"got {type(body).__name__}"
             )
-        missing = missing_required(body, skip=operation.path_bound_fields)
+        # A PATCH is a partial update: it carries only the fields its update mask names.
+        missing = (
+            []
+            if operation.method == "PATCH"
+            else missing_required(body, skip=operation.path_bound_fields)
+        )
         if missing:
             raise ValueError(f"{operation.name}: required field(s) not set: {', '.join(missing)}")
         json_body = body.to_dict()
+    if operation.stream_flag is not None:
+        place, _, flag = operation.stream_flag.partition(".")
+        if place == "query":
+            params[flag] = "true"
+        else:
+            json_body = {**(json_body or {}), flag: True}
     if extra_body:
         json_body = _deep_merge(json_body or {}, extra_body)
     return PreparedRequest(
@@ -166,7 +179,29 @@ def prepare(
         media=media,
         mime_type=mime_type,
         decode_as=decode_as,
+        wait=wait,
     )
+
+
+# What would make a value more than one path segment, as it is or once percent-decoded.
+_NOT_IN_SEGMENT = re.compile(r"[/?#\\]|%2f|%3f|%23|%5c", re.IGNORECASE)
+
+
+def _segment(operation: OperationSpec[Any], param: Param, value: Any) -> str:
+    """`value` as ONE path segment, percent-encoded; anything that could reach another
+    resource (`..`, a `/`, a query or a fragment, raw or escaped) raises before any request."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(
+            f"{operation.name}: path parameter {param.py_name!r} must be a non-empty "
+            f"string, got {value!r}"
+        )
+    if _NOT_IN_SEGMENT.search(value) or unquote(value) in (".", ".."):
+        raise ValueError(
+            f"{operation.name}: path parameter {param.py_name!r} must be one path segment "
+            "(an id such as 'abc-123': no '/', '\\', '?' or '#', raw or percent-encoded, "
+            f"and not '.' or '..'), got {value!r}"
+        )
+    return quote(value, safe="-_.~")
 
 
 def _query_value(value: Any) -> str:

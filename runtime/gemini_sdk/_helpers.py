@@ -26,6 +26,11 @@ logger = logging.getLogger("gemini_sdk")
 _NOT_PARSED = object()
 
 
+def _joined_text(parts: list[Any]) -> str | None:
+    texts = [p.text for p in parts if p.text is not None and not p.thought]
+    return "".join(texts) if texts else None
+
+
 class GenerateContentResponseHelpers:
     """`.text`, `.function_calls` and `.parsed` over the first candidate.
 
@@ -44,8 +49,7 @@ class GenerateContentResponseHelpers:
     @property
     def text(self) -> str | None:
         """The text parts of the first candidate joined, thoughts left out; None if none."""
-        texts = [p.text for p in self._first_parts() if p.text is not None and not p.thought]
-        return "".join(texts) if texts else None
+        return _joined_text(self._first_parts())
 
     @property
     def function_calls(self) -> list[FunctionCall] | None:
@@ -74,6 +78,29 @@ class GenerateContentResponseHelpers:
     def expect_json(self) -> None:
         """Mark that the request asked for JSON, so `.parsed` decodes the text on first use."""
         self._parsed = None
+
+
+class LiveServerMessageHelpers:
+    """`.text` and `.data` over the model turn a live session's server message carries."""
+
+    __slots__ = ()
+
+    server_content: Any
+
+    def _model_parts(self) -> list[Any]:
+        turn = self.server_content.model_turn if self.server_content is not None else None
+        return list(turn.parts or []) if turn is not None else []
+
+    @property
+    def text(self) -> str | None:
+        """The model turn's text parts joined, thoughts left out; None if it has none."""
+        return _joined_text(self._model_parts())
+
+    @property
+    def data(self) -> bytes | None:
+        """The model turn's inline bytes (spoken audio) joined; None if it has none."""
+        blobs = [p.inline_data.data for p in self._model_parts() if p.inline_data is not None]
+        return b"".join(b for b in blobs if b) if blobs else None
 
 
 class TokenCountHelpers:
@@ -149,10 +176,7 @@ class ImageHelpers:
     mime_type: Any
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        if not self.image_bytes:
-            raise ValueError("this image has no bytes to save")
-        with open(path, "wb") as out:
-            out.write(self.image_bytes)
+        _write(path, self.image_bytes, "this image has no bytes to save")
 
     def show(self) -> None:
         """In a notebook, display it; elsewhere open it with Pillow if installed, or else
@@ -192,9 +216,11 @@ def _in_notebook() -> bool:
 
 
 class GeneratedVideosHelpers:
-    """`.generated_videos` on a finished video generation's response."""
+    """`.generated_videos` on a finished video generation's response.
 
-    __slots__ = ()
+    No `__slots__` here on purpose: the response keeps the list it built in its `__dict__`,
+    so a Video that files.download filled stays filled on the next read.
+    """
 
     generate_video_response: Any
 
@@ -202,30 +228,92 @@ class GeneratedVideosHelpers:
     def generated_videos(self) -> list[Any]:
         """The generated videos (GeneratedVideo, each with its `.video`), in the order the
         model returned them; empty if none came back."""
-        found = self.generate_video_response
-        return list(found.generated_samples or []) if found is not None else []
+        videos: list[Any] | None = self.__dict__.get("_generated_videos")
+        if videos is None:
+            t = _generated.types
+            found = self.generate_video_response
+            samples = (found.generated_samples or []) if found is not None else []
+            videos = [t.GeneratedVideo(video=_sdk_video(sample.video)) for sample in samples]
+            self._generated_videos = videos
+        return videos
+
+
+def _sdk_video(sample: Any) -> Any:
+    if sample is None:
+        return None
+    # The video models make MP4s; the wire's sample does not say so itself.
+    return _generated.types.Video(uri=sample.uri, video_bytes=sample.video, mime_type="video/mp4")
 
 
 class VideoHelpers:
-    """`video.video_bytes` and `video.save(path)` for generated videos."""
+    """`video.save(path)` once files.download has fetched the video's bytes."""
 
     __slots__ = ()
 
-    video: Any
-
-    @property
-    def video_bytes(self) -> bytes | None:
-        """The video's bytes: None until `client.files.download(file=video)` fetched them."""
-        return self.video  # type: ignore[no-any-return]
+    video_bytes: Any
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        if not self.video:
-            raise ValueError(
-                "this video has no bytes yet; fetch them with client.files.download(file=video)"
-            )
-        with open(path, "wb") as out:
-            out.write(self.video)
+        _write(path, self.video_bytes, "this video has no bytes yet; files.download(file=video)")
 
-    def _keep_download(self, data: bytes) -> None:
-        # files.download(file=video) fills the object it was given, as the service's SDKs do.
-        self.video = data
+
+def _write(path: str | os.PathLike[str], data: bytes | None, missing: str) -> None:
+    if not data:
+        raise ValueError(missing)
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+class BatchJobHelpers:
+    """A batch job's operation read as the job: its metadata's state and times, and its
+    results once done (from the response, or the metadata on a job fetched again)."""
+
+    __slots__ = ()
+
+    metadata: Any  # the generated class's own annotations are the precise ones
+    response: Any
+
+    @property
+    def state(self) -> Any:
+        """The job's BatchState (`BATCH_STATE_PENDING`, ..., `BATCH_STATE_SUCCEEDED`)."""
+        return self.metadata.state if self.metadata is not None else None
+
+    @property
+    def display_name(self) -> str | None:
+        return self.metadata.display_name if self.metadata is not None else None
+
+    @property
+    def model(self) -> str | None:
+        return self.metadata.model if self.metadata is not None else None
+
+    @property
+    def create_time(self) -> Any:
+        return self.metadata.create_time if self.metadata is not None else None
+
+    @property
+    def end_time(self) -> Any:
+        return self.metadata.end_time if self.metadata is not None else None
+
+    @property
+    def batch_stats(self) -> Any:
+        return self.metadata.batch_stats if self.metadata is not None else None
+
+    def _output(self) -> Any:
+        found = self.response.output if self.response is not None else None
+        if found is None and self.metadata is not None:
+            found = self.metadata.output
+        return found
+
+    @property
+    def inlined_responses(self) -> list[Any]:
+        """One answer per inlined request, in order: `.response` or `.error`, and the
+        request's `.metadata`; empty before the job is done or for a file's job."""
+        output = self._output()
+        listed = output.inlined_responses if output is not None else None
+        return list(listed.inlined_responses or []) if listed is not None else []
+
+    @property
+    def responses_file(self) -> str | None:
+        """The output file's name (`files/...`) of a job read from a file; download it with
+        files.download. None before the job is done or for inlined requests."""
+        output = self._output()
+        return output.responses_file if output is not None else None

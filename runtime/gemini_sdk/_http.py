@@ -11,23 +11,26 @@ import io
 import logging
 import os
 import random
+import ssl
 import threading
 import time
-from collections.abc import Callable, Generator
-from typing import Any, BinaryIO, Generic, TypeVar, Union
+from collections.abc import Callable
+from typing import Any, BinaryIO, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
 from gemini_sdk import errors
-from gemini_sdk._convert import dumps, loads, structure
-from gemini_sdk._endpoint import PreparedRequest, Timeout, unchanged
+from gemini_sdk._convert import WireFormatError, dumps, loads, structure
+from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
-from gemini_sdk._upload import UploadSource
+from gemini_sdk._upload import UploadSource, describe
 from gemini_sdk._version import __version__
+from gemini_sdk._wait import Wait
 
 logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
@@ -59,8 +62,13 @@ def _headers(config: TransportConfig, request: PreparedRequest | None) -> dict[s
     return headers
 
 
-def _timeout(config: TransportConfig, request: PreparedRequest) -> Timeout:
-    return config.timeout if request.timeout is None else request.timeout
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+
+
+def _timeout(config: TransportConfig, request: PreparedRequest | None = None) -> httpx.Timeout:
+    """The call's timeout, else the client's, else the default, as an httpx.Timeout."""
+    chosen = config.timeout if request is None or request.timeout is None else request.timeout
+    return DEFAULT_TIMEOUT if chosen is None else httpx.Timeout(chosen)
 
 
 def _build(
@@ -80,13 +88,125 @@ def _translate(error: httpx.HTTPError) -> errors.APIError:
     """httpx's exceptions -> ours, without their request (whose headers hold the key)."""
     if isinstance(error, httpx.TimeoutException):
         return errors.APITimeoutError(f"request timed out ({type(error).__name__})")
+    refused = _certificate_refusal(error)
+    if refused is not None:
+        return errors.TLSVerificationError(
+            f"TLS certificate verification failed ({refused.verify_message}); verification "
+            "stays on: to trust a private certificate authority, pass an httpx client whose "
+            "`verify` names it"
+        )
     return errors.APIConnectionError(f"connection failed ({type(error).__name__}: {error})")
 
 
+def _certificate_refusal(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    # httpx wraps httpcore's error, which wraps the ssl module's: the cause is two links down.
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+# Headers whose values are credentials: masked on every request a user can reach.
+SECRET_HEADERS = ("x-goog-api-key", "authorization")
+
+
+def _redacted(response: httpx.Response) -> httpx.Response:
+    """`response`, its request replaced by a copy with the secret headers masked.
+
+    Errors keep their response, and streams and high-level results expose it: nothing
+    reachable from a result or an exception (its repr, its pickle) then holds the key.
+    """
+    request = response.request
+    if not any(name in request.headers for name in SECRET_HEADERS):
+        return response
+    headers = request.headers.copy()
+    for name in SECRET_HEADERS:
+        if name in headers:
+            headers[name] = "[redacted]"
+    response.request = httpx.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        content=request.content,
+        extensions=request.extensions,
+    )
+    return response
+
+
+def _unexpected(response: httpx.Response, what: str) -> errors.UnexpectedResponseError:
+    return errors.UnexpectedResponseError(
+        f"unexpected answer: {what}", code=response.status_code, response=response
+    )
+
+
+def _excerpt(text: str | bytes) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return repr(text[:80]) + ("..." if len(text) > 80 else "")
+
+
+def _accepted(response: httpx.Response) -> httpx.Response:
+    """`response` when it answers the call; the typed error for a refusal or a redirect."""
+    status = response.status_code
+    if status >= 400:
+        raise errors.error_from_response(response, response.content)
+    if status >= 300:
+        # Following it would send the key to wherever the Location points.
+        location = response.headers.get("location")
+        target = f"to {location!r}" if location else "without a Location"
+        raise _unexpected(response, f"HTTP {status} redirect {target}, which is not followed")
+    return response
+
+
+def _html(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.lower().startswith("text/html")
+
+
+def _whole(response: httpx.Response) -> bool:
+    """Whether a streamed response is an answer to read whole (an error, a redirect, an HTML
+    page, an empty 204) rather than a stream of events, which only a 200 is."""
+    return response.status_code != 200 or _html(response)
+
+
+def _events(response: httpx.Response) -> httpx.Response:
+    if _html(_accepted(response)):
+        raise _unexpected(
+            response,
+            "an HTML page (content-type text/html) instead of a stream of events: "
+            + _excerpt(response.content),
+        )
+    if response.status_code != 200:
+        raise _unexpected(response, f"HTTP {response.status_code} where a stream of events was due")
+    return response
+
+
+def _json(response: httpx.Response, data: str | bytes, what: str) -> Any:
+    try:
+        return loads(data)
+    except ValueError:
+        raise _unexpected(response, f"{what} that is not JSON: {_excerpt(data)}") from None
+
+
+def _shaped(response: httpx.Response, payload: Any, cls: type[T]) -> T:
+    try:
+        return structure(payload, cls)
+    except WireFormatError as error:
+        raise _unexpected(response, f"JSON that is not a {cls.__name__}: {error}") from None
+
+
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
-    content = response.content
-    data = loads(content) if content.strip() else {}
-    return structure(data, request.response)
+    content = _accepted(response).content
+    cls = request.response
+    if content.strip():
+        return _shaped(response, _json(response, content, "a body"), cls)
+    if request.operation.response_type != "Empty":
+        raise _unexpected(
+            response, f"HTTP {response.status_code} with no body where a {cls.__name__} was due"
+        )
+    return _shaped(response, {}, cls)
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -103,63 +223,69 @@ def _log(request: PreparedRequest, status: int | str, started: float, attempt: i
 
 def _stream_item(request: PreparedRequest, response: httpx.Response) -> Callable[[str], Any]:
     def parse(data: str) -> Any:
-        payload = loads(data)
+        payload = _json(response, data, "an event")
         if isinstance(payload, dict) and "error" in payload:
             raise errors.error_from_payload(payload, response)
-        return structure(payload, request.response)
+        return _shaped(response, payload, request.response)
 
     return parse
 
 
 # -- the request path without I/O ------------------------------------------------------------
 #
-# Every exchange is a generator of steps: it yields a `_Send` and is sent back the response
-# or the httpx error, yields a `_Sleep` and is resumed after the wait, and returns its result.
-# The two transports below only perform the steps.
-
-
-@attrs.frozen
-class _Send:
-    request: httpx.Request
-    stream: bool = False
-
-
-@attrs.frozen
-class _Sleep:
-    seconds: float
-
-
-_Outcome = Union[httpx.Response, httpx.HTTPError, None]  # noqa: UP007 - 3.10 needs Union
-_Steps = Generator[Union[_Send, _Sleep], _Outcome, T]  # noqa: UP007
+# Every exchange is a generator of the steps of _steps.py; the two transports below only
+# perform them.
 
 
 def _retrying(
     config: TransportConfig,
     request: PreparedRequest,
     build: Callable[[], httpx.Request],
+    read: Callable[[httpx.Response], T],
     rand: Callable[[], float],
     stream: bool = False,
-) -> _Steps[httpx.Response]:
-    """Send with retries; return a successful response or raise the typed error."""
+) -> _Steps[T]:
+    """Send with retries until `read` accepts a response, and return what it made of it;
+    raise the typed error when the retry options or the total deadline say to stop."""
+    deadline = None if config.deadline is None else time.monotonic() + config.deadline
     attempt = 0
     while True:
         attempt += 1
         started = time.perf_counter()
-        outcome = yield _Send(build(), stream)
+        sent = build()
+        if deadline is not None:
+            _cap_timeouts(sent, deadline - time.monotonic())
+        outcome = yield _Send(sent, stream)
         if isinstance(outcome, httpx.Response):
             _log(request, outcome.status_code, started, attempt)
-            if outcome.status_code < 400:
-                return outcome
-            error: errors.APIError = errors.error_from_response(outcome, outcome.content)
+            try:
+                return read(outcome)
+            except errors.APIError as refused:
+                error = refused
         else:
             assert isinstance(outcome, httpx.HTTPError)
             _log(request, type(outcome).__name__, started, attempt)
             error = _translate(outcome)
         delay = config.retry.delay(attempt, error, rand)
+        if deadline is not None and time.monotonic() + (delay or 0.0) >= deadline:
+            raise errors.TotalDeadlineError(
+                f"the total deadline of {config.deadline:g} s was reached after {attempt} "
+                f"attempt{'s' if attempt > 1 else ''}; the last one: {error}",
+                attempts=attempt,
+            ) from error
         if delay is None:
             raise error
         logger.info("retrying after %.2fs: %s", delay, error)
         yield _Sleep(delay)
+
+
+def _cap_timeouts(sent: httpx.Request, left: float) -> None:
+    """No timeout of the attempt reaches past the total deadline."""
+    # A request built without timeouts (an upload session's) would otherwise wait forever.
+    timeouts = sent.extensions.get("timeout") or dict.fromkeys(("connect", "read", "write", "pool"))
+    sent.extensions["timeout"] = {
+        name: left if value is None else min(value, left) for name, value in timeouts.items()
+    }
 
 
 def _exchange(
@@ -169,25 +295,46 @@ def _exchange(
     rand: Callable[[], float],
 ) -> _Steps[Any]:
     """One call of any kind but a pager: what `execute` returns before wrapping a stream."""
+    if request.kind == "wait":
+        return (yield from _waiting(config, request, http, rand))
     if request.kind == "upload":
         source, size, mime = _open_media(request.media, request.mime_type)
         try:
             return (yield from _upload_steps(config, request, source, size, mime, rand))
         finally:
             source.close()
-    response = yield from _retrying(
-        config, request, lambda: _build(http, config, request), rand, request.kind == "stream"
-    )
+    read: Callable[[httpx.Response], Any]
     if request.kind == "stream":
-        return response
-    if request.kind == "media":
-        return response.content
-    return _decode(request, response)
+        read = _events
+    elif request.kind == "media":
+        read = lambda response: _accepted(response).content  # noqa: E731
+    else:
+        read = lambda response: _decode(request, response)  # noqa: E731
+    build = lambda: _build(http, config, request)  # noqa: E731
+    return (yield from _retrying(config, request, build, read, rand, request.kind == "stream"))
 
 
-# What a plan of several calls (an operation polled until done) is handed: one call's steps.
-Exchange = Callable[[PreparedRequest], _Steps[Any]]
-Plan = Callable[[Exchange], _Steps[T]]
+def _waiting(
+    config: TransportConfig,
+    request: PreparedRequest,
+    http: httpx.Client | httpx.AsyncClient,
+    rand: Callable[[], float],
+) -> _Steps[Any]:
+    """Fetch the resource until it is ready, sleeping `poll_interval` between fetches."""
+    wait: Wait = request.wait
+    started = wait.clock()
+    while True:
+        resource = yield from _retrying(
+            config,
+            request,
+            lambda: _build(http, config, request),
+            lambda response: _decode(request, response),
+            rand,
+        )
+        if wait.ready(resource):
+            return resource
+        wait.check_deadline(started, resource)
+        yield _Sleep(wait.poll_interval)
 
 
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
@@ -225,7 +372,7 @@ class _Pooled(Generic[H]):
     _pool_type: type[H]
 
     def _make(self) -> H:
-        return self._pool_type(timeout=self.config.timeout)
+        return self._pool_type(timeout=_timeout(self.config))
 
     def _default_sleep(self) -> Callable[[float], Any]:
         raise NotImplementedError
@@ -276,8 +423,10 @@ class SyncTransport(_Pooled[httpx.Client]):
                     outcome = None
                     continue
                 try:
-                    outcome = self.http.send(step.request, stream=step.stream)
-                    if step.stream and outcome.status_code >= 400:
+                    outcome = _redacted(
+                        self.http.send(step.request, stream=step.stream, follow_redirects=False)
+                    )
+                    if step.stream and _whole(outcome):
                         outcome.read()
                         outcome.close()
                 except httpx.HTTPError as error:
@@ -289,12 +438,31 @@ class SyncTransport(_Pooled[httpx.Client]):
 
 class AsyncTransport(_Pooled[httpx.AsyncClient]):
     _pool_type = httpx.AsyncClient
+    # the event loop the pool's connections belong to
+    _loop: object = None
 
     def _default_sleep(self) -> Callable[[float], Any]:
         # imported here, not with the module: a sync-only program never needs asyncio
         import asyncio
 
         return asyncio.sleep
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pool for the running event loop.
+
+        Connections belong to the loop that opened them, and a client made once (at import,
+        say) serves each `asyncio.run(...)` in turn: in a new loop, the pool of the old one is
+        dropped unclosed (closing needs that loop, which may be closed) and a fresh one made.
+        """
+        if self.owns_client:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            with self._building:
+                if self._loop is not loop:
+                    self._loop, self._http = loop, None
+        return super().http
 
     async def close(self) -> None:
         if self.owns_client:
@@ -329,8 +497,12 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
                     outcome = None
                     continue
                 try:
-                    outcome = await self.http.send(step.request, stream=step.stream)
-                    if step.stream and outcome.status_code >= 400:
+                    outcome = _redacted(
+                        await self.http.send(
+                            step.request, stream=step.stream, follow_redirects=False
+                        )
+                    )
+                    if step.stream and _whole(outcome):
                         await outcome.aread()
                         await outcome.aclose()
                 except httpx.HTTPError as error:
@@ -345,34 +517,15 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
 
 def _open_media(media: UploadSource | None, mime_type: str | None) -> tuple[BinaryIO, int, str]:
     """A seekable binary source, its size and its MIME type; a missing path raises here."""
+    size, mime = describe(media, mime_type)
     if isinstance(media, (bytes, bytearray, memoryview)):
-        data = bytes(media)
-        return io.BytesIO(data), len(data), mime_type or "application/octet-stream"
+        return io.BytesIO(bytes(media)), size, mime
     if isinstance(media, (str, os.PathLike)):
-        path = os.fspath(media)
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the caller's finally
-        size = os.fstat(handle.fileno()).st_size
-        return handle, size, mime_type or _guess_mime(path)
-    if media is not None and hasattr(media, "read") and hasattr(media, "seek"):
-        start = media.tell()
-        size = media.seek(0, io.SEEK_END) - start
-        media.seek(start)
-        if start:
-            media = io.BytesIO(media.read())
-        name = getattr(media, "name", "")
-        return media, size, mime_type or (_guess_mime(name) if isinstance(name, str) else "")
-    raise TypeError(
-        f"upload source must be a path, bytes or a seekable binary file, got {type(media).__name__}"
-    )
-
-
-def _guess_mime(path: str) -> str:
-    import mimetypes
-
-    guessed, _ = mimetypes.guess_type(path)
-    if guessed is None:
-        raise ValueError(f"cannot tell the MIME type of {os.path.basename(path)!r}; pass mime_type")
-    return guessed
+        return open(media, "rb"), size, mime  # noqa: SIM115 - closed by the caller's finally
+    assert media is not None
+    if media.tell():
+        media = io.BytesIO(media.read())
+    return media, size, mime
 
 
 def _upload_steps(
@@ -386,7 +539,10 @@ def _upload_steps(
     """The resumable protocol without I/O.
 
     Start a session, send chunks at the offsets the server confirms, and after a dropped
-    or failed chunk ask the server what it received and resume from there.
+    or failed chunk ask the server what it received and resume from there. A chunk the
+    server answered counts for what the server says it received, which may be less than was
+    sent; only failures in a row (a chunk that made no progress is one) count against the
+    retry attempts.
     """
     timeout = _timeout(config, request)
 
@@ -400,7 +556,7 @@ def _upload_steps(
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
         )
 
-    started = yield from _retrying(config, request, start, rand)
+    started = yield from _retrying(config, request, start, _accepted, rand)
     upload_url = _upload_url(started)
 
     def query() -> httpx.Request:
@@ -420,14 +576,23 @@ def _upload_steps(
                 if isinstance(outcome, httpx.HTTPError):
                     raise _translate(outcome)
                 raise errors.error_from_response(outcome, outcome.read())
-            status = yield from _retrying(config, request, query, rand)
+            status = yield from _retrying(config, request, query, _accepted, rand)
             offset = _received_offset(status)
             continue
         if outcome.status_code >= 400:
             raise errors.error_from_response(outcome, outcome.read())
-        if final:
+        if outcome.headers.get("x-goog-upload-status") == "final" or (
+            final and "x-goog-upload-status" not in outcome.headers
+        ):
             return _decode(request, outcome)
-        offset += len(chunk)
+        received = int(outcome.headers.get("x-goog-upload-size-received", offset + len(chunk)))
+        failures = 0 if received > offset else failures + 1
+        if failures >= config.retry.attempts:
+            raise errors.APIError(
+                f"the upload makes no progress: the server holds {received} of {size} bytes",
+                response=outcome,
+            )
+        offset = received
 
 
 def _same_host(config: TransportConfig, url: str) -> bool:

@@ -58,10 +58,7 @@ class WireModel:
         try:
             return checks[name](value)
         except _Mismatch as mismatch:
-            raise TypeError(
-                f"{cls.__name__}.{name}{mismatch.where}: expected {mismatch.expected}, "
-                f"got {_describe(mismatch.value)}"
-            ) from None
+            raise TypeError(f"{cls.__name__}.{name}{mismatch.where}: {mismatch.reason()}") from None
 
     @classmethod
     def from_dict(cls: type[M], data: typing.Mapping[str, Any]) -> M:
@@ -95,6 +92,20 @@ class WireModel:
 class _Mismatch(Exception):
     def __init__(self, expected: str, value: object, where: str = "") -> None:
         self.expected, self.value, self.where = expected, value, where
+
+    def reason(self) -> str:
+        return f"expected {self.expected}, got {_describe(self.value)}"
+
+
+class _Refused(_Mismatch):
+    """A transform's own reason, which already describes the value it refused."""
+
+    def __init__(self, said: str, value: object) -> None:
+        super().__init__("", value)
+        self.said = said
+
+    def reason(self) -> str:
+        return self.said
 
 
 _NUMBERS = frozenset({float, int})
@@ -147,7 +158,7 @@ def _transform_check(name: str) -> Check:
         try:
             return transform(value)
         except (TypeError, ValueError) as error:
-            raise _Mismatch(str(error).removeprefix("expected "), value) from None
+            raise _Refused(str(error), value) from None
 
     return check
 
@@ -245,9 +256,8 @@ def _list_check(item: Check) -> Check:
             try:
                 checked = item(element)
             except _Mismatch as mismatch:
-                raise _Mismatch(
-                    mismatch.expected, mismatch.value, f"[{index}]{mismatch.where}"
-                ) from None
+                mismatch.where = f"[{index}]{mismatch.where}"
+                raise
             if checked is not element and out is None:
                 out = list(value[:index])
             if out is not None:
@@ -270,9 +280,8 @@ def _map_check(item: Check) -> Check:
             try:
                 out[key] = item(element)
             except _Mismatch as mismatch:
-                raise _Mismatch(
-                    mismatch.expected, mismatch.value, f"[{key!r}]{mismatch.where}"
-                ) from None
+                mismatch.where = f"[{key!r}]{mismatch.where}"
+                raise
         return out
 
     return check

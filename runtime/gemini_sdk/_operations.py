@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 import attrs
 
 from gemini_sdk import errors
-from gemini_sdk._http import Exchange, Plan, _Sleep, _Steps
 from gemini_sdk._model import WireModel
 from gemini_sdk._resource import MethodSpec, Resource
+from gemini_sdk._steps import Exchange, Plan, _Sleep, _Steps
 
 if TYPE_CHECKING:
     from gemini_sdk._endpoint import PreparedRequest

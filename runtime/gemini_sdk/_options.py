@@ -3,6 +3,8 @@
 `Client(http_options=...)` and a call's `config.http_options` are the same type
 (`types.HttpOptions`); both go through `merged`, so every field a call sets overrides the
 client's (headers add to the client's), and no field is read in one place but not the other.
+The config holds plain values (a timeout is seconds or a caller's httpx.Timeout): httpx is
+loaded by the first request, not by `Client()`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,8 @@ import os
 from typing import Any
 
 import attrs
-import httpx
 
 from gemini_sdk._retry import RetryPolicy
-
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 
 @attrs.frozen(repr=False)
@@ -23,9 +22,12 @@ class TransportConfig:
     api_key: str
     base_url: str
     api_version: str
-    timeout: httpx.Timeout
+    # seconds, an httpx.Timeout, or None for the transport's default (600 s, 10 s to connect)
+    timeout: Any
     headers: dict[str, str]
     retry: RetryPolicy
+    # seconds for a whole call, its retries and the waits between them; None: no such limit
+    deadline: float | None = None
 
     def __repr__(self) -> str:
         # The key never appears in a repr.
@@ -38,7 +40,7 @@ def default_config(api_key: str, base_url: str, api_version: str) -> TransportCo
         api_key=api_key,
         base_url=os.environ.get("GOOGLE_GEMINI_BASE_URL") or base_url,
         api_version=api_version,
-        timeout=DEFAULT_TIMEOUT,
+        timeout=None,
         headers={},
         retry=RetryPolicy(),
     )
@@ -53,7 +55,14 @@ def merged(config: TransportConfig, options: Any) -> TransportConfig:
         changes["api_version"] = options.api_version
     if options.timeout is not None:
         # milliseconds, as in Google's SDKs
-        changes["timeout"] = httpx.Timeout(options.timeout / 1000)
+        changes["timeout"] = options.timeout / 1000
+    if options.deadline is not None:
+        if options.deadline <= 0:
+            raise ValueError(
+                f"HttpOptions.deadline must be a positive number of milliseconds, "
+                f"got {options.deadline!r}"
+            )
+        changes["deadline"] = options.deadline / 1000
     if options.headers:
         changes["headers"] = {**config.headers, **options.headers}
     if options.retry_options is not None:

@@ -13,14 +13,22 @@ class _Pages(Generic[T]):
 
     def __init__(self, items_attr: str | None) -> None:
         self._items_attr = items_attr or ""
+        self._each: Callable[[Any], Any] | None = None
         self.response: Any = None
         self.page: list[T] = []
         self.next_page_token: str | None = None
 
     def _accept(self, response: Any) -> None:
         self.response = response
-        self.page = list(getattr(response, self._items_attr) or [])
+        items = getattr(response, self._items_attr) or []
+        self.page = [self._each(item) for item in items] if self._each else list(items)
         self.next_page_token = response.next_page_token or None
+
+    def _map(self, each: Callable[[Any], Any]) -> Any:
+        """Give every item, of this page and the next ones, as `each` makes it."""
+        self._each = each
+        self.page = [each(item) for item in self.page]
+        return self
 
     def _following(self) -> str:
         if not self.next_page_token:

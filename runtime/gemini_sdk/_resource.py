@@ -17,7 +17,9 @@ import attrs
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
-from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, resource_name
+from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, keep_media, resource_name
+from gemini_sdk._upload import describe
+from gemini_sdk._wait import Until, Wait
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -61,6 +63,14 @@ class MethodSpec:
     routes: tuple[OperationSpec[Any], ...] = ()
     # The parameter whose object, when one is passed, gives the class the answer is decoded as.
     result_like: str | None = None
+    # The query parameter that names the body fields a partial update sets (`updateMask`).
+    update_mask: str | None = None
+    # The body object that declares an upload's MIME type and size (`body.file`).
+    media_metadata: str | None = None
+    # The argument a download also keeps its bytes on (a Video given as `file`).
+    fills: str | None = None
+    # For `returns="wait"`: (field, done value, failed value, error field), as attributes.
+    until: tuple[str, str, str, str] | None = None
     # The name of a function in FINISHERS that converts and checks the gathered body.
     finish: str | None = None
 
@@ -83,10 +93,11 @@ class _Call:
     media: Any = None
     media_type: str | None = None
     save_to: str | None = None
-    # What a download was asked for by, when that object keeps the bytes (a Video does).
-    keeps_download: Any = None
     operation: OperationSpec[Any] | None = None  # the route a resource name chose
     decode_as: type[WireModel] | None = None
+    fill: Any = None  # what the downloaded bytes are also stored on
+    poll_interval: float | None = None
+    max_wait: float | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -99,7 +110,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in ("media", "media_type", "save_to"):
+    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait"):
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
@@ -134,8 +145,6 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
             if placement.optional:
                 continue
             raise TypeError(f"{spec.name}: missing required argument {placement.param!r}")
-        if spec.returns == "media" and hasattr(value, "_keep_download"):
-            call.keeps_download = value
         try:
             if placement.transform is not None:
                 value = TRANSFORMS[placement.transform](value)
@@ -149,24 +158,17 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
         given = args.get(spec.result_like)
         if isinstance(given, WireModel):
             call.decode_as = type(given)
+    if spec.fills is not None:
+        call.fill = args.get(spec.fills)
     config = args.get("config")
     if config is not None and spec.config is not None:
-        if isinstance(config, dict):
-            try:
-                config = spec.config.from_dict(config)
-            except (TypeError, ValueError) as error:
-                # an unknown key (a typo would land nowhere) is among the errors
-                raise TypeError(f"{spec.name}: config: {error}") from None
-        elif not isinstance(config, spec.config):
-            raise TypeError(
-                f"{spec.name}: config must be {spec.config.__name__} or dict, "
-                f"got {type(config).__name__}"
-            )
-        for f in type(config)._wire_fields:
-            if f.to is not None:
-                value = getattr(config, f.attr)
-                if value is not None:
-                    _place(call, f.to, value)
+        config = checked_config(spec.name, spec.config, config)
+        placed = place_config(call, config)
+        if spec.update_mask is not None:
+            masked = [to.removeprefix("body.") for to in placed if to.startswith("body.")]
+            if not masked:
+                raise ValueError(f"{spec.name}: config: set at least one field to change")
+            call.query[spec.update_mask] = ",".join(masked)
         call.expects_json = _asks_for_json(spec, config)
     if spec.finish is not None:
         FINISHERS[spec.finish](spec.name, call.body)
@@ -184,6 +186,34 @@ def _name(spec: MethodSpec, placement: Placement, call: _Call, value: Any) -> st
         if param.py_name in ids:
             call.path[param.wire_name] = ids[param.py_name]
     return None
+
+
+def checked_config(where: str, cls: type[WireModel], config: Any) -> Any:
+    """`config` as an instance of `cls`: a dict is read strictly, anything else must be one."""
+    if isinstance(config, dict):
+        try:
+            return cls.from_dict(config)
+        except (TypeError, ValueError) as error:
+            # an unknown key (a typo would land nowhere) is among the errors
+            raise TypeError(f"{where}: config: {error}") from None
+    if not isinstance(config, cls):
+        raise TypeError(
+            f"{where}: config must be {cls.__name__} or dict, got {type(config).__name__}"
+        )
+    return config
+
+
+def place_config(call: _Call, config: Any) -> list[str]:
+    """Each set field of a config where the spec says it lands; returns those placements (an
+    update mask names the body ones)."""
+    placed = []
+    for f in type(config)._wire_fields:
+        if f.to is not None:
+            value = getattr(config, f.attr)
+            if value is not None:
+                _place(call, f.to, value)
+                placed.append(f.to)
+    return placed
 
 
 def _asks_for_json(spec: MethodSpec, config: Any) -> bool:
@@ -260,7 +290,34 @@ def _move_into(spec: MethodSpec, call: _Call) -> None:
     for name in fields:
         if (name,) in call.body:
             call.body[prefix + (name,)] = call.body.pop((name,))
-    call.body[prefix + (model_field,)] = _resource_name(spec.operation, call.path)
+    model = _resource_name(spec.operation, call.path)
+    call.body[prefix + (model_field,)] = model
+    for path, value in call.body.items():
+        if path[: len(prefix)] == prefix and isinstance(value, WireModel):
+            call.body[path] = _naming_model(value, model_field, model)
+
+
+def _naming_model(obj: WireModel, model_field: str, model: str) -> WireModel:
+    """`obj`, or a copy in which every request nested in it that names no model names the
+    URL's: the requests a batch carries run on the batch's model. The caller's objects are
+    left as they are."""
+    changes: dict[str, Any] = {}
+    if model_field in attrs.fields_dict(type(obj)):
+        if getattr(obj, model_field) is not None:
+            return obj
+        changes[model_field] = model
+        return attrs.evolve(obj, **changes)
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if isinstance(value, WireModel):
+            named = _naming_model(value, model_field, model)
+            if named is not value:
+                changes[field.name] = named
+        elif isinstance(value, list) and value and isinstance(value[0], WireModel):
+            items = [_naming_model(item, model_field, model) for item in value]
+            if any(new is not old for new, old in zip(items, value, strict=True)):
+                changes[field.name] = items
+    return attrs.evolve(obj, **changes) if changes else obj
 
 
 def _resource_name(operation: OperationSpec[Any], path_values: Mapping[str, Any]) -> str:
@@ -273,9 +330,18 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
     if spec.moves_into is not None:
         _move_into(spec, call)
     operation = call.operation or spec.operation
+    if spec.media_metadata is not None:
+        try:
+            size, call.media_type = describe(call.media, call.media_type)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{spec.name}: {error}") from None
+        where = _body_path(spec.media_metadata.removeprefix("body."))
+        call.body[where + ("mimeType",)] = call.media_type
+        call.body[where + ("sizeBytes",)] = size
     options = {
         "http_options": call.http_options,
-        "kind": spec.returns if spec.returns in ("pager", "media") else None,
+        "kind": spec.returns if spec.returns in ("pager", "media", "wait") else None,
+        "wait": _wait(spec, call),
         "alt": spec.alt,
         "media": call.media,
         "mime_type": call.media_type,
@@ -295,6 +361,16 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         call.body[key] = items[0]
     body = assemble(operation.request, call.body) if operation.request else None
     return prepare(operation, path_values, call.query, body, **options)
+
+
+def _wait(spec: MethodSpec, call: _Call) -> Wait | None:
+    if spec.until is None:
+        return None
+    chosen = {"poll_interval": call.poll_interval, "max_wait": call.max_wait}
+    try:
+        return Wait(Until(*spec.until), **{k: v for k, v in chosen.items() if v is not None})
+    except TypeError as error:
+        raise TypeError(f"{spec.name}: {error}") from None
 
 
 def _fan_out(
@@ -337,7 +413,9 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "media":
         return _save(call, result)
     if spec.returns == "pager":
-        return result
+        return (
+            result if spec.result_transform is None else result._map(RESULTS[spec.result_transform])
+        )
     if spec.returns == "stream":
         return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:
@@ -348,11 +426,11 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
 
 
 def _save(call: _Call, data: bytes) -> bytes:
-    if call.keeps_download is not None:
-        call.keeps_download._keep_download(data)
     if call.save_to is not None:
         with open(call.save_to, "wb") as out:
             out.write(data)
+    if call.fill is not None:
+        keep_media(call.fill, data)
     return data
 
 

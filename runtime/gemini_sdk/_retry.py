@@ -8,7 +8,13 @@ from typing import Any
 
 import attrs
 
-from gemini_sdk.errors import APIConnectionError, APIError, APITimeoutError, StreamInterruptedError
+from gemini_sdk.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    StreamInterruptedError,
+    TLSVerificationError,
+)
 
 _DEFAULT_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -62,6 +68,9 @@ class RetryPolicy:
         # A broken stream has already delivered events; whether to start over (and show
         # the user those events twice) is the caller's decision, not the policy's.
         if isinstance(error, StreamInterruptedError):
+            return False
+        # The same certificate would be refused again.
+        if isinstance(error, TLSVerificationError):
             return False
         if isinstance(error, (APIConnectionError, APITimeoutError)):
             return True

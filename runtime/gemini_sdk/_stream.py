@@ -8,12 +8,13 @@ connection when iteration ends, on `close()` / `aclose()` and when their `with` 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gemini_sdk import errors
 from gemini_sdk._sse import SSEDecoder
+
+if TYPE_CHECKING:
+    import httpx
 
 T = TypeVar("T")
 
@@ -64,6 +65,8 @@ def interrupted(error: httpx.HTTPError) -> errors.StreamInterruptedError:
 
 
 def _read(response: httpx.Response, events: Events[T]) -> Generator[T, None, None]:
+    import httpx  # loaded already: there is a response
+
     try:
         try:
             for chunk in response.iter_bytes():
@@ -76,6 +79,8 @@ def _read(response: httpx.Response, events: Events[T]) -> Generator[T, None, Non
 
 
 async def _aread(response: httpx.Response, events: Events[T]) -> AsyncGenerator[T, None]:
+    import httpx  # loaded already: there is a response
+
     try:
         try:
             async for chunk in response.aiter_bytes():

@@ -34,11 +34,27 @@ def model_name(value: Any) -> str:
     return value[len("models/") :] if value.startswith("models/") else value
 
 
+def model_resource_name(value: Any) -> str:
+    """`gemini-2.5-flash` or `models/gemini-2.5-flash` -> `models/gemini-2.5-flash`, as a
+    request body names a model."""
+    return f"models/{model_name(value)}"
+
+
 def cached_content_name(value: Any) -> str:
+    """A CachedContent, `cachedContents/abc` or `abc` -> `cachedContents/abc`."""
     name = getattr(value, "name", value)  # a CachedContent object stands for its name
     if not isinstance(name, str) or not name:
         raise _fail("a cached content name like 'cachedContents/abc'", value)
     return name if name.startswith("cachedContents/") else f"cachedContents/{name}"
+
+
+def cached_content_id(value: Any) -> str:
+    """The same inputs as `cached_content_name` -> `abc`, the id in the `cachedContents/{id}`
+    path."""
+    cache_id = cached_content_name(value).removeprefix("cachedContents/")
+    if not cache_id:
+        raise _fail("a cached content name like 'cachedContents/abc'", value)
+    return cache_id
 
 
 def _is_part_like(value: Any) -> bool:
@@ -161,14 +177,8 @@ def _listed_values(item: Any) -> Any:
 
 
 def file_id(value: Any) -> str:
-    """A File, `files/abc`, a file URI or `abc` -> `abc`, the id in the `files/{file}` path.
-
-    An object without a name stands for its `uri` (a generated Video is known by its URI)."""
-    name = (
-        value
-        if isinstance(value, str)
-        else getattr(value, "name", None) or getattr(value, "uri", None)
-    )
+    """A File, `files/abc`, a file URI or `abc` -> `abc`, the id in the `files/{file}` path."""
+    name = getattr(value, "name", value)
     if not isinstance(name, str) or not name:
         raise _fail("a File or a file name like 'files/abc123'", value)
     if "/files/" in name:  # a URI such as https://.../v1beta/files/abc123
@@ -219,9 +229,42 @@ def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, s
     )
 
 
+def _video_of(value: Any) -> Any:
+    """The Video a GeneratedVideo holds, the Video itself, or None for anything else."""
+    t = _generated.types
+
+    if isinstance(value, t.GeneratedVideo):
+        if value.video is None:
+            raise ValueError("this GeneratedVideo holds no video")
+        return value.video
+    return value if isinstance(value, t.Video) else None
+
+
+def downloadable(value: Any) -> str:
+    """What files.download takes (a File, its name, URI or id, or a Video or GeneratedVideo,
+    whose URI names the file) -> the id in the `files/{file}` path."""
+    video = _video_of(value)
+    if video is not None:
+        if not video.uri:
+            raise ValueError("this video has no uri to download it from")
+        return file_id(video.uri)
+    return file_id(value)
+
+
+def keep_media(target: Any, data: bytes) -> None:
+    """After a download: a Video (or the one in a GeneratedVideo) keeps the bytes, so that
+    `video.save(path)` works."""
+    video = _video_of(target)
+    if video is not None:
+        video.video_bytes = data
+
+
 def upload_source(value: Any) -> Any:
-    """A path (which must exist: FileNotFoundError otherwise), bytes, or a binary file."""
+    """A path (of a file: FileNotFoundError or IsADirectoryError otherwise), bytes, or a
+    binary file."""
     if isinstance(value, (str, os.PathLike)):
+        if os.path.isdir(value):
+            raise IsADirectoryError(f"{os.fspath(value)!r} is a directory; upload a file")
         if not os.path.isfile(value):
             raise FileNotFoundError(f"No such file: {os.fspath(value)!r}")
         return value
@@ -257,7 +300,6 @@ VIDEO_ASPECT_RATIOS = ("16:9", "9:16")
 VIDEO_RESOLUTIONS = ("720p", "1080p")
 MAX_REFERENCE_IMAGES = 3
 MAX_EXTENSION_SECONDS = 7
-_VIDEO_BYTES_KEYS = ("video_bytes", "videoBytes")
 
 
 def video_image(value: Any) -> dict[str, Any]:
@@ -276,24 +318,26 @@ def video_image(value: Any) -> dict[str, Any]:
 
 
 def video_input(value: Any) -> dict[str, Any]:
-    """A Video (an earlier generation's), a File or a dict -> the video JSON of an instance."""
+    """A Video or GeneratedVideo (an earlier generation's), a File or a dict of a Video's
+    fields -> the video JSON of an instance."""
     t = _generated.types
-    if isinstance(value, dict):
-        # The SDK's spelling of the bytes, as Video.video_bytes reads them.
-        value = t.Video.from_input(
-            {"video" if key in _VIDEO_BYTES_KEYS else key: item for key, item in value.items()}
-        )
     if isinstance(value, t.File):
         if not value.uri:
             raise ValueError(f"the file {value.name} has no uri yet")
         return {"uri": value.uri}
-    if not isinstance(value, t.Video):
-        raise _fail("a Video, a File or a dict with uri or video_bytes", value)
-    if value.uri:
-        return {"uri": value.uri}
-    if value.video:
-        return {"encodedVideo": base64.b64encode(value.video).decode()}
-    raise ValueError("the video has neither a uri nor bytes")
+    if isinstance(value, dict):
+        value = t.Video.from_input(value)
+    video = _video_of(value)
+    if video is None:
+        raise _fail("a Video, a GeneratedVideo, a File or a dict with uri or video_bytes", value)
+    if video.uri:
+        return {"uri": video.uri}
+    if video.video_bytes:
+        wire = {"encodedVideo": base64.b64encode(video.video_bytes).decode()}
+        if video.mime_type:
+            wire["encoding"] = video.mime_type
+        return wire
+    raise ValueError("the video has neither a uri nor video_bytes")
 
 
 def video_request(method: str, body: dict[tuple[str | int, ...], Any]) -> None:
@@ -349,7 +393,116 @@ def _checked(method: str, where: str, convert: Callable[[Any], Any], value: Any)
         raise type(error)(f"{method}: {where}: {error}") from None
 
 
-RESULTS: dict[str, Callable[[Any], Any]] = {"generated_images": generated_images}
+def batch_src(value: Any) -> Any:
+    """A batch's requests: a file name (`files/abc`, or its File) or a non-empty list of
+    inlined requests -> InputConfig."""
+    t = _generated.types
+    return _batch_input(
+        value, t.InputConfig, t.InlinedRequests, t.InlinedRequest, t.GenerateContentRequest
+    )
+
+
+def embeddings_batch_src(value: Any) -> Any:
+    """`batch_src` for a batch of embeddings -> InputEmbedContentConfig."""
+    t = _generated.types
+    return _batch_input(
+        value,
+        t.InputEmbedContentConfig,
+        t.InlinedEmbedContentRequests,
+        t.InlinedEmbedContentRequest,
+        t.EmbedContentRequest,
+    )
+
+
+def _batch_input(value: Any, config: Any, listed: Any, inlined: Any, request: Any) -> Any:
+    name = getattr(value, "name", value)
+    if isinstance(name, str):
+        if not name.startswith("files/") or name == "files/":
+            raise ValueError(
+                "expected the name of an uploaded JSONL file like 'files/abc' or a list of "
+                f"requests, got {name!r:.80}"
+            )
+        return config(file_name=name)
+    if not isinstance(value, (list, tuple)):
+        raise _fail("a list of requests or a file name like 'files/abc'", value)
+    if not value:
+        raise ValueError("the list of requests is empty; a batch needs at least one")
+    items = []
+    for index, item in enumerate(value):
+        try:
+            items.append(_inlined(item, inlined, request))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"[{index}]: {error}") from None
+    return config(requests=listed(requests=items))
+
+
+# The keys of an inlined request written as a dict that are not fields of its request.
+_INLINED_KEYS = ("config", "metadata")
+
+
+def _inlined(item: Any, inlined: Any, request: Any) -> Any:
+    """One inlined request: the class itself, a request, or a dict of either shape; a dict
+    of request fields may add a `config` (the config of the matching single call)."""
+    if isinstance(item, inlined):
+        return item
+    if isinstance(item, request):
+        return inlined(request=item)
+    if isinstance(item, str):  # the prompt alone
+        embeds = request is _generated.types.EmbedContentRequest
+        item = {"content" if embeds else "contents": item}
+    if not isinstance(item, dict):
+        raise _fail(f"a {inlined.__name__}, a {request.__name__} or a dict", item)
+    if "request" in item:
+        return inlined.from_input(item)
+    fields = {k: v for k, v in item.items() if k not in _INLINED_KEYS}
+    if "contents" in fields:
+        fields["contents"] = [c.to_dict() for c in contents(fields["contents"])]
+    if "content" in fields:
+        fields["content"] = content(fields["content"]).to_dict()
+    if "model" in fields:
+        fields["model"] = f"models/{model_name(fields['model'])}"
+    wire = request.from_input(fields).to_dict()
+    config = item.get("config")
+    if config is not None:
+        _merge_config(wire, config)
+    return inlined(request=request.from_input(wire), metadata=item.get("metadata"))
+
+
+def _merge_config(wire: dict[str, Any], config: Any) -> None:
+    """Put a single call's config fields where that call would send them (`body.x.y`)."""
+    t = _generated.types
+    if isinstance(config, dict):
+        kind = t.GenerateContentConfig if "contents" in wire else t.EmbedContentConfig
+        config = kind.from_input(config)
+    elif not isinstance(config, (t.GenerateContentConfig, t.EmbedContentConfig)):
+        raise _fail("a GenerateContentConfig, an EmbedContentConfig or a dict", config)
+    values = config.to_dict()
+    for f in type(config)._wire_fields:
+        if f.to is None or not f.to.startswith("body.") or f.wire not in values:
+            continue
+        *parents, last = f.to.removeprefix("body.").split(".")
+        target = wire
+        for step in parents:
+            target = target.setdefault(step, {})
+        target[last] = values[f.wire]
+
+
+def batch_job(operation: Any) -> Any:
+    """An operation over a batch -> the job class of its kind, read from the metadata's
+    `@type` (the list and get routes answer a plain Operation)."""
+    t = _generated.types
+    if not isinstance(operation, t.Operation):
+        return operation
+    kind = str((operation.metadata or {}).get("@type", ""))
+    embeds = kind.endswith(".EmbedContentBatch")
+    job = t.AsyncBatchEmbedContentOperation if embeds else t.BatchGenerateContentOperation
+    return job.from_dict(operation.to_dict())
+
+
+RESULTS: dict[str, Callable[[Any], Any]] = {
+    "generated_images": generated_images,
+    "batch_job": batch_job,
+}
 
 FINISHERS: dict[str, Callable[[str, dict[tuple[str | int, ...], Any]], None]] = {
     "video_request": video_request
@@ -357,7 +510,9 @@ FINISHERS: dict[str, Callable[[str, dict[tuple[str | int, ...], Any]], None]] = 
 
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
-    "downloadable_id": file_id,
+    "downloadable": downloadable,
+    "model_resource_name": model_resource_name,
+    "cached_content_id": cached_content_id,
     "video_image": video_image,
     "video_input": video_input,
     "upload_source": upload_source,
@@ -369,4 +524,6 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "schema": schema,
     "tools": tools,
     "custom_metadata": custom_metadata,
+    "batch_src": batch_src,
+    "embeddings_batch_src": embeddings_batch_src,
 }

@@ -154,26 +154,51 @@ def format_duration(seconds: float) -> str:
 class WireEnum(str, enum.Enum):
     """A str-valued enum that never rejects a value it does not know.
 
-    Values are matched case-insensitively (`"low"` finds `LOW`); an unknown value becomes a
-    member of its own, so a response from a newer service decodes, compares equal to its
-    string and is sent back unchanged.
+    Values are matched case-insensitively (`"low"` finds `LOW`) and a proto enum number finds
+    the member it stands for; an unknown value becomes a member of its own, so a response
+    from a newer service decodes, compares equal to its string and is sent back unchanged.
     """
 
     def __str__(self) -> str:
         return str.__str__(self)
 
+    def __repr__(self) -> str:
+        # Enum's own repr formats the value as a str, which a number kept as received is not.
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
+
     @classmethod
     def _missing_(cls, value: object) -> Any:
+        if type(value) is int:
+            return cls.numbered(value)
         if not isinstance(value, str):
             return None
         # a member's name is accepted as well as its value (`V1_1` for "1:1")
         known = cls._value2member_map_.get(value.upper()) or cls.__members__.get(value)
         if known is not None:
             return known
-        member = str.__new__(cls, value)
-        member._name_ = value
+        return cls.unknown(value)
+
+    @classmethod
+    def unknown(cls, value: str | int) -> Any:
+        """A member for a value this version does not know, sent back as it was received."""
+        member = str.__new__(cls, str(value))
+        member._name_ = str(value)
         member._value_ = value
         return member
+
+    @classmethod
+    def numbered(cls, number: int) -> Any:
+        """The member a proto enum number stands for, as the service may send it.
+
+        This assumes that the declared order of the values is their proto numbering, the
+        UNSPECIFIED value being 0, as in Google's protos. An enum whose numbers skip or
+        reorder values would need its numbers in the spec; a number past the last value is
+        kept as an unknown member.
+        """
+        names = cls._member_names_
+        if 0 <= number < len(names):
+            return cls[names[number]]
+        return cls.unknown(number)
 
     @property
     def is_known(self) -> bool:

@@ -11,11 +11,12 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timezone
-from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 import orjson
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -23,7 +24,6 @@ __all__ = [
     "APITimeoutError",
     "Aborted",
     "AlreadyExists",
-    "InvalidAPIKey",
     "BadGateway",
     "BadRequest",
     "Cancelled",
@@ -36,7 +36,9 @@ __all__ = [
     "GatewayTimeout",
     "GeminiError",
     "InternalServerError",
+    "InvalidAPIKey",
     "InvalidArgument",
+    "LiveConnectionClosed",
     "LengthRequired",
     "MethodNotAllowed",
     "MethodNotImplemented",
@@ -45,15 +47,20 @@ __all__ = [
     "OutOfRange",
     "PermissionDenied",
     "PreconditionFailed",
+    "ProcessingFailedError",
     "RequestRangeNotSatisfiable",
     "ResourceExhausted",
     "ServerError",
     "ServiceUnavailable",
     "StreamInterruptedError",
+    "TLSVerificationError",
+    "TotalDeadlineError",
     "TooManyRequests",
     "Unauthenticated",
     "Unauthorized",
+    "UnexpectedResponseError",
     "Unknown",
+    "WaitTimeoutError",
     "error_from_payload",
     "error_from_response",
     "error_from_status",
@@ -68,11 +75,34 @@ class GeminiError(Exception):
     """Base of every exception the SDK raises on purpose."""
 
 
+class ProcessingFailedError(GeminiError):
+    """What a wait was for ended in failure (a file whose state became FAILED).
+
+    `resource` is the failed resource as last fetched; `error` its Status (code, message,
+    details), or None when the service gave none.
+    """
+
+    def __init__(self, message: str, *, resource: Any, error: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.error = error
+
+
+class WaitTimeoutError(GeminiError, TimeoutError):
+    """A wait gave up: what it waited for was not ready within its `max_wait`. `resource` is
+    the resource as last fetched."""
+
+    def __init__(self, message: str, *, resource: Any) -> None:
+        super().__init__(message)
+        self.resource = resource
+
+
 class APIError(GeminiError):
     """The API (or the network between us and it) did not deliver a result.
 
-    `response` is kept for inspection; its `request` still carries the API key in its
-    headers, which is why nothing here ever formats the request.
+    `response` is kept for inspection. The transport replaces its `request` with a copy
+    whose secret headers are masked, so neither the error, its repr nor its pickle carries
+    the API key.
     """
 
     # What the class stands for in the status table below. `canonical_status` also fills in
@@ -285,6 +315,53 @@ class OperationTimeoutError(APITimeoutError):
         self.operation = operation
 
 
+class TLSVerificationError(APIConnectionError):
+    """The server's TLS certificate could not be verified.
+
+    It is not retried: another attempt meets the same certificate. Verification stays on;
+    a private certificate authority is configured on the httpx client passed to `Client`.
+    """
+
+
+class TotalDeadlineError(APITimeoutError):
+    """The call's total deadline (`HttpOptions.deadline`) passed before it got a result.
+
+    The deadline covers every attempt and every wait between them; `attempts` says how many
+    requests were sent before it was reached.
+    """
+
+    attempts: int
+
+    def __init__(self, message: str = "", *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class UnexpectedResponseError(APIError):
+    """An answer that is not what the call expects: a body that is not JSON (an HTML page
+    from a proxy), JSON of the wrong shape, an empty body where a result was due, or a
+    redirect (which the SDK never follows, since it would carry the API key elsewhere).
+
+    `code` is the HTTP status received and `response` the (redacted) response; it is retried
+    when that status is one the retry options name.
+    """
+
+
+class LiveConnectionClosed(APIConnectionError):
+    """A live session's WebSocket closed, or failed, before the session was over.
+
+    `close_code` is the WebSocket close code (1006 when the connection dropped without a
+    close frame; the service uses 1007 for a malformed frame, 1008 for a policy violation
+    such as a bad key or an unknown model, 1011 for its own failure) and `reason` the text
+    sent with it.
+    """
+
+    def __init__(self, close_code: int, reason: str) -> None:
+        super().__init__(f"the live session closed ({close_code}): {reason or 'no reason given'}")
+        self.close_code = close_code
+        self.reason = reason
+
+
 class InvalidAPIKey(Unauthenticated, InvalidArgument):
     """The API key was rejected.
 
@@ -335,6 +412,8 @@ def error_from_response(response: httpx.Response, body: bytes | None = None) -> 
     response's own content is used, and an unread streamed response counts as empty.
     """
     if body is None:
+        import httpx  # loaded already: there is a response
+
         try:
             body = response.content
         except httpx.ResponseNotRead:
@@ -493,6 +572,8 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # rare: most servers send seconds
+
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):

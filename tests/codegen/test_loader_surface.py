@@ -69,3 +69,23 @@ def test_unknown_options_type_is_an_error(tmp_path: Path) -> None:
 
     with pytest.raises(SpecError, match="options_type: unknown type HttpOptons"):
         load(spec(tmp_path, edit))
+
+
+def _session_config(to: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
+    def edit(wire: dict[str, Any], sdk: dict[str, Any]) -> None:
+        sdk["types"]["SessionConfig"] = {
+            "doc": "Options no method takes, sent as a Widget.",
+            "places_into": "Widget",
+            "properties": {"title": {"type": "string", "to": to}},
+            "fields": {"title": "The widget's title."},
+        }
+
+    return edit
+
+
+def test_places_into_checks_placements_against_its_type(tmp_path: Path) -> None:
+    load(spec(tmp_path / "good", _session_config("body.name")))
+    with pytest.raises(SpecError, match="SessionConfig: body.titel is not a field of Widget"):
+        load(spec(tmp_path / "typo", _session_config("body.titel")))
+    with pytest.raises(SpecError, match="SessionConfig: field title needs `to: body.PATH`"):
+        load(spec(tmp_path / "query", _session_config("query.title")))

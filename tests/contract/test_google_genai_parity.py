@@ -4,7 +4,8 @@ The recording (google_genai_requests.json, made by record.py) is data: method, p
 and body of every request google-genai 3.6.1 made for the cases in cases.py. The
 comparison folds only spellings the service treats as the same (snake_case keys that
 google-genai leaves in nested objects, `40.0` for an int32 40, an empty `generationConfig`,
-`True` for a query's `true`).
+`True` for a query's `true`), and folds keys on google-genai's side only: ours are compared
+exactly as sent.
 
 Deliberate differences are left out of the cases: one content to embed calls embedContent
 (google-genai always batches), and count_tokens with a config counts a whole
@@ -37,14 +38,17 @@ def _camel(key: str) -> str:
 _OPAQUE = {"responseJsonSchema", "parametersJsonSchema", "args", "response"}
 
 
-def _fold(value: Any, key: str = "") -> Any:
-    """Proto-JSON spellings the service reads alike: snake_case keys and 40.0 for 40."""
+def _fold(value: Any, key: str = "", *, keys: bool = True) -> Any:
+    """Proto-JSON spellings the service reads alike: snake_case keys (unless `keys` is
+    False) and 40.0 for 40."""
     if isinstance(value, dict):
         if key in _OPAQUE:
             return value
+        if not keys:
+            return {k: _fold(v, k, keys=False) for k, v in value.items()}
         return {_camel(k): _fold(v, _camel(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fold(v, key) for v in value]
+        return [_fold(v, key, keys=keys) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -91,8 +95,19 @@ def test_same_requests_as_google_genai(name: str) -> None:
         }
         for r in RECORDING["cases"][name]
     ]
-    ours = [{**r, "body": _fold(r["body"])} for r in _record_ours(name)]
+    # Only google-genai's side has its keys folded: ours must be camelCase as sent.
+    ours = [{**r, "body": _fold(r["body"], keys=False)} for r in _record_ours(name)]
     assert ours == theirs
+
+
+def test_our_side_is_compared_as_sent() -> None:
+    """A snake_case key we sent would not be folded into a match."""
+    assert _fold({"generation_config": {"max_output_tokens": 40.0}}, keys=False) == {
+        "generation_config": {"max_output_tokens": 40}
+    }
+    assert _fold({"responseJsonSchema": {"a_b": 1}}, keys=False) == {
+        "responseJsonSchema": {"a_b": 1}
+    }
 
 
 def test_recording_covers_every_case() -> None:

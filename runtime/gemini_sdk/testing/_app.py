@@ -1,6 +1,8 @@
-"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table.
+"""The Starlette app: one catch-all route and a dispatcher driven by the spec's operation table,
+beside the Live API's WebSocket route (testing/_live.py).
 
-Per request: record it, route it (method + path template -> operation), fire matching faults,
+Per request: record it, route it (method + path template -> operation; paths under
+`/v1beta/openai/` go to the OpenAI-compatible routes of `_openai`), fire matching faults,
 authenticate the API key, check query names, parse and validate the body against the
 operation's request class, count it against the key's rate limits, then call the operation's
 handler. Every failure answers in the Google error envelope.
@@ -13,6 +15,7 @@ request, then the file store takes it; the session id stands in for the API key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
@@ -22,22 +25,29 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing import (  # noqa: F401 - register their handlers
+    _batches,
+    _caches,
     _file_handlers,
     _imagen,
+    _interactions,
+    _openai,
     _operation_handlers,
     _store_handlers,
     _videos,
 )
 from gemini_sdk.testing._call import Call
-from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ERROR_INFO_TYPE, ApiError, DropConnection
+from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError, DropConnection, key_invalid
 from gemini_sdk.testing._faults import Fault
 from gemini_sdk.testing._handlers import HANDLERS
+from gemini_sdk.testing._live import live_path, live_session
 from gemini_sdk.testing._reply import Reply
+from gemini_sdk.testing._routing import match
 from gemini_sdk.testing._state import (
     RECORDED_CHUNK_LIMIT,
     SECRET_HEADERS,
@@ -53,21 +63,6 @@ SYSTEM_QUERY = frozenset(
     {"key", "alt", "$alt", "prettyPrint", "fields", "$fields", "quotaUser", "$.xgafv"}
     | {"callback", "access_token", "upload_protocol", "uploadType"}
 )
-
-
-def _key_invalid() -> ApiError:
-    return ApiError(
-        400,
-        "API key not valid. Please pass a valid API key.",
-        details=[
-            {
-                "@type": ERROR_INFO_TYPE,
-                "reason": "API_KEY_INVALID",
-                "domain": "googleapis.com",
-                "metadata": {"service": "generativelanguage.googleapis.com"},
-            }
-        ],
-    )
 
 
 def _unregistered() -> ApiError:
@@ -92,29 +87,21 @@ class Routed:
     operation: OperationSpec[Any]
     params: dict[str, str]
 
+    @property
+    def name(self) -> str:
+        return self.operation.name
+
 
 class OperationRouter:
     """Matches a method and path against every operation's path template."""
 
     def __init__(self, operations: Iterable[OperationSpec[Any]]) -> None:
-        self._routes = [(op, _template_pattern(op.url_path(ops.API_VERSION))) for op in operations]
+        self._routes = [
+            (op.method, _template_pattern(op.url_path(ops.API_VERSION)), op) for op in operations
+        ]
 
     def match(self, method: str, path: str) -> Routed:
-        allowed = []
-        for operation, pattern in self._routes:
-            found = pattern.fullmatch(path)
-            if found is None:
-                continue
-            if operation.method == method:
-                return Routed(operation, found.groupdict())
-            allowed.append(operation.method)
-        if allowed:
-            raise ApiError(
-                405,
-                f"Method {method} is not allowed on {path}; it takes {', '.join(allowed)}.",
-                headers={"Allow": ", ".join(allowed)},
-            )
-        raise ApiError(404, f"The requested URL {path} was not found on this server.")
+        return Routed(*match(self._routes, method, path))
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
@@ -132,19 +119,28 @@ def build_app(state: EmulatorState) -> Starlette:
     async def endpoint(request: Request) -> Response:
         return await _dispatch(state, router, request)
 
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+    async def live(websocket: WebSocket) -> None:
+        await live_session(state, websocket)
+
+    return Starlette(
+        routes=[
+            WebSocketRoute(live_path(ops.API_VERSION), live),
+            Route("/{path:path}", endpoint, methods=METHODS),
+        ]
+    )
 
 
 async def _dispatch(state: EmulatorState, router: OperationRouter, request: Request) -> Response:
     raw = await request.body()
     method, path = request.method, request.url.path
     query = dict(request.query_params)
-    routed: Routed | ApiError
+    openai = path.startswith(_openai.PREFIX)
+    routed: Routed | _openai.OpenAIRouted | ApiError
     try:
-        routed = router.match(method, path)
+        routed = _openai.match(method, path) if openai else router.match(method, path)
     except ApiError as error:
         routed = error
-    operation = routed.operation.name if isinstance(routed, Routed) else None
+    operation = None if isinstance(routed, ApiError) else routed.name
     upload_id = query.get("upload_id")
     if not (isinstance(routed, Routed) and routed.operation.upload):
         upload_id = None
@@ -155,7 +151,10 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     for fault in faults:
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
-    if any(fault.kind == "drop" for fault in faults):
+    drop = next((f for f in faults if f.kind == "drop"), None)
+    if drop is not None:
+        if upload_id is not None and drop.after_bytes:
+            _arrived_before_the_drop(state, upload_id, path, request, raw, drop.after_bytes)
         raise DropConnection
     try:
         status = next((f for f in faults if f.kind == "status"), None)
@@ -164,13 +163,28 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
         if isinstance(routed, ApiError):
             raise routed
         if upload_id is not None:
-            reply = state.files.chunk(upload_id, path, request.headers, raw)
+            short = next((f for f in faults if f.kind == "wrong_offset"), None)
+            keep = short.after_bytes if short is not None else None
+            reply = state.files.chunk(upload_id, path, request.headers, raw, keep=keep)
+        elif isinstance(routed, _openai.OpenAIRouted):
+            reply = routed.serve(state, request, raw)
         else:
             reply = _serve(state, routed, request, query, raw)
     except ApiError as error:
-        reply = Reply(status=error.code, body=error.body(), headers=error.headers)
+        if openai:
+            reply = _openai.error_reply(error)
+        else:
+            reply = Reply(status=error.code, body=error.body(), headers=error.headers)
     cut = next((f for f in faults if f.kind == "cut_stream"), None)
     return _response(reply, cut)
+
+
+def _arrived_before_the_drop(
+    state: EmulatorState, upload_id: str, path: str, request: Request, raw: bytes, size: int
+) -> None:
+    # Whatever the store refuses (a wrong offset, say) would not have arrived either.
+    with contextlib.suppress(ApiError):
+        state.files.chunk(upload_id, path, request.headers, raw, keep=size)
 
 
 def _serve(
@@ -184,7 +198,12 @@ def _serve(
     _check_query(operation, query)
     body: dict[str, Any] = {}
     if operation.request is not None:
-        body = validate(parse_body(raw), operation.request, path_bound=operation.path_bound_fields)
+        body = validate(
+            parse_body(raw),
+            operation.request,
+            path_bound=operation.path_bound_fields,
+            partial=operation.method == "PATCH",
+        )
     model = routed.params.get("model")
     if model is not None:
         state.quota.admit(api_key, tier, model, operation.name)
@@ -212,7 +231,7 @@ def _authenticate(
         raise _unregistered()
     tier = state.tier_of(key)
     if tier is None:
-        raise _key_invalid()
+        raise key_invalid()
     return key, tier
 
 

@@ -11,6 +11,7 @@ import httpx
 from starlette.applications import Starlette
 
 from gemini_sdk.testing._app import build_app
+from gemini_sdk.testing._cache_store import CacheStore
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
@@ -73,8 +74,26 @@ class Emulator:
     def files(self) -> FileStore:
         """The uploaded files and open upload sessions: `emulator.files.all()` lists every
         key's files; `processing_polls` sets how many GetFile answers a video stays
-        PROCESSING; `now` (aware datetime) is the clock of createTime and expiry."""
+        PROCESSING; `chunk_granularity` (8 MiB) what every chunk but the last must be a
+        multiple of; `now` (aware datetime) is the clock of createTime and of the expiry of
+        files and caches."""
         return self._state.files
+
+    @property
+    def caches(self) -> CacheStore:
+        """The cached contents: `emulator.caches.create(key, body, tokens, cache_id=...)` sets
+        one up directly; they expire by `emulator.files.now`."""
+        return self._state.caches
+
+    @property
+    def batch_polls(self) -> int:
+        """Which poll of a batch job finds it done (its requests run then); the polls
+        before it find it RUNNING. Default 2."""
+        return self._state.batch_polls
+
+    @batch_polls.setter
+    def batch_polls(self, polls: int) -> None:
+        self._state.batch_polls = polls
 
     @property
     def models(self) -> Catalogue:
@@ -90,6 +109,16 @@ class Emulator:
     @stream_hook.setter
     def stream_hook(self, hook: StreamHook | None) -> None:
         self._state.stream_hook = hook
+
+    @property
+    def live_go_away_after(self) -> int | None:
+        """After how many turns on one Live API connection the emulator sends a go-away and
+        then closes it (None, the default: never)."""
+        return self._state.live_go_away_after
+
+    @live_go_away_after.setter
+    def live_go_away_after(self, turns: int | None) -> None:
+        self._state.live_go_away_after = turns
 
     def script(self, answers: Iterable[Scripted], *, model: str | None = None) -> None:
         """Queue answers that replace the stand-in model's next generations, in order.

@@ -69,6 +69,21 @@ def not_found(message: str) -> ApiError:
     return ApiError(404, message)
 
 
+def key_invalid() -> ApiError:
+    return ApiError(
+        400,
+        "API key not valid. Please pass a valid API key.",
+        details=[
+            {
+                "@type": ERROR_INFO_TYPE,
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "generativelanguage.googleapis.com"},
+            }
+        ],
+    )
+
+
 def retry_info(delay: str) -> dict[str, Any]:
     return {"@type": RETRY_INFO_TYPE, "retryDelay": delay}
 

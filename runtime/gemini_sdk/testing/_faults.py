@@ -5,12 +5,15 @@
     emulator.faults.add("delay", path=r":countTokens$", seconds=0.05)
     emulator.faults.add("drop", operation="GetModel")
     emulator.faults.add("cut_stream", operation="StreamGenerateContent", after_events=2)
+    emulator.faults.add("drop", upload_command="upload", after_bytes=1024)
+    emulator.faults.add("wrong_offset", upload_command="upload", after_bytes=0)
 
 A fault matches by operation name (from the spec's operation table) and/or a regular
 expression searched in the URL path, and/or the HTTP method, and/or the request's
 `x-goog-upload-command` (`upload_command="upload, finalize"` picks an upload's last chunk;
 "start", "upload", "query" the other steps; requests to an upload URL are operation
-"UploadFile"); with none it matches every request. It fires on `times` matching requests (None: on all of them) and is then gone. A
+"UploadFile"); with none it matches every request. It lets the first `skip` matching requests
+pass, then fires on `times` of them (None: on all of them) and is then gone. A
 request takes every matching fault at arrival, before authentication: delays first, then a
 drop or a status answer; `cut_stream` applies to the response body.
 
@@ -20,6 +23,12 @@ drop or a status answer; `cut_stream` applies to the response body.
 - drop: the connection closes without a response: through the emulator's transports httpx
   raises RemoteProtocolError, as for a real drop. (Served by uvicorn, which answers any app
   failure before the response with a 500, a drop arrives as that 500.)
+- drop with `after_bytes`, on a request to an upload URL: that many bytes of the chunk
+  arrive (a later query counts them) before the connection breaks;
+- wrong_offset, on a request to an upload URL: only `after_bytes` bytes of the chunk arrive
+  and the upload is not finalized, and the answer says so: 200 with
+  `x-goog-upload-status: active` and an `x-goog-upload-size-received` short of what was sent,
+  so the client must resume from the server's offset rather than its own;
 - cut_stream: send `after_events` body chunks (SSE events; a plain JSON body is one chunk),
   then half of the next one, then end the body cleanly or, with `abort`, close the connection.
 """
@@ -36,7 +45,7 @@ import attrs
 from gemini_sdk import _wire
 from gemini_sdk.testing._errors import ApiError, DropConnection, retry_info
 
-KINDS = ("status", "delay", "drop", "cut_stream")
+KINDS = ("status", "delay", "drop", "wrong_offset", "cut_stream")
 
 _DEFAULT_MESSAGES = {
     429: "Resource has been exhausted (e.g. check quota).",
@@ -62,6 +71,8 @@ class Fault:
     seconds: float = 0.0
     after_events: int = 1
     abort: bool = False
+    after_bytes: int | None = None
+    skip: int = 0
     fired: int = 0
 
     def matches(
@@ -115,11 +126,19 @@ class Faults:
         seconds: float = 0.0,
         after_events: int = 1,
         abort: bool = False,
+        after_bytes: int | None = None,
+        skip: int = 0,
     ) -> Fault:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
         if kind == "status" and not 400 <= status <= 599:
             raise ValueError(f"a status fault needs an error status (400-599), got {status}")
+        if skip < 0:
+            raise ValueError("skip must be 0 or more")
+        if after_bytes is not None and after_bytes < 0:
+            raise ValueError("after_bytes must be a byte count, 0 or more")
+        if kind == "wrong_offset" and after_bytes is None:
+            after_bytes = 0
         if times is not None and times < 1:
             raise ValueError("times must be at least 1, or None for every matching request")
         fault = Fault(
@@ -136,6 +155,8 @@ class Faults:
             seconds=seconds,
             after_events=after_events,
             abort=abort,
+            after_bytes=after_bytes,
+            skip=skip,
         )
         with self._lock:
             self._faults.append(fault)
@@ -156,7 +177,10 @@ class Faults:
         """The faults that fire for this request, counted as fired."""
         command = normal_command(upload_command)
         with self._lock:
-            fired = [f for f in self._faults if f.matches(method, path, operation, command)]
+            matching = [f for f in self._faults if f.matches(method, path, operation, command)]
+            fired = [f for f in matching if f.skip == 0]
+            for fault in matching:
+                fault.skip = max(0, fault.skip - 1)
             for fault in fired:
                 fault.fired += 1
                 if fault.times is not None:

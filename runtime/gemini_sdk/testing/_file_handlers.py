@@ -6,19 +6,17 @@ is `FileStore.chunk`, which the dispatcher calls directly (see `_app`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import ApiError, invalid_argument
 from gemini_sdk.testing._faults import normal_command
-from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH
+from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH, StoredFile
 from gemini_sdk.testing._handlers import handles
-from gemini_sdk.testing._paging import page
+from gemini_sdk.testing._paging import page_body
 from gemini_sdk.testing._reply import Reply, json_reply
 
-CHUNK_GRANULARITY = 8 * 1024 * 1024  # advertised, as the service does; not enforced
-LIST_DEFAULT_SIZE = 10
-LIST_MAX_SIZE = 100
+# (list field, default page size, largest page size)
+LISTING = ("files", 10, 100)
 
 
 @handles("UploadFile")
@@ -31,6 +29,7 @@ def upload_file(call: Call) -> Reply:
         mime_type=metadata.get("mimeType"),
         name=metadata.get("name"),
         display_name=metadata.get("displayName"),
+        sha256=metadata.get("sha256Hash"),
     )
 
 
@@ -42,10 +41,12 @@ def open_upload(
     name: str | None = None,
     display_name: str | None = None,
     on_final: Callable[[bytes, str], bytes] | None = None,
+    sha256: str | None = None,
 ) -> Reply:
     """The start of a resumable upload to `path`: checks its headers, opens the session and
     answers its URL. `on_final` makes the finished bytes (and their MIME type) into the final
-    answer's JSON; without it they become a File."""
+    answer's JSON; without it they become a File. `sha256` is the hash the metadata declared,
+    which the finished bytes must match."""
     headers = call.headers
     protocol = headers.get("x-goog-upload-protocol", "").lower()
     if protocol != "resumable":
@@ -81,6 +82,7 @@ def open_upload(
         display_name=display_name,
         base_url=call.base_url,
         on_final=None if on_final is None else lambda data: on_final(data, mime),
+        sha256=sha256,
     )
     url = f"{call.base_url}{path}?upload_id={session.id}&upload_protocol=resumable"
     return Reply(
@@ -88,7 +90,7 @@ def open_upload(
         headers={
             "x-goog-upload-url": url,
             "x-goog-upload-status": "active",
-            "x-goog-upload-chunk-granularity": str(CHUNK_GRANULARITY),
+            "x-goog-upload-chunk-granularity": str(call.state.files.chunk_granularity),
         },
     )
 
@@ -100,19 +102,8 @@ def get_file(call: Call) -> Reply:
 
 @handles("ListFiles")
 def list_files(call: Call) -> Reply:
-    files, next_token = page(
-        call.state.files.all(call.api_key),
-        call.query,
-        listing="files",
-        default_size=LIST_DEFAULT_SIZE,
-        max_size=LIST_MAX_SIZE,
-    )
-    body: dict[str, Any] = {}
-    if files:  # proto3 JSON leaves an empty list out
-        body["files"] = [stored.to_wire() for stored in files]
-    if next_token:
-        body["nextPageToken"] = next_token
-    return json_reply(body)
+    files = call.state.files.all(call.api_key)
+    return json_reply(page_body(files, call.query, StoredFile.to_wire, *LISTING))
 
 
 @handles("DeleteFile")
@@ -127,5 +118,5 @@ def download_file(call: Call) -> Reply:
     # ones; the emulator serves every file, so tests can read back what they uploaded.
     stored = call.state.files.get(call.api_key, call.params["file"])
     if call.query.get("alt") == "media":
-        return Reply(body=stored.data, media_type=stored.mime_type)
+        return Reply(body=call.state.files.content(stored), media_type=stored.mime_type)
     return json_reply({})

@@ -15,10 +15,16 @@ Upload, as the service runs it (and as `gemini_sdk._http` drives it):
 An upload into a file search store runs in the same sessions; its session's `on_final` makes
 the bytes into a document and answers the operation instead of a File (see _store_handlers).
 
-Chunk sizes are not checked against the service's 8 MiB granularity, so tests can send small
-pieces. Files belong to the API key that uploaded them: another key gets 403, as on the service.
-Video files start PROCESSING and turn ACTIVE once GetFile has shown them that way
-`processing_polls` times, so polling loops can be tested without waiting.
+Every chunk but the last must be a multiple of the chunk granularity, 8 MiB as on the service
+(`chunk_granularity` lowers it, so tests can send small pieces). When the metadata declares a
+`sha256Hash`, the finished file must match it. Files belong to the API key that uploaded them:
+another key gets 403, as on the service. Video files start PROCESSING and turn ACTIVE once
+GetFile has shown them that way `processing_polls` times, so polling loops can be tested
+without waiting. Files expire 48 hours after their upload, by the store's clock (`now`).
+
+Files are records of the `files` table and their bytes blobs of the durable layer, so a served
+emulator restarted on the same state directory still has them; open upload sessions are
+about one connection's work and stay in memory.
 """
 
 from __future__ import annotations
@@ -35,12 +41,14 @@ import attrs
 import orjson
 
 from gemini_sdk import _wire
+from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._errors import JSON_TYPE, ApiError, invalid_argument
 from gemini_sdk.testing._faults import normal_command
 from gemini_sdk.testing._reply import Reply
 from gemini_sdk.testing._tokens import mp4_seconds
 
 UPLOAD_PATH = "/upload/v1beta/files"
+CHUNK_GRANULARITY = 8 * 1024 * 1024
 LIFETIME = datetime.timedelta(hours=48)
 PROCESSING_POLLS = 2
 
@@ -57,18 +65,25 @@ def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def sha256_text(data: bytes) -> str:
+    """The File's sha256Hash as the service fills it: base64 of the hex digest's text."""
+    return base64.b64encode(hashlib.sha256(data).hexdigest().encode()).decode()
+
+
 @attrs.define
 class StoredFile:
     id: str
     owner: str  # the API key that uploaded it
-    data: bytes
     mime_type: str
     display_name: str | None
     base_url: str  # scheme://host the upload arrived on, for uri and downloadUri
     created: datetime.datetime
+    size: int
+    sha256: str  # as sha256_text gives it
     source: str = "UPLOADED"
     # GetFile answers still showing PROCESSING; 0 once the file is ACTIVE.
     polls_left: int = 0
+    video_seconds: float | None = None  # a video's duration, read from its bytes on upload
 
     @property
     def name(self) -> str:
@@ -82,16 +97,25 @@ class StoredFile:
     def expires(self) -> datetime.datetime:
         return self.created + LIFETIME
 
+    def to_record(self) -> dict[str, Any]:
+        record = attrs.asdict(self)
+        record["created"] = _wire.format_timestamp(self.created)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> StoredFile:
+        return cls(**{**record, "created": _wire.parse_timestamp(record["created"])})
+
     def to_wire(self) -> dict[str, Any]:
         stamp = _wire.format_timestamp(self.created)
         wire: dict[str, Any] = {
             "name": self.name,
             "mimeType": self.mime_type,
-            "sizeBytes": str(len(self.data)),
+            "sizeBytes": str(self.size),
             "createTime": stamp,
             "updateTime": stamp,
             "expirationTime": _wire.format_timestamp(self.expires),
-            "sha256Hash": base64.b64encode(hashlib.sha256(self.data).digest()).decode(),
+            "sha256Hash": self.sha256,
             "uri": f"{self.base_url}/v1beta/{self.name}",
             "downloadUri": f"{self.base_url}/v1beta/{self.name}:download?alt=media",
             "state": self.state,
@@ -99,10 +123,8 @@ class StoredFile:
         }
         if self.display_name:
             wire["displayName"] = self.display_name
-        if self.mime_type.startswith("video/") and self.state == "ACTIVE":
-            seconds = mp4_seconds(self.data)
-            if seconds is not None:
-                wire["videoMetadata"] = {"videoDuration": _wire.format_duration(seconds)}
+        if self.video_seconds is not None and self.state == "ACTIVE":
+            wire["videoMetadata"] = {"videoDuration": _wire.format_duration(self.video_seconds)}
         return wire
 
 
@@ -116,6 +138,7 @@ class UploadSession:
     name: str | None  # requested by the metadata
     display_name: str | None
     base_url: str
+    sha256: str | None = None  # declared by the metadata, checked when the upload finishes
     received: bytearray = attrs.field(factory=bytearray)
     # What a finished upload becomes, as the JSON of the final answer; unset: a File.
     on_final: Callable[[bytes], bytes] | None = None
@@ -123,24 +146,25 @@ class UploadSession:
 
 
 class FileStore:
-    """Files and open upload sessions; thread-safe (sync and async clients may share it)."""
+    """Files (in the durable layer) and open upload sessions; thread-safe (sync and async
+    clients may share it)."""
 
-    def __init__(self, now: Callable[[], datetime.datetime] = _utc_now) -> None:
+    def __init__(self, durable: Durable, now: Callable[[], datetime.datetime] = _utc_now) -> None:
         # Wall-clock time for createTime and expiry; replace it to test expiry.
         self.now = now
         self.processing_polls = PROCESSING_POLLS
-        self._files: dict[str, StoredFile] = {}
+        self.chunk_granularity = CHUNK_GRANULARITY
+        self._durable = durable
+        self._files = durable.table("files")
         self._sessions: dict[str, UploadSession] = {}
-        self._made = 0
-        self._opened = 0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def clear(self) -> None:
         with self._lock:
+            for file_id in self._files.keys():
+                self._durable.blobs.delete(_blob(file_id))
             self._files.clear()
             self._sessions.clear()
-            self._made = 0
-            self._opened = 0
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -148,7 +172,8 @@ class FileStore:
         """The live files, oldest first; only `owner`'s when given."""
         with self._lock:
             self._expire()
-            return [f for f in self._files.values() if owner is None or f.owner == owner]
+            stored = [StoredFile.from_record(r) for r in self._files.values()]
+            return [f for f in stored if owner is None or f.owner == owner]
 
     def get(self, owner: str, file_id: str) -> StoredFile:
         """The file, or ApiError 404 (no such file) / 403 (another key's file)."""
@@ -156,36 +181,26 @@ class FileStore:
             self._expire()
             return self._owned(owner, file_id)
 
+    def content(self, stored: StoredFile) -> bytes:
+        """The file's bytes."""
+        return self._durable.blobs.get(_blob(stored.id)) or b""
+
     def poll(self, owner: str, file_id: str) -> dict[str, Any]:
         """GetFile: the file's wire form; each poll moves a PROCESSING file on."""
         with self._lock:
             self._expire()
             stored = self._owned(owner, file_id)
             wire = stored.to_wire()
-            stored.polls_left = max(0, stored.polls_left - 1)
+            if stored.polls_left:
+                stored.polls_left -= 1
+                self._files.put(file_id, stored.to_record())
             return wire
-
-    def add_generated(self, owner: str, data: bytes, mime_type: str, base_url: str) -> StoredFile:
-        """A file a model made (a Veo video): ACTIVE at once, its source GENERATED."""
-        with self._lock:
-            stored = StoredFile(
-                id=self._new_id(),
-                owner=owner,
-                data=data,
-                mime_type=mime_type,
-                display_name=None,
-                base_url=base_url,
-                created=self.now(),
-                source="GENERATED",
-            )
-            self._files[stored.id] = stored
-            return stored
 
     def delete(self, owner: str, file_id: str) -> None:
         with self._lock:
             self._expire()
             self._owned(owner, file_id)
-            del self._files[file_id]
+            self._remove(file_id)
 
     def resolve(self, owner: str, uri: str) -> StoredFile | None:
         """The owner's file a Part's fileUri names, or None when it names no such file."""
@@ -194,7 +209,8 @@ class FileStore:
             return None
         with self._lock:
             self._expire()
-            stored = self._files.get(found.group(1))
+            record = self._files.get(found.group(1))
+        stored = StoredFile.from_record(record) if record is not None else None
         return stored if stored is not None and stored.owner == owner else None
 
     def check_active(self, owner: str, contents: Any) -> None:
@@ -215,14 +231,43 @@ class FileStore:
 
         def lookup(uri: str) -> tuple[str, bytes] | None:
             stored = self.resolve(owner, uri)
-            return None if stored is None else (stored.mime_type, stored.data)
+            return None if stored is None else (stored.mime_type, self.content(stored))
 
         return lookup
 
+    def add(
+        self,
+        *,
+        owner: str,
+        data: bytes,
+        mime_type: str,
+        display_name: str | None,
+        base_url: str,
+        source: str,
+    ) -> StoredFile:
+        """A file the service made itself (a batch's output, say), ACTIVE at once; kept like an
+        upload, as a record and a blob, so it outlives a restart on the same state directory."""
+        with self._lock:
+            stored = StoredFile(
+                id=self._new_id(),
+                owner=owner,
+                mime_type=mime_type,
+                display_name=display_name,
+                base_url=base_url,
+                created=self.now(),
+                size=len(data),
+                sha256=sha256_text(data),
+                source=source,
+            )
+            self._durable.blobs.put(_blob(stored.id), data)
+            self._files.put(stored.id, stored.to_record())
+            return stored
+
     def _owned(self, owner: str, file_id: str) -> StoredFile:
-        stored = self._files.get(file_id)
-        if stored is None:
+        record = self._files.get(file_id)
+        if record is None:
             raise ApiError(404, f"File files/{file_id} not found.")
+        stored = StoredFile.from_record(record)
         if stored.owner != owner:
             raise ApiError(
                 403,
@@ -230,18 +275,21 @@ class FileStore:
             )
         return stored
 
+    def _remove(self, file_id: str) -> None:
+        self._files.delete(file_id)
+        self._durable.blobs.delete(_blob(file_id))
+
     def _expire(self) -> None:
         now = self.now()
-        for file_id in [i for i, f in self._files.items() if f.expires <= now]:
-            del self._files[file_id]
+        for record in self._files.values():
+            if StoredFile.from_record(record).expires <= now:
+                self._remove(record["id"])
 
     def _new_id(self) -> str:
         """A fresh 10-character id, deterministic in the order files are made."""
         while True:
-            self._made += 1
-            number = int.from_bytes(
-                hashlib.sha256(f"file-{self._made}".encode()).digest()[:8], "big"
-            )
+            made = self._durable.next("files")
+            number = int.from_bytes(hashlib.sha256(f"file-{made}".encode()).digest()[:8], "big")
             chars = []
             for _ in range(_ID_LENGTH):
                 number, digit = divmod(number, len(_ID_CHARS))
@@ -263,12 +311,12 @@ class FileStore:
         display_name: str | None,
         base_url: str,
         on_final: Callable[[bytes], bytes] | None = None,
+        sha256: str | None = None,
     ) -> UploadSession:
         with self._lock:
             if name is not None:
                 self._check_free(name)
-            self._opened += 1
-            digest = hashlib.sha256(f"upload-{self._opened}".encode()).digest()
+            digest = hashlib.sha256(f"upload-{self._durable.next('uploads')}".encode()).digest()
             session_id = "AB" + base64.urlsafe_b64encode(digest[:24]).decode()
             session = UploadSession(
                 id=session_id,
@@ -280,12 +328,22 @@ class FileStore:
                 display_name=display_name,
                 base_url=base_url,
                 on_final=on_final,
+                sha256=sha256,
             )
             self._sessions[session_id] = session
             return session
 
-    def chunk(self, session_id: str, path: str, headers: Mapping[str, str], data: bytes) -> Reply:
-        """One request to an upload URL, answered as the service answers it."""
+    def chunk(
+        self,
+        session_id: str,
+        path: str,
+        headers: Mapping[str, str],
+        data: bytes,
+        keep: int | None = None,
+    ) -> Reply:
+        """One request to an upload URL, answered as the service answers it. With `keep`, only
+        that many of the chunk's bytes count as arrived, and the upload is not finalized:
+        the rest was lost on the way."""
         with self._lock:
             session = self._sessions.get(session_id)
             if session is None or session.path != path:
@@ -312,12 +370,21 @@ class FileStore:
                     f"The upload would hold {total} bytes, more than the {session.size} declared "
                     "in x-goog-upload-header-content-length.",
                 )
+            if keep is not None:
+                session.received += data[:keep]
+                return _session_reply(session)
             finalize = command.endswith("finalize")
             if finalize and total != session.size:
                 raise _session_error(
                     session,
                     f"The upload cannot be finalized: {total} bytes received, "
                     f"{session.size} declared in x-goog-upload-header-content-length.",
+                )
+            if not finalize and len(data) % self.chunk_granularity:
+                raise _session_error(
+                    session,
+                    f"Every chunk but the last must be a multiple of {self.chunk_granularity} "
+                    f"bytes (x-goog-upload-chunk-granularity); this one has {len(data)}.",
                 )
             if finalize:
                 whole = bytes(session.received) + data
@@ -365,18 +432,29 @@ class FileStore:
             file_id = session.name.removeprefix("files/")
         else:
             file_id = self._new_id()
+        sha256 = sha256_text(data)
+        if session.sha256 is not None and session.sha256 != sha256:
+            del self._sessions[session.id]  # the service abandons a session it cannot finish
+            raise _session_error(
+                session,
+                f"The file's sha256Hash is {sha256}, not the {session.sha256} its metadata "
+                "declared; the bytes were damaged on the way. Upload the file again.",
+            )
         video = session.mime_type.startswith("video/")
         stored = StoredFile(
             id=file_id,
             owner=session.owner,
-            data=data,
             mime_type=session.mime_type,
             display_name=session.display_name,
             base_url=session.base_url,
             created=self.now(),
+            size=len(data),
+            sha256=sha256,
             polls_left=self.processing_polls if video else 0,
+            video_seconds=mp4_seconds(data) if video else None,
         )
-        self._files[file_id] = stored
+        self._durable.blobs.put(_blob(file_id), data)
+        self._files.put(file_id, stored.to_record())
         return stored
 
 
@@ -389,6 +467,10 @@ def _session_reply(session: UploadSession) -> Reply:
         media_type=JSON_TYPE,
         headers={**headers, "x-goog-upload-status": "final"},
     )
+
+
+def _blob(file_id: str) -> str:
+    return f"files/{file_id}"
 
 
 def _session_error(session: UploadSession, message: str) -> ApiError:

@@ -279,7 +279,8 @@ class Envelope:
 
     model_version: str
     response_id: str
-    prompt: Tally
+    prompt: Tally  # a cached content's tokens included
+    cached_tokens: int = 0  # of those, the ones a cached content supplied
 
 
 def usage(envelope: Envelope, answer: Answer | None) -> Wire:
@@ -300,6 +301,8 @@ def usage(envelope: Envelope, answer: Answer | None) -> Wire:
         meta["promptTokensDetails"] = envelope.prompt.details()
     if thoughts:
         meta["thoughtsTokenCount"] = thoughts
+    if envelope.cached_tokens:
+        meta["cachedContentTokenCount"] = envelope.cached_tokens
     meta["serviceTier"] = SERVICE_TIER
     return meta
 

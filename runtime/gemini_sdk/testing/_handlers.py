@@ -58,30 +58,31 @@ def get_model(call: Call) -> Reply:
     return json_reply(require_model(call, "getModel").to_wire())
 
 
-def _generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
+def generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
     card = require_model(call, "generateContent")
     check_generate(call.body, card, "GenerateContentRequest")
     call.state.files.check_active(call.api_key, call.body.get("contents"))
-    prompt = gen.prompt_tally(call.body, call.state.files.media(call.api_key))
+    request, cached = call.state.caches.applied(call.api_key, call.body, card.id)
+    prompt = gen.prompt_tally(request, call.state.files.media(call.api_key))
     check_input_limit(prompt.total, card)
     scripted, item = call.state.next_script(card.id)
     if scripted:
-        answer = gen.from_script(item, call.body)
+        answer = gen.from_script(item, request)
     else:
-        ground = call.state.stores.grounder(call.api_key, call.body.get("tools"))
-        answer = gen.draft(call.body, card, ground)
-    return answer, gen.Envelope(card.id, call.state.next_response_id(), prompt)
+        ground = call.state.stores.grounder(call.api_key, request.get("tools"))
+        answer = gen.draft(request, card, ground)
+    return answer, gen.Envelope(card.id, call.state.next_response_id(), prompt, cached)
 
 
 @handles("GenerateContent")
 def generate_content(call: Call) -> Reply:
-    answer, envelope = _generation(call)
+    answer, envelope = generation(call)
     return json_reply(gen.response(answer, envelope))
 
 
 @handles("StreamGenerateContent")
 def stream_generate_content(call: Call) -> Reply:
-    answer, envelope = _generation(call)
+    answer, envelope = generation(call)
     return stream_reply(
         list(gen.chunks(answer, envelope)),
         sse=call.query.get("alt") == "sse",

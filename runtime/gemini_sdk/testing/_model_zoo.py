@@ -13,6 +13,9 @@ from typing import Any
 import attrs
 
 GENERATE_METHODS = ("generateContent", "countTokens", "createCachedContent", "batchGenerateContent")
+# The service serves the Live API from its own model variants of these two; the catalogue
+# keeps one entry per model, so the base models list the method.
+LIVE_METHODS = (*GENERATE_METHODS, "bidiGenerateContent")
 EMBED_METHODS = ("embedContent", "batchEmbedContents", "countTokens", "asyncBatchEmbedContent")
 MILLION = 1_048_576
 
@@ -95,9 +98,16 @@ DEFAULT_MODELS: tuple[ModelCard, ...] = (
         **_THINKER,
     ),
     _gemini("gemini-2.5-pro", "Gemini 2.5 Pro", "2.5", thinking_required=True, **_THINKER),
-    _gemini("gemini-2.5-flash", "Gemini 2.5 Flash", "001", **_THINKER),
+    _gemini("gemini-2.5-flash", "Gemini 2.5 Flash", "001", methods=LIVE_METHODS, **_THINKER),
     _gemini("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", "001", thinking=True),
-    _gemini("gemini-2.0-flash", "Gemini 2.0 Flash", "2.0", output_limit=8192, top_k=40),
+    _gemini(
+        "gemini-2.0-flash",
+        "Gemini 2.0 Flash",
+        "2.0",
+        output_limit=8192,
+        top_k=40,
+        methods=LIVE_METHODS,
+    ),
     _gemini("gemini-2.0-flash-lite", "Gemini 2.0 Flash-Lite", "2.0", output_limit=8192, top_k=40),
     _gemini("gemini-flash-latest", "Gemini Flash Latest", "Gemini Flash Latest", **_THINKER),
     _gemini("gemini-flash-lite-latest", "Gemini Flash-Lite Latest", "latest", thinking=True),

@@ -1,8 +1,9 @@
 """GetOperation and its siblings: one handler for every route an operation is read by.
 
 Operations live under several collections (`fileSearchStores/s/operations/o`,
-`fileSearchStores/s/upload/operations/o`, `models/m/operations/o`, `batches/b`, ...); the
-route's path, filled with its parameters, is the operation's name.
+`fileSearchStores/s/upload/operations/o`, `models/m/operations/o`, ...); the route's path,
+filled with its parameters, is the operation's name. Batch jobs (`batches/b`) are read by
+_batches.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ ROUTES = (
     "GetOperationByCorpusAndOperation",
     "GetOperationByFileSearchStoreAndOperation",
     "GetOperationByFileSearchStoresIdAndOperationsId",
-    "GetOperationByGenerateContentBatch",
     "GetOperationByGeneratedFileAndOperation",
     "GetOperationByModelAndOperation",
 )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import orjson
 
@@ -34,6 +34,26 @@ def page(
     end = offset + size
     next_token = _token(listing, end) if end < len(items) else None
     return items[offset:end], next_token
+
+
+def page_body(
+    items: Sequence[T],
+    query: Mapping[str, str],
+    to_wire: Callable[[T], Any],
+    listing: str,
+    default_size: int,
+    max_size: int,
+) -> dict[str, Any]:
+    """A list answer: one page of `items` in wire form under `listing`, and the next token."""
+    found, next_token = page(
+        items, query, listing=listing, default_size=default_size, max_size=max_size
+    )
+    body: dict[str, Any] = {}
+    if found:  # proto3 JSON leaves an empty list out
+        body[listing] = [to_wire(item) for item in found]
+    if next_token:
+        body["nextPageToken"] = next_token
+    return body
 
 
 def _page_size(raw: str | None) -> int:

@@ -33,9 +33,11 @@ def stream_reply(
     *,
     sse: bool,
     hook: Callable[[int], Any] | None = None,
+    closing: bytes = b"",
 ) -> Reply:
     """Server-sent events (`data: {json}` and a CRLF blank line each) or, without alt=sse,
-    the service's other streaming form: one JSON array, sent element by element."""
+    the service's other streaming form: one JSON array, sent element by element. `closing`
+    is sent after the last event (OpenAI's protocol ends a stream with `data: [DONE]`)."""
 
     async def body() -> AsyncIterator[bytes]:
         index = -1
@@ -51,5 +53,7 @@ def stream_reply(
                 yield (b"[" if index == 0 else b",\r\n") + data
         if not sse:
             yield b"[]" if index < 0 else b"]"
+        elif closing:
+            yield closing
 
     return Reply(stream=body, media_type=SSE_TYPE if sse else JSON_TYPE)

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from gemini_sdk.testing._cache_store import CacheStore
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._faults import Faults
 from gemini_sdk.testing._files import FileStore
@@ -33,6 +34,7 @@ INVALID_KEY = "invalid_key"
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
 
 RECORDED_CHUNK_LIMIT = 1024
+BATCH_POLLS = 2
 
 StreamHook = Callable[[int], Awaitable[None] | None]
 
@@ -69,12 +71,20 @@ class EmulatorState:
         self.faults = Faults()
         self.quota = RateLimiter(clock or time.monotonic)
         self.durable = Durable(state_dir)
-        self.files = FileStore()
+        self.files = FileStore(self.durable)
+        # caches expire by the file store's clock, so one replaced clock moves both
+        self.caches = CacheStore(self.durable, lambda: self.files.now())
         self.stores = StoreRegistry(self.durable)
         self.operations = OperationStore(self.durable)
+        # The poll of a batch job (its GetOperation) that runs it and finds it done.
+        self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
+        # Live API: the history each session resumption handle resumes, and after how many
+        # turns on one connection the emulator sends a go-away (None: never).
+        self.live_sessions: dict[str, list[dict[str, Any]]] = {}
+        self.live_go_away_after: int | None = None
         self._requests: list[RecordedRequest] = []
         self._scripts: collections.deque[tuple[str | None, Scripted]] = collections.deque()
         self._served = 0
@@ -122,6 +132,7 @@ class EmulatorState:
             self._requests.clear()
             self._scripts.clear()
             self._served = 0
+            self.live_sessions.clear()
         self.faults.clear()
         self.quota.reset()
         self.files.clear()

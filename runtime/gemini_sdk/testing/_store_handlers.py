@@ -84,7 +84,7 @@ def import_file(call: Call) -> Reply:
     document = call.state.stores.add_document(
         call.api_key,
         store,
-        data=stored.data,
+        data=call.state.files.content(stored),
         mime_type=stored.mime_type,
         display_name=stored.display_name or file_name,
         custom_metadata=call.body.get("customMetadata"),

@@ -295,11 +295,13 @@ def parse_body(raw: bytes) -> Any:
 
 
 def validate(
-    data: Any, cls: type[WireModel], *, path_bound: Collection[str] = ()
+    data: Any, cls: type[WireModel], *, path_bound: Collection[str] = (), partial: bool = False
 ) -> dict[str, Any]:
     """The body as canonical wire JSON, or ApiError 400 describing everything wrong with it.
 
-    `path_bound` names top-level wire fields the service takes from the URL instead.
+    `path_bound` names top-level wire fields the service takes from the URL instead; a
+    `partial` body (a PATCH's, which carries only what its update mask names) may leave
+    required fields out.
     """
     if not isinstance(data, dict):
         raise _payload_error([("", f'{_PAYLOAD} Unknown name "": Root element must be a message.')])
@@ -307,7 +309,7 @@ def validate(
     normal = walker.message(data, cls, "")
     if walker.payload_errors:
         raise _payload_error(walker.payload_errors)
-    missing = missing_fields(normal, cls, "", skip=path_bound)
+    missing = [] if partial else missing_fields(normal, cls, "", skip=path_bound)
     if missing:
         raise ApiError(400, "".join(f"* {cls.__name__}.{line}\n" for line in missing))
     return normal

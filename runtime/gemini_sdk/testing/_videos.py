@@ -149,11 +149,13 @@ def predict_long_running(call: Call) -> Reply:
     made = call.state.durable.next("videos")
     samples = []
     for n in range(parameters["sampleCount"]):
-        stored = call.state.files.add_generated(
-            call.api_key,
-            mp4(parameters["durationSeconds"], f"{made}\x00{prompt}\x00{n}".encode()),
-            "video/mp4",
-            call.base_url,
+        stored = call.state.files.add(
+            owner=call.api_key,
+            data=mp4(parameters["durationSeconds"], f"{made}\x00{prompt}\x00{n}".encode()),
+            mime_type="video/mp4",
+            display_name=None,
+            base_url=call.base_url,
+            source="GENERATED",
         )
         uri = f"{stored.base_url}/v1beta/{stored.name}:download?alt=media"
         samples.append({"video": {"uri": uri}})
