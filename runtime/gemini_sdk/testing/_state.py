@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import functools
 import hashlib
 import os
 import threading
@@ -27,7 +28,7 @@ from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import DEFAULT_MODELS, Catalogue, synthetic_models
 from gemini_sdk.testing._operations import OperationStore
 from gemini_sdk.testing._quota import TIERS, RateLimiter
-from gemini_sdk.testing._stores import StoreRegistry
+from gemini_sdk.testing._stores import STORE_UPLOAD, StoreRegistry, finish_upload
 
 INVALID_KEY = "invalid_key"
 # Credentials never go into the request log.
@@ -76,14 +77,18 @@ class EmulatorState:
         self.caches = CacheStore(self.durable, lambda: self.files.now())
         self.stores = StoreRegistry(self.durable)
         self.operations = OperationStore(self.durable)
+        self.files.finishers[STORE_UPLOAD] = functools.partial(
+            finish_upload, self.stores, self.operations
+        )
         # The poll of a batch job (its GetOperation) that runs it and finds it done.
         self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
-        # Live API: the history each session resumption handle resumes, and after how many
-        # turns on one connection the emulator sends a go-away (None: never).
-        self.live_sessions: dict[str, list[dict[str, Any]]] = {}
+        # Live API: the history each session resumption handle resumes (a client may resume
+        # on a restarted emulator), and after how many turns on one connection the emulator
+        # sends a go-away (None: never).
+        self.live_sessions = self.durable.table("live_sessions")
         self.live_go_away_after: int | None = None
         self._requests: list[RecordedRequest] = []
         self._scripts: collections.deque[tuple[str | None, Scripted]] = collections.deque()
@@ -132,7 +137,6 @@ class EmulatorState:
             self._requests.clear()
             self._scripts.clear()
             self._served = 0
-            self.live_sessions.clear()
         self.faults.clear()
         self.quota.reset()
         self.files.clear()
