@@ -30,7 +30,7 @@ from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import UploadSource, describe
 from gemini_sdk._version import __version__
-from gemini_sdk._wait import Wait
+from gemini_sdk._wait import Wait, waiting
 
 logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
@@ -320,21 +320,14 @@ def _waiting(
     http: httpx.Client | httpx.AsyncClient,
     rand: Callable[[], float],
 ) -> _Steps[Any]:
-    """Fetch the resource until it is ready, sleeping `poll_interval` between fetches."""
+    """Fetch the resource, retried like any call, until the request's wait finds it ready."""
     wait: Wait = request.wait
-    started = wait.clock()
-    while True:
-        resource = yield from _retrying(
-            config,
-            request,
-            lambda: _build(http, config, request),
-            lambda response: _decode(request, response),
-            rand,
-        )
-        if wait.ready(resource):
-            return resource
-        wait.check_deadline(started, resource)
-        yield _Sleep(wait.poll_interval)
+
+    def fetch() -> _Steps[Any]:
+        build = lambda: _build(http, config, request)  # noqa: E731
+        return _retrying(config, request, build, lambda response: _decode(request, response), rand)
+
+    return (yield from waiting(fetch, wait.pace, wait.ready, wait.timed_out, wait.clock))
 
 
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:

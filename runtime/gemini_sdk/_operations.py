@@ -3,8 +3,8 @@
 `operations.get` is a generated method (spec/sdk.yaml): the operation's name picks the
 GetOperation* route whose path template it matches, and the answer is decoded as the class of
 the operation object passed in, so an upload's operation comes back as an upload's operation.
-`wait` polls that method with backoff. Its decisions are one generator of steps (`_waiting`)
-without I/O, which the sync and the async transport drive (`drive` in _http.py).
+`wait` polls that method with backoff, by the one wait plan of _wait.py (`waiting`, steps
+without I/O), which the sync and the async transport drive (`drive` in _http.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import attrs
 from gemini_sdk import errors
 from gemini_sdk._model import WireModel
 from gemini_sdk._resource import MethodSpec, Resource
-from gemini_sdk._steps import Exchange, Plan, _Sleep, _Steps
+from gemini_sdk._steps import Exchange, Plan, _Steps
+from gemini_sdk._wait import Pace, waiting
 
 if TYPE_CHECKING:
     from gemini_sdk._endpoint import PreparedRequest
@@ -39,13 +40,8 @@ OperationT = TypeVar("OperationT", bound=LongRunning)
 
 
 @attrs.frozen
-class WaitPolicy:
-    """How `wait` polls: the first delay, the factor it grows by, its cap, and the deadline."""
-
-    timeout: float | None
-    poll: float
-    backoff: float
-    max_poll: float
+class WaitPolicy(Pace):
+    """`Pace` as `wait`'s arguments give it, checked."""
 
     def __attrs_post_init__(self) -> None:
         if self.timeout is not None and not self.timeout > 0:
@@ -69,31 +65,25 @@ def _waiting(
     policy: WaitPolicy,
     clock: Callable[[], float],
 ) -> _Steps[Any]:
-    """Poll until the operation is done; return it, or raise its error or the timeout.
+    """Poll until the operation is done; return it, or raise its error or the timeout."""
 
-    A done operation given as an object is not fetched again. Time spent counts by the clock
-    and by the waits asked for, whichever is more, so a driver whose sleep returns at once
-    (a test's) still reaches the deadline.
-    """
-    started, slept, delay = clock(), 0.0, policy.poll
-    operation = given if getattr(given, "done", False) else (yield from exchange(request))
-    while not operation.done:
-        if policy.timeout is not None:
-            remaining = policy.timeout - max(clock() - started, slept)
-            if remaining <= 0:
-                raise errors.OperationTimeoutError(
-                    f"the operation {operation.name} was not done after {policy.timeout:g}s",
-                    operation=operation,
-                )
-            delay = min(delay, remaining)
-        yield _Sleep(delay)
-        slept += delay
-        operation = yield from exchange(request)
-        delay = min(delay * policy.backoff, policy.max_poll)
-    failure = operation.error
-    if failure is not None:
-        raise errors.error_from_status(failure.code, failure.message, failure.details)
-    return operation
+    def finished(operation: Any) -> bool:
+        if not operation.done:
+            return False
+        failure = operation.error
+        if failure is not None:
+            raise errors.error_from_status(failure.code, failure.message, failure.details)
+        return True
+
+    def timed_out(operation: Any) -> errors.OperationTimeoutError:
+        return errors.OperationTimeoutError(
+            f"the operation {operation.name} was not done after {policy.timeout:g}s",
+            operation=operation,
+        )
+
+    return (
+        yield from waiting(lambda: exchange(request), policy, finished, timed_out, clock, given)
+    )
 
 
 class _Polling(Resource):
