@@ -94,7 +94,15 @@ _BUILTIN_NAMES = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
 )
 _RETURNS = ("response", "stream", "pager", "nothing", "media", "wait")
-_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to", "poll_interval", "max_wait")
+_PLACES_OUTSIDE_REQUEST = (
+    "options",
+    "media",
+    "media_type",
+    "save_to",
+    "poll_interval",
+    "max_wait",
+    "progress",
+)
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_PLACEHOLDER = re.compile(r"^.*\}")
 

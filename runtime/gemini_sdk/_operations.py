@@ -37,6 +37,8 @@ class LongRunning(Protocol):
 
 
 OperationT = TypeVar("OperationT", bound=LongRunning)
+# Told (polls so far, seconds since the wait began) after each poll.
+WaitProgress = Callable[[int, float], object]
 
 
 @attrs.frozen
@@ -64,6 +66,7 @@ def _waiting(
     given: Any,
     policy: WaitPolicy,
     clock: Callable[[], float],
+    progress: WaitProgress | None = None,
 ) -> _Steps[Any]:
     """Poll until the operation is done; return it, or raise its error or the timeout."""
 
@@ -82,7 +85,9 @@ def _waiting(
         )
 
     return (
-        yield from waiting(lambda: exchange(request), policy, finished, timed_out, clock, given)
+        yield from waiting(
+            lambda: exchange(request), policy, finished, timed_out, clock, given, progress
+        )
     )
 
 
@@ -90,10 +95,14 @@ class _Polling(Resource):
     # The spec of the resource's `get`, which each poll calls; set by the generated class.
     _polls: ClassVar[MethodSpec]
 
-    def _plan(self, operation: Any, policy: WaitPolicy) -> Plan[Any]:
+    def _plan(self, operation: Any, policy: WaitPolicy, progress: WaitProgress | None) -> Plan[Any]:
+        if progress is not None and not callable(progress):
+            raise TypeError(
+                f"wait: progress must be a callable taking (polls, seconds), got {progress!r:.60}"
+            )
         _, request = self._prepare(self._polls, {"operation": operation})
         given = operation if isinstance(operation, WireModel) else None
-        return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic)
+        return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic, progress)
 
 
 class OperationPolling(_Polling):
@@ -109,6 +118,7 @@ class OperationPolling(_Polling):
         poll: float = 1.0,
         backoff: float = 1.5,
         max_poll: float = 30.0,
+        progress: WaitProgress | None = None,
     ) -> Any:
         """Poll an operation until it is done, waiting longer between polls each time.
 
@@ -119,6 +129,9 @@ class OperationPolling(_Polling):
             poll: Seconds before the second poll (the first is at once). Default 1.
             backoff: The factor each wait grows by. Default 1.5.
             max_poll: The longest wait between polls, in seconds. Default 30.
+            progress: Called as `progress(polls, seconds)` after each poll: how many polls
+                were made and how long the wait has taken so far (by the clock, or by the
+                waits asked for when they are longer). None (the default) calls nothing.
 
         Returns:
             The finished operation, of the same class as the one given (an Operation for a
@@ -127,13 +140,14 @@ class OperationPolling(_Polling):
         Raises:
             ValueError: `operation` is not an operation's name, or a policy argument is out
                 of range; raised before any request is sent.
+            TypeError: `progress` is not callable; raised before any request is sent.
             errors.OperationTimeoutError: not done within `timeout`; `.operation` holds the
                 last state seen.
             errors.APIError subclasses: the operation failed (the class follows its
                 `error.code`, e.g. errors.NotFound), or a poll did.
         """
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        return self._transport.drive(self._plan(operation, policy))
+        return self._transport.drive(self._plan(operation, policy, progress))
 
 
 class AsyncOperationPolling(_Polling):
@@ -149,8 +163,9 @@ class AsyncOperationPolling(_Polling):
         poll: float = 1.0,
         backoff: float = 1.5,
         max_poll: float = 30.0,
+        progress: WaitProgress | None = None,
     ) -> Any:
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        return await self._transport.drive(self._plan(operation, policy))
+        return await self._transport.drive(self._plan(operation, policy, progress))
 
     wait.__doc__ = OperationPolling.wait.__doc__

@@ -18,7 +18,7 @@ from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
 from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, keep_media, resource_name
-from gemini_sdk._upload import describe
+from gemini_sdk._upload import Progress, describe
 from gemini_sdk._wait import Until, Wait
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
@@ -98,6 +98,7 @@ class _Call:
     fill: Any = None  # what the downloaded bytes are also stored on
     poll_interval: float | None = None
     max_wait: float | None = None
+    progress: Progress | None = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -110,7 +111,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait"):
+    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait", "progress"):
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
@@ -346,6 +347,7 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         "media": call.media,
         "mime_type": call.media_type,
         "decode_as": call.decode_as,
+        "progress": call.progress,
         **extra,
     }
     path_values = {

@@ -44,6 +44,7 @@ def waiting(
     timed_out: Callable[[T], Exception],
     clock: Any = time.monotonic,
     given: T | None = None,
+    progress: Callable[[int, float], object] | None = None,
 ) -> _Steps[T]:
     """Fetch until `done`; return the last fetched, or raise what `done` raised or, at the
     deadline, `timed_out(last fetched)`.
@@ -51,10 +52,20 @@ def waiting(
     A `given` that is already done is not fetched at all. Time spent counts by the clock and
     by the waits asked for, whichever is more, so a driver whose sleep returns at once (a
     test's) still reaches the deadline; the last wait is cut short to end at the deadline,
-    where one more fetch may still find it done.
+    where one more fetch may still find it done. `progress` hears (fetches so far, seconds
+    spent) after each fetch.
     """
-    started, slept, delay = clock(), 0.0, pace.poll
-    current = given if given is not None and done(given) else (yield from fetch())
+    started, slept, delay, fetches = clock(), 0.0, pace.poll, 0
+
+    def fetched() -> _Steps[T]:
+        nonlocal fetches
+        current = yield from fetch()
+        fetches += 1
+        if progress is not None:
+            progress(fetches, max(clock() - started, slept))
+        return current
+
+    current = given if given is not None and done(given) else (yield from fetched())
     while not done(current):
         if pace.timeout is not None:
             remaining = pace.timeout - max(clock() - started, slept)
@@ -63,7 +74,7 @@ def waiting(
             delay = min(delay, remaining)
         yield _Sleep(delay)
         slept += delay
-        current = yield from fetch()
+        current = yield from fetched()
         delay = min(delay * pace.backoff, pace.max_poll)
     return current
 

@@ -17,6 +17,7 @@ from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import Catalogue
 from gemini_sdk.testing._operations import POLLS
+from gemini_sdk.testing._record import cassette_app
 from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
@@ -36,6 +37,12 @@ class Emulator:
     one stopped; without it they are kept in memory. A long-running operation (a file search
     import or upload, ...) is done at its `operation_polls`-th GetOperation (0: at once), so
     polling loops can be tested without waiting.
+
+    `record` (an upstream's URL, such as the service's) with `cassettes` (a directory) makes
+    `.app` a proxy to that upstream which writes each exchange there, the key scrubbed;
+    `replay` (a directory of such recordings) makes it answer from them alone, offline. Either
+    way the emulated API stays out of the answers (see testing/_record.py for the matching
+    and what a request without a recording gets).
     """
 
     BASE_URL = "http://emulator.local"
@@ -49,6 +56,9 @@ class Emulator:
         clock: Callable[[], float] | None = None,
         state_dir: str | os.PathLike[str] | None = None,
         operation_polls: int = POLLS,
+        record: str | None = None,
+        cassettes: str | os.PathLike[str] | None = None,
+        replay: str | os.PathLike[str] | None = None,
     ) -> None:
         self._state = EmulatorState(
             api_keys=api_keys,
@@ -58,7 +68,8 @@ class Emulator:
             state_dir=state_dir,
         )
         self._state.operations.polls = operation_polls
-        self.app: Starlette = build_app(self._state)
+        proxy = cassette_app(record, cassettes, replay)
+        self.app: Starlette = build_app(self._state) if proxy is None else proxy
 
     @property
     def faults(self) -> Faults:
