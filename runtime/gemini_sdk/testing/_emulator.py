@@ -35,7 +35,9 @@ class Emulator:
     and blob files in that directory, so an emulator made again on it carries on where the last
     one stopped; without it they are kept in memory. A long-running operation (a file search
     import or upload, ...) is done at its `operation_polls`-th GetOperation (0: at once), so
-    polling loops can be tested without waiting.
+    polling loops can be tested without waiting. `keep_requests` bounds the request log
+    (`requests`) to the newest that many, so that a long-running emulator does not grow with
+    every request (None: every request is kept; 0: none).
     """
 
     BASE_URL = "http://emulator.local"
@@ -49,6 +51,7 @@ class Emulator:
         clock: Callable[[], float] | None = None,
         state_dir: str | os.PathLike[str] | None = None,
         operation_polls: int = POLLS,
+        keep_requests: int | None = None,
     ) -> None:
         self._state = EmulatorState(
             api_keys=api_keys,
@@ -56,6 +59,7 @@ class Emulator:
             extra_models=extra_models,
             clock=clock,
             state_dir=state_dir,
+            keep_requests=keep_requests,
         )
         self._state.operations.polls = operation_polls
         self.app: Starlette = build_app(self._state)
@@ -67,7 +71,8 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (API keys left out), oldest first."""
+        """Every request received so far (API keys left out), oldest first; only the newest
+        `keep_requests` when that is set."""
         return self._state.requests
 
     @property
