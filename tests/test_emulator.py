@@ -644,6 +644,27 @@ def test_requests_are_recorded_without_the_key(emulator: Emulator, client: httpx
     assert emulator.requests == []
 
 
+def test_request_log_keeps_the_newest_when_bounded() -> None:
+    bounded, silent = Emulator(keep_requests=2), Emulator(keep_requests=0)
+    for emulator in (bounded, silent):
+        with httpx.Client(transport=emulator.sync_transport(), base_url=BASE, headers=KEY) as c:
+            for text in ("one", "two", "three"):
+                assert c.post(path(), json=prompt(text)).status_code == 200
+    assert [r.body for r in bounded.requests] == [prompt("two"), prompt("three")]
+    assert silent.requests == []
+
+
+def test_routes_seen_again_get_their_own_parameters() -> None:
+    from _gemini_sdk_gen import operations as ops
+    from gemini_sdk.testing._app import OperationRouter
+
+    router = OperationRouter(ops.ALL)
+    first = router.match("POST", f"/v1beta/models/{FLASH}:generateContent")
+    first.params["model"] = "changed"
+    again = router.match("POST", f"/v1beta/models/{FLASH}:generateContent")
+    assert again.name == "GenerateContent" and again.params == {"model": FLASH}
+
+
 # -- rate limits -------------------------------------------------------------------------------
 
 

@@ -36,7 +36,9 @@ class Emulator:
     and blob files in that directory, so an emulator made again on it carries on where the last
     one stopped; without it they are kept in memory. A long-running operation (a file search
     import or upload, ...) is done at its `operation_polls`-th GetOperation (0: at once), so
-    polling loops can be tested without waiting.
+    polling loops can be tested without waiting. `keep_requests` bounds the request log
+    (`requests`) to the newest that many, so that a long-running emulator does not grow with
+    every request (None: every request is kept; 0: none).
 
     `record` (an upstream's URL, such as the service's) with `cassettes` (a directory) makes
     `.app` a proxy to that upstream which writes each exchange there, the key scrubbed;
@@ -59,6 +61,7 @@ class Emulator:
         record: str | None = None,
         cassettes: str | os.PathLike[str] | None = None,
         replay: str | os.PathLike[str] | None = None,
+        keep_requests: int | None = None,
     ) -> None:
         self._state = EmulatorState(
             api_keys=api_keys,
@@ -66,6 +69,7 @@ class Emulator:
             extra_models=extra_models,
             clock=clock,
             state_dir=state_dir,
+            keep_requests=keep_requests,
         )
         self._state.operations.polls = operation_polls
         proxy = cassette_app(record, cassettes, replay)
@@ -78,7 +82,8 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (API keys left out), oldest first."""
+        """Every request received so far (API keys left out), oldest first; only the newest
+        `keep_requests` when that is set."""
         return self._state.requests
 
     @property

@@ -62,6 +62,7 @@ class EmulatorState:
         extra_models: int,
         clock: Callable[[], float] | None,
         state_dir: str | os.PathLike[str] | None = None,
+        keep_requests: int | None = None,
     ) -> None:
         for tier in [default_tier, *(api_keys or {}).values()]:
             if tier not in TIERS:
@@ -90,7 +91,9 @@ class EmulatorState:
         # sends a go-away (None: never).
         self.live_sessions = self.durable.table("live_sessions")
         self.live_go_away_after: int | None = None
-        self._requests: list[RecordedRequest] = []
+        # Bounded for long-running servers, where a log of every request is memory that grows
+        # with each one; None keeps all of them.
+        self._requests: collections.deque[RecordedRequest] = collections.deque(maxlen=keep_requests)
         self._scripts: collections.deque[tuple[str | None, Scripted]] = collections.deque()
         self._served = 0
         self._lock = threading.Lock()
@@ -100,6 +103,10 @@ class EmulatorState:
         if self.api_keys is not None:
             return self.api_keys.get(api_key)
         return None if api_key == INVALID_KEY else self.default_tier
+
+    @property
+    def records_requests(self) -> bool:
+        return self._requests.maxlen != 0
 
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
