@@ -737,9 +737,15 @@ def test_delay_fault(emulator: Emulator, client: httpx.Client) -> None:
     emulator.faults.add("delay", operation="GetModel", seconds=0.01)
     assert client.get(f"/v1beta/models/{FLASH}").status_code == 200
     timeout = httpx.Timeout(5.0, read=0.01)
-    emulator.faults.add("delay", operation="GetModel", seconds=0.2)
-    with pytest.raises(httpx.ReadTimeout):
-        client.get(f"/v1beta/models/{FLASH}", timeout=timeout)
+    answer = threading.Event()
+    # held until the test releases it, so the timeout fires first however slow the machine
+    emulator.faults.add("delay", operation="GetModel", seconds=30, until=answer, times=2)
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            client.get(f"/v1beta/models/{FLASH}", timeout=timeout)
+    finally:
+        answer.set()
+    assert client.get(f"/v1beta/models/{FLASH}").status_code == 200
 
 
 def test_drop_fault_is_a_transport_error(emulator: Emulator, client: httpx.Client) -> None:

@@ -14,7 +14,6 @@ request, then the file store takes it; the session id stands in for the API key.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -163,7 +162,7 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     faults = state.faults.take(method, path, operation, command)
     for fault in faults:
         if fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
+            await fault.hold()
     drop = next((f for f in faults if f.kind == "drop"), None)
     if drop is not None:
         if upload_id is not None and drop.after_bytes:
