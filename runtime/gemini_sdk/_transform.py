@@ -48,15 +48,6 @@ def cached_content_name(value: Any) -> str:
     return name if name.startswith("cachedContents/") else f"cachedContents/{name}"
 
 
-def cached_content_id(value: Any) -> str:
-    """The same inputs as `cached_content_name` -> `abc`, the id in the `cachedContents/{id}`
-    path."""
-    cache_id = cached_content_name(value).removeprefix("cachedContents/")
-    if not cache_id:
-        raise _fail("a cached content name like 'cachedContents/abc'", value)
-    return cache_id
-
-
 def _is_part_like(value: Any) -> bool:
     t = _generated.types
 
@@ -212,7 +203,10 @@ def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, s
     or a `..` would send the request to another resource.
     """
     name = value if isinstance(value, str) else getattr(value, "name", value)
-    forms = " or ".join(repr(_PLACEHOLDER.sub(r"<\1>", p)) for p in patterns)
+    # A placeholder is a Python parameter name (`id_` for `id`); users see the wire's.
+    forms = " or ".join(
+        repr(_PLACEHOLDER.sub(lambda m: f"<{m[1].rstrip('_')}>", p)) for p in patterns
+    )
     if not isinstance(name, str):
         raise TypeError(
             f"expected a name like {forms} or an object with its .name, got {value!r:.60}"
@@ -512,7 +506,6 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
     "downloadable": downloadable,
     "model_resource_name": model_resource_name,
-    "cached_content_id": cached_content_id,
     "video_image": video_image,
     "video_input": video_input,
     "upload_source": upload_source,
