@@ -295,9 +295,9 @@ def emulator() -> Emulator:
 
 @both
 def test_an_inlined_job_moves_pending_running_succeeded_and_answers_each_request(
-    emulator: Emulator, is_async: bool
+    is_async: bool,
 ) -> None:
-    emulator.batch_polls = 3
+    emulator = Emulator(operation_polls=3)
     client = emulated(emulator)
     src = [
         {"contents": "alpha", "metadata": {"n": 1}},
@@ -321,10 +321,18 @@ def test_an_inlined_job_moves_pending_running_succeeded_and_answers_each_request
 
 
 @both
-def test_a_file_job_writes_an_output_file_the_files_route_serves(
-    emulator: Emulator, is_async: bool
-) -> None:
-    emulator.batch_polls = 1
+def test_a_job_is_done_when_created_when_operations_are(is_async: bool) -> None:
+    emulator = Emulator(operation_polls=0)
+    client = emulated(emulator)
+    src = [{"contents": "now"}]
+    created = call(client, is_async, "create", model=MODEL, src=src, config={"display_name": "n"})
+    assert created.done and created.state == types.BatchState.BATCH_STATE_SUCCEEDED
+    assert created.inlined_responses[0].response.text == "Echo: now"
+
+
+@both
+def test_a_file_job_writes_an_output_file_the_files_route_serves(is_async: bool) -> None:
+    emulator = Emulator(operation_polls=1)
     client = emulated(emulator)
     lines = [
         {"key": "first", "request": {"contents": [{"parts": [{"text": "one"}]}]}},
@@ -347,8 +355,8 @@ def test_a_file_job_writes_an_output_file_the_files_route_serves(
 
 
 @both
-def test_an_embeddings_job_embeds_each_request(emulator: Emulator, is_async: bool) -> None:
-    emulator.batch_polls = 1
+def test_an_embeddings_job_embeds_each_request(is_async: bool) -> None:
+    emulator = Emulator(operation_polls=1)
     client = emulated(emulator)
     src = [{"content": "a", "config": {"output_dimensionality": 4}}, {"content": "a"}]
     created = call(
@@ -442,8 +450,8 @@ def test_run_yields_thousands_of_results_in_input_order_with_the_failure_as_its_
     assert operations[-1] == "DownloadFile"
 
 
-def test_run_resumes_from_the_job_name_after_a_restart(emulator: Emulator) -> None:
-    emulator.batch_polls = 4
+def test_run_resumes_from_the_job_name_after_a_restart() -> None:
+    emulator = Emulator(operation_polls=4)
     keys = ["k-b", "k-a", "k-c"]
     requests = [{"contents": key} for key in keys]
     with pytest.raises(errors.OperationTimeoutError) as stopped:

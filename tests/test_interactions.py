@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 import strategies
 
@@ -119,6 +120,53 @@ async def test_turns_and_content_items_as_input(interactions: Any, emulator: Emu
     assert interaction.outputs[0].text == "Echo: Again"
 
 
+TEXT = types.InteractionContent(type="text", text="Again")
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        (TEXT, {"type": "text", "text": "Again"}),
+        ([TEXT], [{"type": "text", "text": "Again"}]),
+        (["One", TEXT], [{"type": "text", "text": "One"}, {"type": "text", "text": "Again"}]),
+        (
+            [
+                types.Turn(role="user", content="Hi"),
+                {"role": "model", "content": "Hello"},
+                types.Turn(role="user", content=[TEXT]),
+            ],
+            [
+                {"role": "user", "content": "Hi"},
+                {"role": "model", "content": "Hello"},
+                {"role": "user", "content": [{"type": "text", "text": "Again"}]},
+            ],
+        ),
+    ],
+    ids=["content", "list-of-content", "str-and-content", "turns"],
+)
+async def test_typed_input_goes_in_as_its_wire_json(
+    interactions: Any, emulator: Emulator, given: Any, sent: Any
+) -> None:
+    interaction = await _maybe(interactions.create(model=FLASH, input=given))
+    assert _last(emulator).body["input"] == sent
+    assert interaction.outputs[0].text.endswith("Again")
+    await _events(interactions.create_stream(model=FLASH, input=given))
+    assert _last(emulator).body["input"] == sent
+
+
+def test_the_emulator_refuses_neither_or_both_of_model_and_agent(emulator: Emulator) -> None:
+    # The client refuses these before sending; the emulator answers them as the service does.
+    with httpx.Client(
+        transport=emulator.sync_transport(),
+        base_url=Emulator.BASE_URL,
+        headers={"x-goog-api-key": "test-key"},
+    ) as raw:
+        for body in ({"input": "Hi"}, {"model": FLASH, "agent": AGENT, "input": "Hi"}):
+            answer = raw.post("/v1beta/interactions", json=body)
+            assert answer.status_code == 400
+            assert "exactly one of model and agent" in answer.json()["error"]["message"]
+
+
 async def test_create_stream(interactions: Any, emulator: Emulator) -> None:
     events = await _events(interactions.create_stream(model=FLASH, input="Write a long story"))
     sent = _last(emulator)
@@ -217,11 +265,8 @@ async def test_an_unstored_interaction_cannot_be_fetched(interactions: Any) -> N
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"input": "Hi"}, "exactly one of model and agent"),
-        ({"model": FLASH, "agent": AGENT, "input": "Hi"}, "exactly one of model and agent"),
         ({"model": FLASH, "input": "Hi", "agent_config": {"type": "dynamic"}}, "agent_config"),
         ({"agent": AGENT, "input": "Hi", "generation_config": {"seed": 1}}, "generation_config"),
-        ({"model": FLASH, "input": 5}, "input"),
         ({"model": FLASH, "input": [{"text": "no type"}]}, r"input\[0\]"),
     ],
 )
@@ -264,6 +309,20 @@ async def test_unknown_models_and_agents_are_not_found(interactions: Any) -> Non
             "nme",
         ),
         ({"model": FLASH, "input": "Hi", "store": "yes"}, TypeError, "store"),
+        ({"input": "Hi"}, ValueError, "exactly one of model or agent, got neither"),
+        (
+            {"model": FLASH, "agent": AGENT, "input": "Hi"},
+            ValueError,
+            "exactly one of model or agent, got both",
+        ),
+        ({"model": FLASH, "input": 5}, TypeError, "input: expected a str, an InteractionContent"),
+        ({"model": FLASH, "input": []}, TypeError, "input: expected .* non-empty list"),
+        ({"model": FLASH, "input": [b"x"]}, TypeError, r"input: .* in the list, got bytes"),
+        (
+            {"model": FLASH, "input": [types.Turn(role="user", content="a"), "b"]},
+            TypeError,
+            "not a mix of the two",
+        ),
     ],
 )
 async def test_bad_input_raises_before_any_request(

@@ -66,9 +66,10 @@ async def aclient(base_url: str) -> Any:
 
 
 def error_message(error: openai.APIStatusError) -> str:
-    # The service answers these routes with its own envelope, wrapped in a list.
-    assert isinstance(error.body, list)
-    message: str = error.body[0]["error"]["message"]
+    # OpenAI's error shape: the package keeps the object under "error" as the body.
+    assert isinstance(error.body, dict)
+    message: str = error.body["message"]
+    assert message in error.message
     return message
 
 
@@ -457,7 +458,8 @@ def test_an_invalid_key_is_refused_as_the_service_does(base_url: str) -> None:
     with openai.OpenAI(api_key="not-a-key", base_url=base_url, max_retries=0) as bad:
         with pytest.raises(openai.BadRequestError) as caught:
             bad.models.list()
-    assert caught.value.body[0]["error"]["details"][0]["reason"] == "API_KEY_INVALID"
+    assert caught.value.code == "invalid_api_key"
+    assert "API key not valid" in error_message(caught.value)
     assert "not-a-key" not in str(caught.value.body)
 
 
@@ -565,6 +567,76 @@ async def test_errors_async(aclient: openai.AsyncOpenAI) -> None:
         )
 
 
+def _raised(error: type[openai.APIStatusError], attempt: Any) -> openai.APIStatusError:
+    with pytest.raises(error) as caught:
+        attempt()
+    return caught.value
+
+
+async def _araised(error: type[openai.APIStatusError], attempt: Any) -> openai.APIStatusError:
+    with pytest.raises(error) as caught:
+        await attempt()
+    return caught.value
+
+
+def _error_cases(client: Any) -> list[tuple[type[openai.APIStatusError], Any, dict[str, Any]]]:
+    """(exception class, call, what the error carries) for one sync or async client each."""
+    hi = [{"role": "user", "content": "hi"}]
+    chat = client.chat.completions.create
+    return [
+        (
+            openai.NotFoundError,
+            lambda: chat(model="gemini-0-nonexistent", messages=hi),
+            {"type": "invalid_request_error", "code": "not_found", "param": None},
+        ),
+        (
+            openai.BadRequestError,
+            lambda: chat(model="gemini-2.0-flash", messages=hi, extra_body={"n": 1.5}),
+            {"type": "invalid_request_error", "code": "invalid_argument", "param": "n"},
+        ),
+        (
+            openai.RateLimitError,
+            lambda: chat(model="gemini-2.0-flash", messages=hi),
+            {"type": "requests", "code": "rate_limit_exceeded", "param": None},
+        ),
+    ]
+
+
+def _check_openai_error(raised: openai.APIStatusError, carries: dict[str, Any]) -> None:
+    assert {"type": raised.type, "code": raised.code, "param": raised.param} == carries
+    assert isinstance(raised.body, dict)
+    assert set(raised.body) == {"message", "type", "param", "code"}
+    assert error_message(raised)
+
+
+@pytest.mark.parametrize("case", [0, 1, 2], ids=["unknown-model", "bad-body", "429"])
+def test_errors_come_in_openai_shape(emulator: Emulator, client: openai.OpenAI, case: int) -> None:
+    error, attempt, carries = _error_cases(client)[case]
+    if error is openai.RateLimitError:
+        emulator.faults.add("status", operation="OpenAI.ChatCompletions", status=429)
+    _check_openai_error(_raised(error, attempt), carries)
+
+
+@pytest.mark.parametrize("case", [0, 1, 2], ids=["unknown-model", "bad-body", "429"])
+async def test_errors_come_in_openai_shape_async(
+    emulator: Emulator, aclient: openai.AsyncOpenAI, case: int
+) -> None:
+    error, attempt, carries = _error_cases(aclient)[case]
+    if error is openai.RateLimitError:
+        emulator.faults.add("status", operation="OpenAI.ChatCompletions", status=429)
+    _check_openai_error(await _araised(error, attempt), carries)
+
+
+async def test_a_bad_key_comes_in_openai_shape_sync_and_async(base_url: str) -> None:
+    carries = {"type": "invalid_request_error", "code": "invalid_api_key", "param": None}
+    with openai.OpenAI(api_key="not-a-key", base_url=base_url, max_retries=0) as bad:
+        _check_openai_error(_raised(openai.BadRequestError, bad.models.list), carries)
+    async with openai.AsyncOpenAI(api_key="not-a-key", base_url=base_url, max_retries=0) as abad:
+        raised = await _araised(openai.BadRequestError, abad.models.list)
+    _check_openai_error(raised, carries)
+    assert "not-a-key" not in raised.message
+
+
 def test_faults_and_recording_cover_the_routes(emulator: Emulator, client: openai.OpenAI) -> None:
     emulator.faults.add("status", operation="OpenAI.ChatCompletions", status=503)
     with pytest.raises(openai.InternalServerError):
@@ -594,7 +666,7 @@ def test_malformed_requests(
         content=content,
     )
     assert answer.status_code == status
-    assert text in answer.json()[0]["error"]["message"]
+    assert text in answer.json()["error"]["message"]
 
 
 def test_unknown_route_is_not_found(client: openai.OpenAI) -> None:

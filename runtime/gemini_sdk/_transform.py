@@ -48,15 +48,6 @@ def cached_content_name(value: Any) -> str:
     return name if name.startswith("cachedContents/") else f"cachedContents/{name}"
 
 
-def cached_content_id(value: Any) -> str:
-    """The same inputs as `cached_content_name` -> `abc`, the id in the `cachedContents/{id}`
-    path."""
-    cache_id = cached_content_name(value).removeprefix("cachedContents/")
-    if not cache_id:
-        raise _fail("a cached content name like 'cachedContents/abc'", value)
-    return cache_id
-
-
 def _is_part_like(value: Any) -> bool:
     t = _generated.types
 
@@ -212,7 +203,10 @@ def resource_name(value: Any, patterns: Sequence[str]) -> tuple[int, dict[str, s
     or a `..` would send the request to another resource.
     """
     name = value if isinstance(value, str) else getattr(value, "name", value)
-    forms = " or ".join(repr(_PLACEHOLDER.sub(r"<\1>", p)) for p in patterns)
+    # A placeholder is a Python parameter name (`id_` for `id`); users see the wire's.
+    forms = " or ".join(
+        repr(_PLACEHOLDER.sub(lambda m: f"<{m[1].rstrip('_')}>", p)) for p in patterns
+    )
     if not isinstance(name, str):
         raise TypeError(
             f"expected a name like {forms} or an object with its .name, got {value!r:.60}"
@@ -506,20 +500,71 @@ def batch_job(operation: Any) -> Any:
     return job.from_dict(operation.to_dict())
 
 
+def interaction_input(value: Any) -> Any:
+    """What interactions.create takes as `input` -> its JSON: a str as it is; an
+    InteractionContent, a Turn or a dict of either; or a list of content items (a str among
+    them is a text item) or of turns. Typed objects anywhere inside, a Turn's content among
+    them, become their wire dicts."""
+    t = _generated.types
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (t.InteractionContent, t.Turn, dict)):
+        return _wire_json(value)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise _fail(
+            "a str, an InteractionContent, a Turn, a dict or a non-empty list of these", value
+        )
+    turns = [isinstance(v, t.Turn) or (isinstance(v, dict) and "role" in v) for v in value]
+    if any(turns) and not all(turns):
+        raise TypeError(
+            "expected a list of turns (Turn or dicts with a role) or of content items "
+            "(str, InteractionContent or dicts), not a mix of the two"
+        )
+    items = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"type": "text", "text": item}
+        elif not isinstance(item, (t.InteractionContent, t.Turn, dict)):
+            raise _fail("a str, an InteractionContent, a Turn or a dict in the list", item)
+        items.append(_wire_json(item))
+    return items
+
+
+def _wire_json(value: Any) -> Any:
+    """`value` with every generated object in it, at any depth, as its wire dict (a field typed
+    `any`, such as a Turn's content, keeps the objects it was given)."""
+    if hasattr(type(value), "_wire_fields"):  # a generated model (WireModel: an import circle)
+        value = value.to_dict()
+    if isinstance(value, dict):
+        return {key: _wire_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wire_json(item) for item in value]
+    return value
+
+
+def model_or_agent(method: str, body: dict[tuple[str | int, ...], Any]) -> None:
+    """An interaction is for a model or for an agent: exactly one of the two."""
+    given = [name for name in ("model", "agent") if body.get((name,)) is not None]
+    if len(given) != 1:
+        raise ValueError(
+            f"{method}: give exactly one of model or agent, got {'both' if given else 'neither'}"
+        )
+
+
 RESULTS: dict[str, Callable[[Any], Any]] = {
     "generated_images": generated_images,
     "batch_job": batch_job,
 }
 
 FINISHERS: dict[str, Callable[[str, dict[tuple[str | int, ...], Any]], None]] = {
-    "video_request": video_request
+    "video_request": video_request,
+    "model_or_agent": model_or_agent,
 }
 
 TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "file_id": file_id,
     "downloadable": downloadable,
     "model_resource_name": model_resource_name,
-    "cached_content_id": cached_content_id,
     "video_image": video_image,
     "video_input": video_input,
     "upload_source": upload_source,
@@ -534,4 +579,5 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "custom_metadata": custom_metadata,
     "batch_src": batch_src,
     "embeddings_batch_src": embeddings_batch_src,
+    "interaction_input": interaction_input,
 }

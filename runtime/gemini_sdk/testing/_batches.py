@@ -2,8 +2,9 @@
 file, that run through the emulated models.
 
 A job is PENDING when created, RUNNING from its first poll (a GetOperation on `batches/{id}`),
-and done on its `batch_polls`-th poll (EmulatorState.batch_polls), when every request runs at
-once through the GenerateContent / EmbedContent handlers. A request that fails is recorded as
+and done on the poll that finishes every other long-running operation (`operation_polls`;
+0: done when created), when every request runs at once through the GenerateContent /
+EmbedContent handlers. A request that fails is recorded as
 that request's error and the job still SUCCEEDS, as the service does. Results of inlined
 requests are inlined in the answer, those of a file land in a new output file (`{"key": ...,
 "response" | "error": ...}` lines) that the files download route serves. Cancel ends a job
@@ -115,6 +116,8 @@ def _create(call: Call, kind: str, method: str) -> Reply:
     }
     if "priority" in batch:
         record["priority"] = batch["priority"]
+    if not call.state.operations.polls:
+        _run(call, record)
     durable.table(TABLE).put(job_id, record)
     return json_reply(_operation(call, record))
 
@@ -151,7 +154,7 @@ def get_batch(call: Call) -> Reply:
     record = _owned(call)
     if record["state"] not in _DONE:
         record["polls"] += 1
-        if record["polls"] >= call.state.batch_polls:
+        if record["polls"] >= call.state.operations.polls:
             _run(call, record)
         else:
             record["state"] = "BATCH_STATE_RUNNING"

@@ -102,16 +102,6 @@ class Emulator:
         return self._state.caches
 
     @property
-    def batch_polls(self) -> int:
-        """Which poll of a batch job finds it done (its requests run then); the polls
-        before it find it RUNNING. Default 2."""
-        return self._state.batch_polls
-
-    @batch_polls.setter
-    def batch_polls(self, polls: int) -> None:
-        self._state.batch_polls = polls
-
-    @property
     def models(self) -> Catalogue:
         """The model catalogue; `emulator.models.add(ModelCard(...))` extends it."""
         return self._state.catalogue

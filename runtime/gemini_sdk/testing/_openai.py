@@ -4,8 +4,13 @@ Each route reads an OpenAI-shaped body, translates it into the Gemini request th
 handlers take (`chat/completions` -> GenerateContent, `embeddings` -> BatchEmbedContents,
 `images/generations` -> Predict), counts it against the same rate limits and answers with the
 OpenAI shape of the result. The key comes as `Authorization: Bearer <key>`, as OpenAI's
-clients send it (`x-goog-api-key` works too). Errors keep the Google envelope, wrapped in a
-list as the service sends them on these routes: `[{"error": {"code", "message", "status"}}]`.
+clients send it (`x-goog-api-key` works too). Errors come in OpenAI's shape, `{"error":
+{"message", "type", "param", "code"}}`, with the status the REST routes would answer, so the
+`openai` package raises the class that status maps to, its `.code`, `.type` and `.param` set:
+`type` follows the status (`invalid_request_error`, `requests` for 429, `server_error` for
+5xx), `code` is `invalid_api_key` for a key that is not valid, `rate_limit_exceeded` for 429
+and otherwise the Google status in lower case (`not_found`, `invalid_argument`, ...), and
+`param` names the field a bad request got wrong (None when it is not about one field).
 
 Requests are recorded and faults fire as for the REST routes; their operation names are
 "OpenAI.ChatCompletions", "OpenAI.Embeddings", "OpenAI.ListModels", "OpenAI.GetModel" and
@@ -30,7 +35,13 @@ from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing import _generate as gen
 from gemini_sdk.testing import _routing
 from gemini_sdk.testing._call import Call
-from gemini_sdk.testing._errors import ApiError, key_invalid, not_found
+from gemini_sdk.testing._errors import (
+    BAD_REQUEST_TYPE,
+    ERROR_INFO_TYPE,
+    ApiError,
+    key_invalid,
+    not_found,
+)
 from gemini_sdk.testing._handlers import HANDLERS, generation
 from gemini_sdk.testing._imagen import IMAGE_SIZES, SIZES_1K
 from gemini_sdk.testing._model_zoo import ModelCard
@@ -111,7 +122,37 @@ def match(method: str, path: str) -> OpenAIRouted:
 
 
 def error_reply(error: ApiError) -> Reply:
-    return Reply(status=error.code, body=orjson.dumps([error.envelope()]), headers=error.headers)
+    body = {
+        "error": {
+            "message": error.message,
+            "type": _error_type(error.code),
+            "param": _error_param(error),
+            "code": _error_code(error),
+        }
+    }
+    return Reply(status=error.code, body=orjson.dumps(body), headers=error.headers)
+
+
+def _error_type(status: int) -> str:
+    if status == 429:
+        return "requests"
+    return "server_error" if status >= 500 else "invalid_request_error"
+
+
+def _error_code(error: ApiError) -> str:
+    reasons = {d.get("reason") for d in error.details if d.get("@type") == ERROR_INFO_TYPE}
+    if "API_KEY_INVALID" in reasons:
+        return "invalid_api_key"
+    return "rate_limit_exceeded" if error.code == 429 else error.status.lower()
+
+
+def _error_param(error: ApiError) -> str | None:
+    for detail in error.details:
+        if detail.get("@type") == BAD_REQUEST_TYPE:
+            for violation in detail.get("fieldViolations") or ():
+                if violation.get("field"):
+                    return str(violation["field"])
+    return None
 
 
 def _authenticate(state: EmulatorState, request: Request) -> tuple[str, str]:

@@ -35,7 +35,6 @@ INVALID_KEY = "invalid_key"
 SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
 
 RECORDED_CHUNK_LIMIT = 1024
-BATCH_POLLS = 2
 
 StreamHook = Callable[[int], Awaitable[None] | None]
 
@@ -81,8 +80,6 @@ class EmulatorState:
         self.files.finishers[STORE_UPLOAD] = functools.partial(
             finish_upload, self.stores, self.operations
         )
-        # The poll of a batch job (its GetOperation) that runs it and finds it done.
-        self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
