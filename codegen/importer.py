@@ -98,6 +98,8 @@ def build_spec(upstream: Json, overlay: Json) -> Json:
         if name in schemas:
             raise ImportError_(f"overlay schema {name} already exists upstream")
         schemas[name] = schema
+    for name, extra in (overlay.get("properties") or {}).items():
+        _add_properties(schemas, name, extra)
     for op_id, patch in (overlay.get("operation_patches") or {}).items():
         if op_id not in operations:
             raise ImportError_(f"overlay patches unknown operation {op_id}")
@@ -118,6 +120,16 @@ def build_spec(upstream: Json, overlay: Json) -> Json:
         "operations": dict(sorted(operations.items())),
         "schemas": dict(sorted(schemas.items())),
     }
+
+
+def _add_properties(schemas: dict[str, Json], name: str, extra: Json) -> None:
+    if name not in schemas:
+        raise ImportError_(f"overlay adds properties to unknown schema {name}")
+    properties = schemas[name]["properties"]
+    clashing = sorted(set(extra) & set(properties))
+    if clashing:
+        raise ImportError_(f"overlay properties {name}.{clashing} already exist upstream")
+    schemas[name]["properties"] = dict(sorted({**properties, **extra}.items()))
 
 
 class _Importer:

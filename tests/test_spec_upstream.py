@@ -315,7 +315,8 @@ def test_schema_matches_upstream(name: str) -> None:
 
     properties, required = _upstream_properties(name)
     assert required <= set(properties), f"{name}: required names a missing property"
-    have = spec.get("properties", {})
+    added = (OVERLAY.get("properties") or {}).get(name, {})
+    have = {k: v for k, v in spec.get("properties", {}).items() if k not in added}
     extra = sorted(set(have) - set(properties))
     missing = sorted(set(properties) - set(have))
     if extra:
@@ -339,6 +340,9 @@ def test_schema_matches_upstream(name: str) -> None:
 def test_overlay_schemas_are_copied_verbatim() -> None:
     for name, schema in (OVERLAY.get("schemas") or {}).items():
         assert SPEC_SCHEMAS.get(name) == schema, name
+    for name, added in (OVERLAY.get("properties") or {}).items():
+        for prop_name, prop in added.items():
+            assert SPEC_SCHEMAS[name]["properties"][prop_name] == prop, f"{name}.{prop_name}"
 
 
 def test_info_matches_upstream() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.importer import Rendering, build_spec
+from codegen.importer import ImportError_, Rendering, build_spec
 from codegen.loader import SpecError, merge_wire
 
 Json = dict[str, Any]
@@ -191,3 +191,21 @@ def test_an_operation_defined_twice_fails(tmp_path: Path) -> None:
     _write(tmp_path, "second.yaml", _wire({}, op))
     with pytest.raises(SpecError, match="operation get"):
         merge_wire(tmp_path, [FIRST, Rendering("Second", "s.json", "second.yaml", "o.yaml")])
+
+
+def test_the_overlay_adds_properties_to_a_rendered_schema() -> None:
+    overlay: Json = {
+        "version_parameter": "api_version",
+        "properties": {"Text": {"lang": {"type": "string"}}},
+    }
+    text = build_spec(_rendering(SCHEMAS, PATHS), overlay)["schemas"]["Text"]["properties"]
+    assert list(text) == ["lang", "text", "type"]
+    for properties, clash in (
+        ({"Nope": {"x": {}}}, "unknown schema Nope"),
+        ({"Text": {"text": {}}}, "already exist"),
+    ):
+        with pytest.raises(ImportError_, match=clash):
+            build_spec(
+                _rendering(SCHEMAS, PATHS),
+                {"version_parameter": "api_version", "properties": properties},
+            )

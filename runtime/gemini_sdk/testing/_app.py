@@ -43,7 +43,7 @@ from gemini_sdk.testing import (  # noqa: F401 - register their handlers
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError, DropConnection, key_invalid
 from gemini_sdk.testing._faults import Fault
-from gemini_sdk.testing._handlers import HANDLERS
+from gemini_sdk.testing._handlers import HANDLERS, model_not_found
 from gemini_sdk.testing._live import live_path, live_session
 from gemini_sdk.testing._reply import Reply
 from gemini_sdk.testing._routing import match
@@ -208,6 +208,11 @@ def _serve(
     if handler is None:
         raise ApiError(501, f"The emulator does not implement {operation.name} yet.")
     _check_query(operation, query)
+    model = routed.params.get("model")
+    _, colon, verb = request.url.path.rpartition(":")
+    if model is not None and colon and state.catalogue.get(model) is None:
+        # The service resolves the URL's model before it reads the body.
+        raise model_not_found(model, verb)
     body: dict[str, Any] = {}
     if operation.request is not None:
         body = validate(
@@ -216,7 +221,6 @@ def _serve(
             path_bound=operation.path_bound_fields,
             partial=operation.method == "PATCH",
         )
-    model = routed.params.get("model")
     if model is not None:
         state.quota.admit(api_key, tier, model, operation.name)
     call = Call(

@@ -76,7 +76,7 @@ def create_embed_batch(call: Call) -> Reply:
 def _create(call: Call, kind: str, method: str) -> Reply:
     card = require_model(call, method)
     batch = call.body["batch"]
-    if batch["model"] != card.name:
+    if batch.get("model", card.name) != card.name:  # _leniency.UNREQUIRED
         raise invalid_argument(
             f"* batch.model: the model must be {card.name}, the model named in the URL; "
             f"got {batch['model']}\n"

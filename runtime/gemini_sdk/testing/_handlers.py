@@ -11,7 +11,7 @@ from typing import Any
 
 from gemini_sdk.testing import _generate as gen
 from gemini_sdk.testing._call import Call, Handler
-from gemini_sdk.testing._errors import invalid_argument, not_found
+from gemini_sdk.testing._errors import ApiError, invalid_argument, not_found
 from gemini_sdk.testing._model_zoo import ModelCard
 from gemini_sdk.testing._paging import page
 from gemini_sdk.testing._reply import Reply, json_reply, stream_reply
@@ -31,16 +31,20 @@ def handles(operation: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def model_not_found(model_id: str, method: str) -> ApiError:
+    return not_found(
+        f"models/{model_id} is not found for API version v1beta, or is not supported for "
+        f"{method}. Call ListModels to see the list of available models and their "
+        "supported methods."
+    )
+
+
 def require_model(call: Call, method: str) -> ModelCard:
     """The URL's model, if it exists and serves `method` ("getModel": any model serves it)."""
     model_id = call.params["model"]
     card = call.state.catalogue.get(model_id)
     if card is None or (method != "getModel" and not card.supports(method)):
-        raise not_found(
-            f"models/{model_id} is not found for API version v1beta, or is not supported for "
-            f"{method}. Call ListModels to see the list of available models and their "
-            "supported methods."
-        )
+        raise model_not_found(model_id, method)
     return card
 
 

@@ -13,12 +13,12 @@ import base64
 import hashlib
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gemini_sdk.testing._call import Call
-from gemini_sdk.testing._errors import invalid_argument, not_found
-from gemini_sdk.testing._handlers import handles
+from gemini_sdk.testing._errors import invalid_argument
+from gemini_sdk.testing._handlers import handles, model_not_found
 from gemini_sdk.testing._reply import Reply, json_reply
 from gemini_sdk.testing._tokens import text_tokens
 
@@ -37,7 +37,54 @@ SIZES_1K: dict[str, tuple[int, int]] = {
 }
 IMAGE_SIZES = {"1K": 1, "2K": 2}
 PERSON_GENERATION = ("dont_allow", "allow_adult", "allow_all")
-PARAMETERS = ("sampleCount", "aspectRatio", "personGeneration", "imageSize", "negativePrompt")
+SAFETY_SETTINGS = (
+    "block_low_and_above",
+    "block_medium_and_above",
+    "block_only_high",
+    "block_none",
+)
+OUTPUT_MIME_TYPES = ("image/png", "image/jpeg")
+
+
+def _output_options(value: Any) -> bool:
+    if not isinstance(value, dict) or not set(value) <= {"mimeType", "compressionQuality"}:
+        return False
+    quality = value.get("compressionQuality", 75)
+    return value.get("mimeType", "image/png") in OUTPUT_MIME_TYPES and (
+        isinstance(quality, int) and not isinstance(quality, bool) and 0 <= quality <= 100
+    )
+
+
+# Parameters the service takes that leave the emulator's images as they are (the images are
+# always PNG, nothing is ever filtered), by what each must be. Clients send them: these are
+# the names google-genai's image config puts on the wire for the Gemini API.
+ACCEPTED_PARAMETERS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "guidanceScale": (
+        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "a number",
+    ),
+    "includeRaiReason": (lambda v: isinstance(v, bool), "true or false"),
+    "includeSafetyAttributes": (lambda v: isinstance(v, bool), "true or false"),
+    "language": (lambda v: isinstance(v, str), "a language code such as en"),
+    "safetySetting": (
+        lambda v: isinstance(v, str) and v.lower() in SAFETY_SETTINGS,
+        f"one of {', '.join(SAFETY_SETTINGS)}",
+    ),
+    "outputOptions": (
+        _output_options,
+        f"an object with mimeType ({' or '.join(OUTPUT_MIME_TYPES)}) and compressionQuality "
+        "(a whole number from 0 to 100)",
+    ),
+}
+PARAMETERS = (
+    "sampleCount",
+    "aspectRatio",
+    "personGeneration",
+    "imageSize",
+    "sampleImageSize",
+    "negativePrompt",
+    *ACCEPTED_PARAMETERS,
+)
 INSTANCE_FIELDS = ("prompt",)
 _ROOT = "PredictRequest"
 
@@ -145,12 +192,20 @@ def _check_parameters(parameters: Any) -> tuple[dict[str, Any], list[str]]:
         problems.append(
             f"{where}.aspectRatio: aspectRatio must be one of {', '.join(SIZES_1K)}; got {ratio!r}"
         )
-    size = parameters.get("imageSize", "1K")
+    # google-genai names the size sampleImageSize; either name is taken.
+    size_name = "sampleImageSize" if "sampleImageSize" in parameters else "imageSize"
+    size = parameters.get(size_name, "1K")
     if size not in IMAGE_SIZES:
         problems.append(
-            f"{where}.imageSize: imageSize must be one of {', '.join(IMAGE_SIZES)}; got {size!r}"
+            f"{where}.{size_name}: {size_name} must be one of {', '.join(IMAGE_SIZES)}; "
+            f"got {size!r}"
         )
     problems += person_generation_problems(where, parameters)
+    problems += [
+        f"{where}.{name}: {name} must be {expected}; got {parameters[name]!r}"
+        for name, (valid, expected) in ACCEPTED_PARAMETERS.items()
+        if name in parameters and not valid(parameters[name])
+    ]
     negative = parameters.get("negativePrompt", "")
     if not isinstance(negative, str):
         problems.append(f"{where}.negativePrompt: negativePrompt must be a string")
@@ -181,11 +236,7 @@ def predict(call: Call) -> Reply:
     model_id = call.params["model"]
     card = call.state.catalogue.get(model_id)
     if card is None:
-        raise not_found(
-            f"models/{model_id} is not found for API version v1beta, or is not supported for "
-            "predict. Call ListModels to see the list of available models and their supported "
-            "methods."
-        )
+        raise model_not_found(model_id, "predict")
     if not card.supports("predict"):
         image_models = [c.id for c in call.state.catalogue.all() if c.supports("predict")]
         raise invalid_argument(

@@ -2,7 +2,8 @@
 
 Each check reports in the service's `* Request.path: reason` form, all of them at once. The
 wording of a few follows messages the service is known to send (empty parts, an empty `data`
-oneof, roles, function names, maxOutputTokens, thinking budgets, the input limit).
+oneof, roles, function names, maxOutputTokens, thinking budgets, the input limit). Where the
+service lets through what these would refuse, testing/_leniency.py says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gemini_sdk.testing._errors import ApiError, invalid_argument
+from gemini_sdk.testing._leniency import PART_METADATA
 from gemini_sdk.testing._model_zoo import ModelCard
 from gemini_sdk.testing._validate import ONEOFS
 
@@ -35,7 +37,7 @@ def check_contents(contents: Sequence[Mapping[str, Any]], root: str) -> list[str
         if not parts:
             problems.append(f"{root}.contents[{i}].parts: contents.parts must not be empty.")
         for j, part in enumerate(parts):
-            if not _DATA_FIELDS.intersection(part):
+            if not _DATA_FIELDS.intersection(part) and not PART_METADATA.intersection(part):
                 problems.append(
                     f"{root}.contents[{i}].parts[{j}].data: required oneof field 'data' must "
                     "have one initialized field"

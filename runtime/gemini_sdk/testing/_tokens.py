@@ -5,7 +5,9 @@
   from the PNG, JPEG, GIF or WebP header (an unreadable image counts as one small image);
 - video: 263 per second, audio: 32 per second. Seconds come from the part's videoMetadata
   (endOffset - startOffset) when both ends are known, else from the file itself (a WAV header,
-  an MP4 `mvhd` box), else from its size, assuming 2 Mbit/s for video and 128 kbit/s for audio;
+  never counting more samples than the bytes hold; an MP4 `mvhd` box; raw 16-bit PCM at the
+  `rate=` its MIME type gives), else from its size, assuming 2 Mbit/s for video and 128 kbit/s
+  for audio;
 - a PDF: 258 per page (its `/Type /Page` objects);
 - text-like blobs (text/*, JSON, XML): their decoded text, as text;
 - fileData parts naming a file uploaded to the emulator: that file's bytes and MIME type, by the
@@ -112,7 +114,7 @@ def blob_tokens(
         seconds = seconds or len(raw) / VIDEO_BYTES_PER_SECOND
         return "VIDEO", VIDEO_PER_SECOND * max(1, math.ceil(seconds))
     if family == "audio":
-        seconds = _clip_seconds(video_metadata) or wav_seconds(raw)
+        seconds = _clip_seconds(video_metadata) or wav_seconds(raw) or pcm_seconds(mime, raw)
         seconds = seconds or len(raw) / AUDIO_BYTES_PER_SECOND
         return "AUDIO", AUDIO_PER_SECOND * max(1, math.ceil(seconds))
     if mime == "application/pdf":
@@ -218,9 +220,22 @@ def wav_seconds(raw: bytes) -> float | None:
         if chunk == b"fmt " and offset + 20 <= len(raw):
             byte_rate = int.from_bytes(raw[offset + 16 : offset + 20], "little")
         elif chunk == b"data" and byte_rate:
-            return size / byte_rate
+            # Recorders that stream a WAV write its header before they know the length: the
+            # size is 0 or 0xFFFFFFFF there, so the bytes that follow are what counts.
+            held = len(raw) - offset - 8
+            return (min(size, held) if size else held) / byte_rate
         offset += 8 + size + (size & 1)
     return None
+
+
+_PCM = re.compile(r"audio/(?:pcm|l16)\b.*?\brate=(\d+)", re.IGNORECASE)
+
+
+def pcm_seconds(mime: str, raw: bytes) -> float | None:
+    """Seconds of raw 16-bit mono PCM (`audio/pcm;rate=24000`, as the Live API and TTS use)."""
+    match = _PCM.match(mime)
+    rate = int(match[1]) if match else 0
+    return len(raw) / (2 * rate) if rate else None
 
 
 def mp4_seconds(raw: bytes) -> float | None:

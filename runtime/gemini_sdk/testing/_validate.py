@@ -6,7 +6,9 @@ It answers with Google's own wording: unknown names, values of the wrong type an
 values are JSON payload errors; missing required fields are reported afterwards, in the
 `* Request.path: ...` style of the service's semantic checks. Paths use the proto (snake_case)
 names, as Google's messages do. The result is the body normalised to canonical wire JSON
-(camelCase keys, int64 as strings, padded base64), ready for `from_dict`.
+(camelCase keys, int64 as strings, padded base64, enum values by their canonical names), ready
+for `from_dict`. Where the service is more lenient than the rendering, the rule and its reason
+are in testing/_leniency.py.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import orjson
 
 from gemini_sdk import _wire
 from gemini_sdk._model import WireEnum, WireModel
+from gemini_sdk.testing import _leniency
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError
 
 _TYPE_PREFIX = "type.googleapis.com/google.ai.generativelanguage.v1beta."
@@ -113,6 +116,12 @@ def enum_values(cls: type[WireEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in cls.__members__.values())
 
 
+@functools.cache
+def _enum_names(cls: type[WireEnum]) -> dict[str, str]:
+    """Each value of `cls` by its case-folded spelling (_leniency.ENUM_CASE)."""
+    return {value.casefold(): value for value in enum_values(cls)}
+
+
 def type_label(shape: Shape) -> str:
     if isinstance(shape, _wire.Scalar):
         return _SCALAR_LABELS.get(shape.codec, "type.googleapis.com/google.protobuf.Value")
@@ -147,7 +156,7 @@ class _Walker:
             if info is None:
                 self.fail(path, f'{_PAYLOAD} Unknown name "{key}"{at}: Cannot find field.')
                 continue
-            if value is None:  # JSON null means "not set" to a proto parser
+            if value is None:  # _leniency.NULL_IS_UNSET
                 continue
             if oneof is not None and info.wire in oneof[1]:
                 if oneof_set is not None:
@@ -171,7 +180,7 @@ class _Walker:
 
     def value(self, value: Any, shape: Shape, path: str) -> Any:
         if isinstance(shape, _wire.ListOf):
-            # Google's parser takes a lone value where a list is expected.
+            # _leniency.LONE_VALUE
             items = value if isinstance(value, list) else [value]
             return [self.value(v, shape.item, f"{path}[{i}]") for i, v in enumerate(items)]
         if isinstance(shape, _wire.ModelRef):
@@ -192,9 +201,10 @@ class _Walker:
         return value
 
     def enum(self, value: Any, shape: _wire.EnumRef, path: str) -> Any:
-        known = enum_values(shape.resolve())
-        if isinstance(value, str) and value in known:
-            return value
+        cls = shape.resolve()
+        known = enum_values(cls)
+        if isinstance(value, str) and value.casefold() in _enum_names(cls):
+            return _enum_names(cls)[value.casefold()]
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(known):
             return known[value]
         return self.invalid(value, shape, path)
@@ -325,32 +335,49 @@ def _payload_error(errors: list[tuple[str, str]]) -> ApiError:
 
 
 def missing_fields(
-    data: dict[str, Any], cls: type[WireModel], path: str, *, skip: Collection[str] = ()
+    data: dict[str, Any],
+    cls: type[WireModel],
+    path: str,
+    *,
+    skip: Collection[str] = (),
+    within: str = "",
 ) -> list[str]:
-    """`path: reason` for each required field left out, anywhere in normalised wire JSON."""
+    """`path: reason` for each required field left out, anywhere in normalised wire JSON.
+
+    `within` ("Class.field") names the field that holds this message, for the rules of
+    _leniency.UNREQUIRED that apply there only.
+    """
     missing: list[str] = []
     for info in fields_of(cls):
         where = _join(path, info.proto)
         value = data.get(info.wire)
         if value is not None:
-            missing += _missing_within(value, info.shape, where)
-        elif info.required and info.wire not in skip:
+            missing += _missing_within(value, info.shape, where, f"{cls.__name__}.{info.wire}")
+        elif (
+            info.required
+            and info.wire not in skip
+            and _leniency.required_here(cls.__name__, info.wire, within)
+        ):
             reason = _missing_reason(cls, info, data)
             if reason:
                 missing.append(f"{where}: {reason}")
     return missing
 
 
-def _missing_within(value: Any, shape: Shape, path: str) -> list[str]:
+def _missing_within(value: Any, shape: Shape, path: str, within: str) -> list[str]:
     if isinstance(shape, _wire.ModelRef) and isinstance(value, dict):
-        return missing_fields(value, shape.resolve(), path)
+        return missing_fields(value, shape.resolve(), path, within=within)
     if isinstance(shape, _wire.ListOf) and isinstance(value, list):
         return [
-            m for i, v in enumerate(value) for m in _missing_within(v, shape.item, f"{path}[{i}]")
+            m
+            for i, v in enumerate(value)
+            for m in _missing_within(v, shape.item, f"{path}[{i}]", within)
         ]
     if isinstance(shape, _wire.MapOf) and isinstance(value, dict):
         return [
-            m for k, v in value.items() for m in _missing_within(v, shape.value, f"{path}[{k}]")
+            m
+            for k, v in value.items()
+            for m in _missing_within(v, shape.value, f"{path}[{k}]", within)
         ]
     return []
 
