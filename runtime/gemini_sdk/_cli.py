@@ -134,6 +134,39 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="print JSON Lin
 model_option = click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True)
 
 
+def _resource_commands(group: click.Group, resource: str, noun: str, *verbs: str) -> None:
+    """The `list`, `get`, `delete` and `cancel` commands (those of `verbs`) of a group, each
+    one call of `client.<resource>`'s method of that name."""
+
+    def of(ctx: _Context) -> Any:
+        return getattr(ctx.client, resource)
+
+    if "list" in verbs:
+
+        @group.command("list", help=f"List the {noun}s' names.")
+        @json_flag
+        @_calling
+        def listing(ctx: _Context, as_json: bool) -> None:
+            _print_listing(of(ctx).list(), as_json)
+
+    if "get" in verbs:
+
+        @group.command("get", help=f"Print a {noun} as JSON.")
+        @click.argument("name")
+        @_calling
+        def get(ctx: _Context, name: str) -> None:
+            _print_resource(of(ctx).get(name=name))
+
+    for verb in ("cancel", "delete"):
+        if verb in verbs:
+
+            @group.command(verb, help=f"{verb.capitalize()} a {noun}.")
+            @click.argument("name")
+            @_calling
+            def act(ctx: _Context, name: str, verb: str = verb) -> None:
+                getattr(of(ctx), verb)(name=name)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--base-url",
@@ -212,14 +245,6 @@ def models() -> None:
     """The models: list, get."""
 
 
-@models.command("list")
-@json_flag
-@_calling
-def models_list(ctx: _Context, as_json: bool) -> None:
-    """List the models' names."""
-    _print_listing(ctx.client.models.list(), as_json)
-
-
 @models.command("get")
 @click.argument("name")
 @_calling
@@ -258,30 +283,6 @@ def files_upload(
         _print_resource(uploaded)
     else:
         click.echo(getattr(uploaded, "name", None))
-
-
-@files.command("list")
-@json_flag
-@_calling
-def files_list(ctx: _Context, as_json: bool) -> None:
-    """List the uploaded files' names."""
-    _print_listing(ctx.client.files.list(), as_json)
-
-
-@files.command("get")
-@click.argument("name")
-@_calling
-def files_get(ctx: _Context, name: str) -> None:
-    """Print a file's metadata as JSON."""
-    _print_resource(ctx.client.files.get(name=name))
-
-
-@files.command("delete")
-@click.argument("name")
-@_calling
-def files_delete(ctx: _Context, name: str) -> None:
-    """Delete an uploaded file."""
-    ctx.client.files.delete(name=name)
 
 
 @files.command("download")
@@ -348,30 +349,6 @@ def caches_create(
     click.echo(cache.name)
 
 
-@caches.command("list")
-@json_flag
-@_calling
-def caches_list(ctx: _Context, as_json: bool) -> None:
-    """List the caches' names."""
-    _print_listing(ctx.client.caches.list(), as_json)
-
-
-@caches.command("get")
-@click.argument("name")
-@_calling
-def caches_get(ctx: _Context, name: str) -> None:
-    """Print a cache's metadata as JSON."""
-    _print_resource(ctx.client.caches.get(name=name))
-
-
-@caches.command("delete")
-@click.argument("name")
-@_calling
-def caches_delete(ctx: _Context, name: str) -> None:
-    """Delete a cache."""
-    ctx.client.caches.delete(name=name)
-
-
 @cli.group()
 def batches() -> None:
     """Batch jobs: create, list, get, cancel, delete."""
@@ -391,36 +368,10 @@ def batches_create(
     click.echo(job.name)
 
 
-@batches.command("list")
-@json_flag
-@_calling
-def batches_list(ctx: _Context, as_json: bool) -> None:
-    """List the batch jobs' names."""
-    _print_listing(ctx.client.batches.list(), as_json)
-
-
-@batches.command("get")
-@click.argument("name")
-@_calling
-def batches_get(ctx: _Context, name: str) -> None:
-    """Print a batch job as JSON."""
-    _print_resource(ctx.client.batches.get(name=name))
-
-
-@batches.command("cancel")
-@click.argument("name")
-@_calling
-def batches_cancel(ctx: _Context, name: str) -> None:
-    """Cancel a batch job."""
-    ctx.client.batches.cancel(name=name)
-
-
-@batches.command("delete")
-@click.argument("name")
-@_calling
-def batches_delete(ctx: _Context, name: str) -> None:
-    """Delete a batch job."""
-    ctx.client.batches.delete(name=name)
+_resource_commands(models, "models", "model", "list")
+_resource_commands(files, "files", "file", "list", "get", "delete")
+_resource_commands(caches, "caches", "cache", "list", "get", "delete")
+_resource_commands(batches, "batches", "batch job", "list", "get", "cancel", "delete")
 
 
 @cli.group()
