@@ -3,6 +3,8 @@ fresh pytest, with the plugin found through its `pytest11` entry point."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import pytest
@@ -59,6 +61,17 @@ def test_served_url(gemini_url, gemini_script):
 def test_the_entry_point_names_the_plugin() -> None:
     (plugin,) = [e for e in entry_points(group="pytest11") if e.name == "gemini_sdk"]
     assert plugin.value == "gemini_sdk.testing._plugin"
+
+
+def test_the_plugin_loads_without_the_testing_extra() -> None:
+    # pytest loads the plugin in every project that installs gemini-sdk; starlette (the
+    # `testing` extra) may be missing there, and only a test using a fixture needs it.
+    code = (
+        "import sys; sys.modules['starlette'] = None; "
+        "import gemini_sdk.testing._plugin; print(sorted(gemini_sdk.testing.__all__)[:1])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "['AsyncAppTransport']"), done.stderr
 
 
 def test_an_application_suite_runs_on_the_fixtures(pytester: pytest.Pytester) -> None:
