@@ -48,13 +48,14 @@ async def test_async_client(gemini_async_client, gemini_script):
 
 
 def test_served_url(gemini_url, gemini_script):
+    openai = pytest.importorskip("openai")
     gemini_script(["over the wire"])
-    response = httpx.post(
-        f"{gemini_url}/v1beta/openai/chat/completions",
-        headers={"Authorization": "Bearer k"},
-        json={"model": FLASH, "messages": [{"role": "user", "content": "q"}]},
+    client = openai.OpenAI(api_key="k", base_url=f"{gemini_url}/v1beta/openai/")
+    answer = client.chat.completions.create(
+        model=FLASH, messages=[{"role": "user", "content": "q"}]
     )
-    assert response.json()["choices"][0]["message"]["content"] == "over the wire"
+    assert answer.choices[0].message.content == "over the wire"
+    assert httpx.get(f"{gemini_url}/v1beta/models", headers={"x-goog-api-key": "k"}).is_success
 """
 
 
