@@ -214,6 +214,10 @@ def _content_normal(value: Any, wire: bool) -> Any:
     return value
 
 
+# Callbacks (a transfer's progress) have no wire form and no value to compare: never drawn.
+CALLBACKS = frozenset({"progress"})
+
+
 def _transform(tref: ir.TransformRef, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
     name, gives = tref.name, tref.gives
     if name == "model_name":
@@ -279,6 +283,8 @@ def _model(spec_name: str, depth: int, mode: Mode) -> st.SearchStrategy[Any]:
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for f in model.fields:
+        if isinstance(f.type, ir.TransformRef) and f.type.name in CALLBACKS:
+            continue
         key = f.wire_name if mode.wire else f.attr_name
         if f.required:
             required[key] = value_strategy(f.type, depth - 1, mode, top=True)

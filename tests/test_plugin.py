@@ -3,6 +3,8 @@ fresh pytest, with the plugin found through its `pytest11` entry point."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import pytest
@@ -46,19 +48,31 @@ async def test_async_client(gemini_async_client, gemini_script):
 
 
 def test_served_url(gemini_url, gemini_script):
+    openai = pytest.importorskip("openai")
     gemini_script(["over the wire"])
-    response = httpx.post(
-        f"{gemini_url}/v1beta/openai/chat/completions",
-        headers={"Authorization": "Bearer k"},
-        json={"model": FLASH, "messages": [{"role": "user", "content": "q"}]},
+    client = openai.OpenAI(api_key="k", base_url=f"{gemini_url}/v1beta/openai/")
+    answer = client.chat.completions.create(
+        model=FLASH, messages=[{"role": "user", "content": "q"}]
     )
-    assert response.json()["choices"][0]["message"]["content"] == "over the wire"
+    assert answer.choices[0].message.content == "over the wire"
+    assert httpx.get(f"{gemini_url}/v1beta/models", headers={"x-goog-api-key": "k"}).is_success
 """
 
 
 def test_the_entry_point_names_the_plugin() -> None:
     (plugin,) = [e for e in entry_points(group="pytest11") if e.name == "gemini_sdk"]
     assert plugin.value == "gemini_sdk.testing._plugin"
+
+
+def test_the_plugin_loads_without_the_testing_extra() -> None:
+    # pytest loads the plugin in every project that installs gemini-sdk; starlette (the
+    # `testing` extra) may be missing there, and only a test using a fixture needs it.
+    code = (
+        "import sys; sys.modules['starlette'] = None; "
+        "import gemini_sdk.testing._plugin; print(sorted(gemini_sdk.testing.__all__)[:1])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "['AsyncAppTransport']"), done.stderr
 
 
 def test_an_application_suite_runs_on_the_fixtures(pytester: pytest.Pytester) -> None:

@@ -15,14 +15,18 @@ Needs the `testing` extra (starlette; uvicorn to serve).
 
 from __future__ import annotations
 
-from gemini_sdk.testing._emulator import Emulator
-from gemini_sdk.testing._faults import Fault, Faults
-from gemini_sdk.testing._files import FileStore, StoredFile
-from gemini_sdk.testing._model_zoo import ModelCard
-from gemini_sdk.testing._proxy import TlsProxy
-from gemini_sdk.testing._served import Served
-from gemini_sdk.testing._state import RecordedRequest
-from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gemini_sdk.testing._emulator import Emulator
+    from gemini_sdk.testing._faults import Fault, Faults
+    from gemini_sdk.testing._files import FileStore, StoredFile
+    from gemini_sdk.testing._model_zoo import ModelCard
+    from gemini_sdk.testing._proxy import TlsProxy
+    from gemini_sdk.testing._served import Served
+    from gemini_sdk.testing._state import RecordedRequest
+    from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
 __all__ = [
     "AsyncAppTransport",
@@ -37,3 +41,28 @@ __all__ = [
     "SyncAppTransport",
     "TlsProxy",
 ]
+
+# Loaded on first use: pytest imports this package for its plugin (_plugin.py) wherever
+# gemini-sdk is installed, with or without the `testing` extra the emulator needs.
+_HOMES = {
+    "AsyncAppTransport": "_transport",
+    "Emulator": "_emulator",
+    "Fault": "_faults",
+    "Faults": "_faults",
+    "FileStore": "_files",
+    "ModelCard": "_model_zoo",
+    "RecordedRequest": "_state",
+    "Served": "_served",
+    "StoredFile": "_files",
+    "SyncAppTransport": "_transport",
+    "TlsProxy": "_proxy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'gemini_sdk.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"gemini_sdk.testing.{home}"), name)
+    globals()[name] = value
+    return value
