@@ -108,6 +108,8 @@ def build_spec(upstream: Json, overlay: Json) -> Json:
         if op_id in operations:
             raise ImportError_(f"overlay operation {op_id} already exists upstream")
         operations[op_id] = {**operation, "origin": "overlay"}
+    for name, numbers in (overlay.get("enum_numbers") or {}).items():
+        schemas[name] = _numbered(name, schemas.get(name), numbers)
     _check_references(schemas, operations)
     info = upstream["info"]
     return {
@@ -130,6 +132,19 @@ def _add_properties(schemas: dict[str, Json], name: str, extra: Json) -> None:
     if clashing:
         raise ImportError_(f"overlay properties {name}.{clashing} already exist upstream")
     schemas[name]["properties"] = dict(sorted({**properties, **extra}.items()))
+
+
+def _numbered(name: str, schema: Json | None, numbers: Json) -> Json:
+    """An enum schema with the proto numbers of its values, in the order of the values."""
+    if schema is None or "enum" not in schema:
+        raise ImportError_(f"overlay numbers {name}, which is not an enum")
+    unknown = sorted(set(numbers) - set(schema["enum"]))
+    if unknown:
+        raise ImportError_(f"overlay numbers {name} values it lacks: {', '.join(unknown)}")
+    if len(set(numbers.values())) != len(numbers):
+        raise ImportError_(f"overlay gives two values of {name} the same number")
+    ordered = {value: numbers[value] for value in schema["enum"] if value in numbers}
+    return {**schema, "numbers": ordered}
 
 
 class _Importer:

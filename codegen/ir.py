@@ -272,11 +272,21 @@ class Enum:
     class_name: str
     members: list[EnumMember]
     doc: str = ""
+    # member name -> proto number, where the spec gives them; else the declared order holds
+    numbers: dict[str, int] = field(default_factory=dict)
 
     @property
     def full_doc(self) -> str:
         """The class docstring's text."""
         return _summary(self.doc)
+
+    @property
+    def numbers_keyword(self) -> str:
+        """The class keyword that hands `WireEnum` the spec's numbers, or ""."""
+        if not self.numbers:
+            return ""
+        pairs = ", ".join(f'"{name}": {number}' for name, number in self.numbers.items())
+        return f", numbers={{{pairs}}}"
 
 
 @dataclass(frozen=True)

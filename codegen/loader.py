@@ -240,7 +240,13 @@ class _Loader:
         ]
         if len({m.name for m in members}) != len(members):
             raise SpecError(f"enum {name}: two values give the same member name")
-        return ir.Enum(name, self.class_names[name], members, doc=self.docs[name].strip())
+        numbers = {
+            naming.enum_member_name(value): number
+            for value, number in (schema.get("numbers") or {}).items()
+        }
+        return ir.Enum(
+            name, self.class_names[name], members, doc=self.docs[name].strip(), numbers=numbers
+        )
 
     def model(self, name: str, schema: Json) -> ir.Model:
         fields: list[ir.Field] = []

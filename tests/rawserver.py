@@ -10,6 +10,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+
+class Cut(bytes):
+    """An answer after which the connection closes: nothing (a reset before the response),
+    or part of a response (a body or a stream cut short)."""
+
+
 # bytes to send as they are, or a callable given the request's head and body
 RawAnswer = bytes | Callable[[bytes, bytes], bytes]
 
@@ -80,7 +86,10 @@ class RawServer:
                 body = reader.read(length)
                 self.requests.append((head, body))
                 answer = self.answers[0] if len(self.answers) == 1 else self.answers.pop(0)
-                conn.sendall(answer(head, body) if callable(answer) else answer)
+                data = answer(head, body) if callable(answer) else answer
+                conn.sendall(data)
+                if isinstance(data, Cut):
+                    return
         except (OSError, ssl.SSLError):
             return
         finally:

@@ -4,7 +4,7 @@ The reference (../shared/seed/gemini-api-reference.md) is written for Google's S
 examples must run here with only their import lines changed. This module extracts every
 runnable Python block, rewrites the imports, and runs each section's blocks in order in one
 namespace against an emulator served on 127.0.0.1 — the pytest suite (test_seed_examples.py)
-and `make demo` both use it.
+and `make demo` both use it — and checks that each printed what is due (EXPECTED).
 
 `genai.Client()` finds the emulator through GOOGLE_GEMINI_BASE_URL. The OpenAI section's
 examples pass the service's own URL to `OpenAI(base_url="https://generativelanguage.
@@ -89,6 +89,182 @@ class Example:
     @property
     def pending(self) -> str | None:
         return next((what for marker, what in PENDING.items() if marker in self.code), None)
+
+
+# What each example prints, whole: the emulator is deterministic but for the ids it makes,
+# the clock and temporary paths, written as placeholders (see `check`). The error-handling
+# examples get the fault or answer that sends them down their `except` or `if` branch
+# (EXAMPLE_SETUP), and their expected output is that branch's.
+EXPECTED = {
+    "Client Initialization / Creating a Client (line 26)": "",
+    "Models API / Example (line 68)": "Echo: Explain quantum computing",
+    "Models API / Advanced Example with Configuration (line 78)": "",
+    "Models API / Example (line 116)": "Echo: Write a long story",
+    "Models API / Example (line 141)": "Total tokens: 6",
+    "Models API / Example (line 163)": ("Input token limit: 1048576\nOutput token limit: 65536"),
+    "Models API / Example (line 181)": (
+        "models/gemini-3-pro-preview: Gemini 3 Pro Preview\n"
+        "models/gemini-2.5-pro: Gemini 2.5 Pro\n"
+        "models/gemini-2.5-flash: Gemini 2.5 Flash\n"
+        "models/gemini-2.5-flash-lite: Gemini 2.5 Flash-Lite\n"
+        "models/gemini-2.0-flash: Gemini 2.0 Flash\n"
+        "models/gemini-2.0-flash-lite: Gemini 2.0 Flash-Lite\n"
+        "models/gemini-flash-latest: Gemini Flash Latest\n"
+        "models/gemini-flash-lite-latest: Gemini Flash-Lite Latest\n"
+        "models/gemini-pro-latest: Gemini Pro Latest\n"
+        "models/gemini-2.5-flash-image: Nano Banana\n"
+        "models/gemma-3-27b-it: Gemma 3 27B\n"
+        "models/gemini-embedding-001: Gemini Embedding 001\n"
+        "models/text-embedding-004: Text Embedding 004\n"
+        "models/imagen-4.0-generate-001: Imagen 4\n"
+        "models/imagen-4.0-ultra-generate-001: Imagen 4 Ultra\n"
+        "models/veo-3.1-generate-preview: Veo 3.1\n"
+        "models/veo-3.0-generate-001: Veo 3\n"
+        "models/aqa: Model that performs Attributed Question Answering."
+    ),
+    "Files API / Example (line 210)": "Uploaded file: files/{id}",
+    "Files API / With Configuration (line 217)": "",
+    "Files API / Example (line 242)": ("File size: 19\nMIME type: text/plain"),
+    "Files API / Example (line 260)": (
+        "files/abc123: abc123\nfiles/{id}: None\nfiles/{id}: Important Document"
+    ),
+    "Files API / Example (line 279)": "",
+    "Files API / Example (line 298)": "",
+    "Caching API / Example (line 323)": "",
+    "Caching API / Example (line 352)": "Expires at: {time}",
+    "Caching API / Example (line 369)": (
+        "cachedContents/xyz789: xyz789\ncachedContents/{id}: None"
+    ),
+    "Caching API / Example (line 389)": "",
+    "Caching API / Example (line 414)": "",
+    "File Search API / Example (line 436)": "",
+    "File Search API / Example (line 458)": "",
+    "File Search API / Example (line 488)": "",
+    "File Search API / Example (line 511)": (
+        "fileSearchStores/knowledge-base-{id}: Knowledge Base\n"
+        "fileSearchStores/knowledge-base-{id}: knowledge-base"
+    ),
+    "File Search API / Example (line 530)": "",
+    "Embeddings API / Example (line 560)": "[ContentEmbedding(values=[{...}",
+    "Embeddings API / Advanced Example (line 570)": (
+        "Embedding 0: 768 dimensions\nEmbedding 1: 768 dimensions\nEmbedding 2: 768 dimensions"
+    ),
+    "Image Generation API / Example (line 627)": (
+        "image written to {path}.png\n"
+        "image written to {path}.png\n"
+        "image written to {path}.png\n"
+        "image written to {path}.png"
+    ),
+    "Video Generation API / Example (line 674)": "",
+    "Chat API / Example (line 723)": "",
+    "Chat API / Example (line 749)": ("Echo: What is Python?\nEcho: What are its key features?"),
+    "Chat API / Example (line 765)": (
+        "user: What is Python?\n"
+        "model: Echo: What is Python?\n"
+        "user: What are its key features?\n"
+        "model: Echo: What are its key features?"
+    ),
+    "Live API / Example (line 784)": "",
+    "Configuration Types / Example (line 825)": "",
+    "Configuration Types / Example (line 852)": "",
+    "Configuration Types / Example (line 896)": "",
+    "Configuration Types / Tool Types (line 917)": "",
+    "Configuration Types / Creating Parts (line 953)": "",
+    "Response Objects / Example (line 994)": (
+        "Echo: Hello!\nTotal tokens: 13\nModel version: gemini-2.5-flash"
+    ),
+    "Response Objects / Example (line 1030)": ("Finish reason: STOP\nContent: Echo: Write a story"),
+    "Response Objects / Example (line 1058)": (
+        "Prompt tokens: 3\nResponse tokens: 5\nTotal tokens: 17"
+    ),
+    "Response Objects / Example (line 1086)": (
+        "Search queries used:\n"
+        "  - What happened at CES 2025?\n"
+        "\n"
+        "Sources:\n"
+        "  - Source 1 for What happened at CES 2025?: https://example.com/what-happened-at-ces-2025/1\n"
+        "  - Source 2 for What happened at CES 2025?: https://example.com/what-happened-at-ces-2025/2"
+    ),
+    "Response Objects / Example (line 1136)": (
+        "File name: files/{id}\n"
+        "Size: 48 bytes\n"
+        "MIME type: application/pdf\n"
+        "Expires: {time}\n"
+        "State: ACTIVE"
+    ),
+    "Response Objects / Example (line 1167)": (
+        "Model: Gemini 2.5 Flash\n"
+        "Description: Emulated Gemini 2.5 Flash: a deterministic stand-in for tests.\n"
+        "Input limit: 1048576 tokens\n"
+        "Output limit: 65536 tokens"
+    ),
+    "Response Objects / Example (line 1196)": (
+        "Embedding dimensions: 3072\nFirst few values: [{...}]"
+    ),
+    "Response Objects / Example (line 1227)": (
+        "image written to {path}.png\n"
+        "image written to {path}.png\n"
+        "image written to {path}.png\n"
+        "image written to {path}.png"
+    ),
+    "Error Handling / Rate Limit Errors (line 1249)": (
+        "Rate limit exceeded. Please retry later.\nError: 429 RESOURCE_EXHAUSTED. {...}"
+    ),
+    "Error Handling / Safety Blocking (line 1264)": (
+        "Response blocked by safety filters\n  HARM_CATEGORY_DANGEROUS_CONTENT: HIGH"
+    ),
+    "Error Handling / Invalid API Key (line 1278)": (
+        "Invalid API key\n"
+        "Error: 400 INVALID_ARGUMENT. API key not valid. Please pass a valid API key."
+    ),
+    "Error Handling / File Not Found (line 1292)": "File not found: No such file: 'nonexistent.txt'",
+    "Error Handling / Model Not Found (line 1301)": "Model not found: 404 NOT_FOUND. models/nonexistent-model is not found for API version v1beta, or is not supported for generateContent. Call ListMod{...}",
+    "Error Handling / Best Practices for Error Handling (line 1313)": (
+        "Rate limited. Retrying in 1s..."
+    ),
+    "OpenAI Compatibility / Configuration (line 1514)": "Echo: Hello!",
+    "OpenAI Compatibility / Gemini-Specific Parameters (line 1546)": "",
+}
+
+PLACEHOLDERS = {
+    "{id}": r"[a-z0-9]+",
+    "{time}": r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00:00",
+    "{path}": r"\S+",
+    "{...}": r".*",
+}
+
+
+def check(example: Example, printed: str) -> None:
+    """Raise AssertionError unless `printed` is the example's expected output."""
+    expected = EXPECTED[example.id]
+    pattern = re.escape(expected)
+    for placeholder, matches in PLACEHOLDERS.items():
+        pattern = pattern.replace(re.escape(placeholder), matches)
+    if re.fullmatch(pattern, printed.strip()) is None:
+        raise AssertionError(f"{example.id} printed\n{printed}\nwhere this was due:\n{expected}")
+
+
+def _rate_limited(emulator: Emulator) -> None:
+    # as many refusals as the client's own attempts, with a zero RetryInfo so nothing waits
+    emulator.faults.add("status", operation="GenerateContent", status=429, retry_delay=0, times=3)
+
+
+def _blocked(emulator: Emulator) -> None:
+    ratings = [{"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH"}]
+    emulator.script([{"candidates": [{"finishReason": "SAFETY", "safetyRatings": ratings}]}])
+
+
+EXAMPLE_SETUP = {
+    "Error Handling / Rate Limit Errors (line 1249)": _rate_limited,
+    "Error Handling / Safety Blocking (line 1264)": _blocked,
+    "Error Handling / Best Practices for Error Handling (line 1313)": _rate_limited,
+}
+
+
+def set_up_example(example: Example, emulator: Emulator) -> None:
+    setup = EXAMPLE_SETUP.get(example.id)
+    if setup is not None:
+        setup(emulator)
 
 
 def examples(path: Path = SEED) -> list[Example]:
@@ -202,22 +378,28 @@ def prepare_emulator(emulator: Any) -> None:
     emulator.caches.create(DEMO_KEY, body, tokens=1290, cache_id="xyz789")
 
 
+def demo_emulator() -> Emulator:
+    """A new emulator holding what the seed's fragments expect."""
+    from gemini_sdk.testing import Emulator
+
+    # The examples' polling loops sleep 5 or 10 s per poll of an unfinished operation;
+    # operations finished when they start keep the run fast without touching the examples.
+    emulator = Emulator(operation_polls=0)
+    prepare_emulator(emulator)
+    return emulator
+
+
 @contextlib.contextmanager
 def served_emulator(emulator: Emulator | None = None) -> Iterator[str]:
     """`emulator` (by default a new one, holding what the seed's fragments expect) on a free
     loopback port, in a thread; yields its base URL."""
     import uvicorn
 
-    from gemini_sdk.testing import Emulator
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     if emulator is None:
-        # The examples' polling loops sleep 5 or 10 s per poll of an unfinished operation;
-        # operations finished when they start keep the run fast without touching the examples.
-        emulator = Emulator(operation_polls=0)
-        prepare_emulator(emulator)
+        emulator = demo_emulator()
     config = uvicorn.Config(emulator.app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -332,7 +514,8 @@ def main() -> int:
         print(f"the seed reference is not at {SEED}")
         return 1
     failures = 0
-    with served_emulator() as base_url, seed_environment(base_url):
+    emulator = demo_emulator()
+    with served_emulator(emulator) as base_url, seed_environment(base_url):
         print(f"emulator serving at {base_url}\n")
         client = genai.Client()
         prepare(client)
@@ -348,8 +531,10 @@ def main() -> int:
             if example.pending:
                 print(f"   (needs {example.pending}, not in this version)\n")
                 continue
+            set_up_example(example, emulator)
             try:
                 printed = run(example, scope)
+                check(example, printed)
             except Exception:  # noqa: BLE001 - the demo reports every failure and goes on
                 failures += 1
                 traceback.print_exc(limit=3, file=sys.stdout)

@@ -1,5 +1,5 @@
 """Every example of the seed reference's covered sections runs against the emulator with
-only its imports changed (see tests/seed.py)."""
+only its imports changed and prints what is due (see tests/seed.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,23 @@ import pytest
 import seed
 import shared
 
+from gemini_sdk.testing import Emulator
+
 shared.require(seed.SEED, "the seed reference")
 
 EXAMPLES = seed.examples()
 
 
 @pytest.fixture(scope="module")
-def seed_client() -> Iterator[Any]:
+def emulator() -> Emulator:
+    return seed.demo_emulator()
+
+
+@pytest.fixture(scope="module")
+def seed_client(emulator: Emulator) -> Iterator[Any]:
     import gemini_sdk as genai
 
-    with seed.served_emulator() as base_url, seed.seed_environment(base_url):
+    with seed.served_emulator(emulator) as base_url, seed.seed_environment(base_url):
         client = genai.Client()
         seed.prepare(client)
         yield client
@@ -49,13 +56,29 @@ def test_the_covered_sections_have_examples() -> None:
         for e in EXAMPLES
     ],
 )
-def test_seed_example_runs(example: seed.Example, seed_client: Any) -> None:
+def test_seed_example_prints_what_is_due(
+    example: seed.Example, seed_client: Any, emulator: Emulator
+) -> None:
     if example.section not in SCOPES:
         seed.set_up(example.section, seed_client)
     scope = SCOPES.get(example.section) or SCOPES.setdefault(
         example.section, seed.namespace(seed_client, example.section)
     )
     seed.bind_client(scope, seed_client)
-    printed = seed.run(example, scope)
-    if "print(" in example.code and "except" not in example.code and "if " not in example.code:
-        assert printed.strip(), "the example prints, but printed nothing"
+    seed.set_up_example(example, emulator)
+    seed.check(example, seed.run(example, scope))
+
+
+def test_every_example_has_its_output() -> None:
+    assert sorted(seed.EXPECTED) == sorted(e.id for e in EXAMPLES)
+    assert set(seed.EXAMPLE_SETUP) <= set(seed.EXPECTED)
+
+
+def test_another_output_or_branch_is_refused() -> None:
+    (example,) = [e for e in EXAMPLES if e.heading == "Rate Limit Errors"]
+    # the `try` branch's silence is not the `except` branch's output
+    with pytest.raises(AssertionError, match="where this was due"):
+        seed.check(example, "")
+    seed.check(
+        example, "Rate limit exceeded. Please retry later.\nError: 429 RESOURCE_EXHAUSTED. x"
+    )

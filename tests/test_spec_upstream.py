@@ -73,12 +73,16 @@ def _upstream_properties(name: str) -> tuple[Json, set[str]]:
     return properties, required
 
 
-def _expected_enum(raw: Json) -> Json:
+def _expected_enum(raw: Json, name: str | None = None) -> Json:
     out: Json = {"type": "string", "enum": list(raw["enum"])}
     flags = raw.get("x-google-enum-deprecated") or [False] * len(raw["enum"])
     deprecated = [value for value, flag in zip(raw["enum"], flags, strict=True) if flag]
     if deprecated:
         out["deprecated_values"] = deprecated
+    # the proto numbers, which the rendering lacks, come from the overlay
+    numbers = (OVERLAY.get("enum_numbers") or {}).get(name)
+    if numbers:
+        out["numbers"] = {value: numbers[value] for value in raw["enum"] if value in numbers}
     return out
 
 
@@ -101,7 +105,7 @@ def _compare_type(spec: Any, raw: Json, where: str, schemas: Json | None = None)
         target = schemas.get(spec["ref"])
         if target is None:
             return [f"{where}: hoisted enum {spec['ref']} is not defined"]
-        want = _expected_enum(raw)
+        want = _expected_enum(raw, spec["ref"])
         if target != want:
             return [f"{where}: hoisted enum {spec['ref']} is {target}, upstream {want}"]
         return []
@@ -301,7 +305,7 @@ def test_schema_matches_upstream(name: str) -> None:
     assert name in SPEC_SCHEMAS, f"{name} missing from spec"
     spec = SPEC_SCHEMAS[name]
     if "enum" in raw:
-        want = _expected_enum(raw)
+        want = _expected_enum(raw, name)
         assert spec == want, f"{name}: spec {spec} != upstream {want}"
         return
 

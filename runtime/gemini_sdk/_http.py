@@ -245,11 +245,16 @@ def _retrying(
     rand: Callable[[], float],
     stream: bool = False,
     progress: Progress | None = None,
+    deadline: float | None = None,
 ) -> _Steps[T]:
     """Send with retries until `read` accepts a response, and return what it made of it;
     raise the typed error when the retry options or the total deadline say to stop.
-    `progress` is told how far each attempt's body has arrived."""
-    deadline = None if config.deadline is None else time.monotonic() + config.deadline
+    `progress` is told how far each attempt's body has arrived.
+
+    `deadline` is the call's (see `_deadline`) when these attempts are one step of a longer
+    exchange, such as an upload; by default the deadline counts from now."""
+    if deadline is None:
+        deadline = _deadline(config)
     attempt = 0
     while True:
         attempt += 1
@@ -270,20 +275,34 @@ def _retrying(
             error = _translate(outcome)
         delay = config.retry.delay(attempt, error, rand)
         if deadline is not None and time.monotonic() + (delay or 0.0) >= deadline:
-            raise errors.TotalDeadlineError(
-                f"the total deadline of {config.deadline:g} s was reached after {attempt} "
-                f"attempt{'s' if attempt > 1 else ''}; the last one: {error}",
-                attempts=attempt,
-            ) from error
+            raise _deadline_reached(config, attempt, error) from error
         if delay is None:
             raise error
         logger.info("retrying after %.2fs: %s", delay, error)
         yield _Sleep(delay)
 
 
+def _deadline(config: TransportConfig) -> float | None:
+    """When a call starting now must be over (time.monotonic), or None without a deadline."""
+    return None if config.deadline is None else time.monotonic() + config.deadline
+
+
+def _deadline_reached(
+    config: TransportConfig, attempts: int, error: errors.APIError
+) -> errors.TotalDeadlineError:
+    return errors.TotalDeadlineError(
+        f"the total deadline of {config.deadline:g} s was reached after {attempts} "
+        f"attempt{'s' if attempts > 1 else ''}; the last one: {error}",
+        attempts=attempts,
+    )
+
+
 def _cap_timeouts(sent: httpx.Request, left: float) -> None:
     """No timeout of the attempt reaches past the total deadline."""
-    # A request built without timeouts (an upload session's) would otherwise wait forever.
+    # A deadline already past still gets an attempt that fails at once (a socket refuses a
+    # timeout of 0 or less), whose failure then reports the deadline.
+    left = max(left, 0.001)
+    # A request built without timeouts would otherwise wait forever.
     timeouts = sent.extensions.get("timeout") or dict.fromkeys(("connect", "read", "write", "pool"))
     sent.extensions["timeout"] = {
         name: left if value is None else min(value, left) for name, value in timeouts.items()
@@ -612,7 +631,9 @@ def _upload_steps(
     sent; only failures in a row (a chunk that made no progress is one) count against the
     retry attempts. `progress` is told each count the server confirms.
     """
-    timeout = _timeout(config, request)
+    # one deadline for the whole upload: its start, every chunk and every query
+    deadline = _deadline(config)
+    timeout = {"timeout": httpx.Timeout(_timeout(config, request)).as_dict()}
 
     def start() -> httpx.Request:
         return httpx.Request(
@@ -621,14 +642,15 @@ def _upload_steps(
             params=request.query or None,
             content=dumps(request.json or {}),
             headers=_upload_start_headers(config, request, size, mime),
-            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+            extensions=dict(timeout),
         )
 
-    started = yield from _retrying(config, request, start, _accepted, rand)
+    started = yield from _retrying(config, request, start, _accepted, rand, deadline=deadline)
     upload_url = _upload_url(started)
 
     def query() -> httpx.Request:
-        return httpx.Request("POST", upload_url, headers=_query_headers(config, upload_url))
+        headers = _query_headers(config, upload_url)
+        return httpx.Request("POST", upload_url, headers=headers, extensions=dict(timeout))
 
     offset, failures = 0, 0
     while True:
@@ -636,15 +658,27 @@ def _upload_steps(
         chunk = source.read(UPLOAD_CHUNK_SIZE)
         final = offset + len(chunk) >= size
         headers = _chunk_headers(config, upload_url, offset, final)
-        outcome = yield _Send(httpx.Request("POST", upload_url, content=chunk, headers=headers))
+        sent = httpx.Request(
+            "POST", upload_url, content=chunk, headers=headers, extensions=dict(timeout)
+        )
+        if deadline is not None:
+            _cap_timeouts(sent, deadline - time.monotonic())
+        outcome = yield _Send(sent)
         assert outcome is not None
         if isinstance(outcome, httpx.HTTPError) or outcome.status_code >= 500:
             failures += 1
+            error = (
+                _translate(outcome)
+                if isinstance(outcome, httpx.HTTPError)
+                else errors.error_from_response(outcome, outcome.read())
+            )
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _deadline_reached(config, failures, error) from error
             if failures >= config.retry.attempts:
-                if isinstance(outcome, httpx.HTTPError):
-                    raise _translate(outcome)
-                raise errors.error_from_response(outcome, outcome.read())
-            status = yield from _retrying(config, request, query, _accepted, rand)
+                raise error
+            status = yield from _retrying(
+                config, request, query, _accepted, rand, deadline=deadline
+            )
             offset = _received_offset(status)
             continue
         if outcome.status_code >= 400:

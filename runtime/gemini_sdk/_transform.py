@@ -174,7 +174,13 @@ def file_id(value: Any) -> str:
         raise _fail("a File or a file name like 'files/abc123'", value)
     if "/files/" in name:  # a URI such as https://.../v1beta/files/abc123
         name = name.rsplit("/files/", 1)[1].split(":")[0].split("?")[0]
-    return name.removeprefix("files/")
+    file = name.removeprefix("files/")
+    if not file or file in (".", "..") or any(c in file for c in "/?#\\%"):
+        raise ValueError(
+            f"expected a File or a file name like 'files/abc123', its id one path segment, "
+            f"got {value!r:.80}"
+        )
+    return file
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

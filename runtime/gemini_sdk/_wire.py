@@ -17,6 +17,7 @@ import datetime
 import enum
 import importlib
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, NamedTuple
 
 import attrs
@@ -157,6 +158,11 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.9f}".rstrip("0") + "s"
 
 
+# enum class -> member name -> proto number, for the enums whose numbers do not follow their
+# declared order (kept outside the classes: any value in an Enum's body becomes a member)
+_PROTO_NUMBERS: dict[type, Mapping[str, int]] = {}
+
+
 class WireEnum(str, enum.Enum):
     """A str-valued enum that never rejects a value it does not know.
 
@@ -192,15 +198,25 @@ class WireEnum(str, enum.Enum):
         member._value_ = value
         return member
 
+    def __init_subclass__(cls, numbers: Mapping[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if numbers is not None:
+            _PROTO_NUMBERS[cls] = numbers
+
     @classmethod
     def numbered(cls, number: int) -> Any:
         """The member a proto enum number stands for, as the service may send it.
 
-        This assumes that the declared order of the values is their proto numbering, the
-        UNSPECIFIED value being 0, as in Google's protos. An enum whose numbers skip or
-        reorder values would need its numbers in the spec; a number past the last value is
-        kept as an unknown member.
+        The numbers are the spec's where it gives them (`class FinishReason(WireEnum,
+        numbers=...)`), else the declared order, the UNSPECIFIED value being 0 as in Google's
+        protos. A number no member has is kept as an unknown member, sent back as received.
         """
+        numbers = _PROTO_NUMBERS.get(cls)
+        if numbers is not None:
+            for name, known in numbers.items():
+                if known == number:
+                    return cls[name]
+            return cls.unknown(number)
         names = cls._member_names_
         if 0 <= number < len(names):
             return cls[names[number]]

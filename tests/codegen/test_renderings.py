@@ -209,3 +209,31 @@ def test_the_overlay_adds_properties_to_a_rendered_schema() -> None:
                 _rendering(SCHEMAS, PATHS),
                 {"version_parameter": "api_version", "properties": properties},
             )
+
+
+# -- enum numbers -----------------------------------------------------------------------------
+
+STATES: Json = {"State": {"type": "string", "enum": ["STATE_UNSPECIFIED", "ACTIVE", "FAILED"]}}
+
+
+def test_overlay_numbers_land_on_the_enum_in_value_order() -> None:
+    overlay = {"enum_numbers": {"State": {"FAILED": 10, "STATE_UNSPECIFIED": 0, "ACTIVE": 2}}}
+    state = build_spec(_rendering(STATES, {}), overlay)["schemas"]["State"]
+    assert list(state["numbers"].items()) == [
+        ("STATE_UNSPECIFIED", 0),
+        ("ACTIVE", 2),
+        ("FAILED", 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "message"),
+    [
+        ({"Missing": {"A": 1}}, "Missing, which is not an enum"),
+        ({"State": {"GONE": 1}}, "values it lacks: GONE"),
+        ({"State": {"ACTIVE": 1, "FAILED": 1}}, "the same number"),
+    ],
+)
+def test_overlay_numbers_are_checked(numbers: Json, message: str) -> None:
+    with pytest.raises(Exception, match=message):
+        build_spec(_rendering(STATES, {}), {"enum_numbers": numbers})
