@@ -330,15 +330,19 @@ def missing_fields(
     """`path: reason` for each required field left out, anywhere in normalised wire JSON."""
     missing: list[str] = []
     for info in fields_of(cls):
-        where = _join(path, info.proto)
         value = data.get(info.wire)
         if value is not None:
-            missing += _missing_within(value, info.shape, where)
+            # (a scalar or an enum holds no required field: its path is not worth making)
+            if not isinstance(info.shape, _LEAVES):
+                missing += _missing_within(value, info.shape, _join(path, info.proto))
         elif info.required and info.wire not in skip:
             reason = _missing_reason(cls, info, data)
             if reason:
-                missing.append(f"{where}: {reason}")
+                missing.append(f"{_join(path, info.proto)}: {reason}")
     return missing
+
+
+_LEAVES = (_wire.Scalar, _wire.EnumRef)
 
 
 def _missing_within(value: Any, shape: Shape, path: str) -> list[str]:
