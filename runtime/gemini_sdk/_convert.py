@@ -1,10 +1,11 @@
-"""Generated objects <-> wire JSON: one cattrs converter per mode, its hooks compiled from each
-class's field table (`gemini_sdk._wire`).
+"""Generated objects <-> wire JSON, through hooks compiled from each class's field table
+(`gemini_sdk._wire`).
 
-Each class gets one decoder and one encoder, compiled on first use and registered on the
-converter through hook factories (scalar codecs by their Python type, enums by their base), so
-a conversion is one cached dispatch and then straight-line code; cattrs is loaded by the first
-conversion only.
+Each class gets one decoder (per mode) and one encoder, compiled on first use: a conversion of
+a generated class is one dictionary read and then straight-line code. The same hooks are
+registered on one cattrs converter per mode (through hook factories; scalar codecs by their
+Python type, enums by their base), which converts every other type; cattrs is loaded by the
+first such conversion only.
 Decoding walks the keys that are present (responses are sparse: a Part sets one or two of its
 fields), wire camelCase or snake_case, each with its field's hook. It has two modes:
 
@@ -624,9 +625,16 @@ def structure(data: Any, cls: type[T], *, user: bool = False) -> T:
     With `user`, or for a class only ever built from user input, the dict is user input:
     unknown keys raise. Any mismatch raises WireFormatError naming the path to the field.
     """
-    converter = _converter(user or getattr(cls, "_input_only", False))
+    codec = _USER if user or getattr(cls, "_input_only", False) else _WIRE
     try:
-        return converter.structure(data, cls)  # type: ignore[no-any-return]
+        # a generated class goes to its decoder directly: cattrs' dispatch would find the
+        # same hook a few hundred ns later, and is loaded only for the other types
+        decode = codec.decoders.get(cls)
+        if decode is not None:
+            return decode(data)  # type: ignore[no-any-return]
+        if _is_model(cls):
+            return codec.decoder(cls)(data)  # type: ignore[no-any-return]
+        return _converter(codec.user).structure(data, cls)  # type: ignore[no-any-return]
     except _Bad as bad:
         path = "".join(reversed(bad.steps))
         raise WireFormatError(f"{cls.__name__}{path}: {bad.error}") from None
@@ -636,4 +644,9 @@ def structure(data: Any, cls: type[T], *, user: bool = False) -> T:
 
 def unstructure(obj: Any) -> Any:
     """A generated object (or enum member, or scalar) -> wire JSON."""
+    encode = _WIRE.encoders.get(type(obj))
+    if encode is not None:
+        return encode(obj)
+    if _is_model(type(obj)):
+        return _WIRE.encoder(type(obj))(obj)
     return _converter(False).unstructure(obj)

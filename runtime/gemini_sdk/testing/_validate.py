@@ -349,10 +349,13 @@ def missing_fields(
     """
     missing: list[str] = []
     for info in fields_of(cls):
-        where = _join(path, info.proto)
         value = data.get(info.wire)
         if value is not None:
-            missing += _missing_within(value, info.shape, where, f"{cls.__name__}.{info.wire}")
+            # (a scalar or an enum holds no required field: its path is not worth making)
+            if not isinstance(info.shape, _LEAVES):
+                missing += _missing_within(
+                    value, info.shape, _join(path, info.proto), f"{cls.__name__}.{info.wire}"
+                )
         elif (
             info.required
             and info.wire not in skip
@@ -360,8 +363,11 @@ def missing_fields(
         ):
             reason = _missing_reason(cls, info, data)
             if reason:
-                missing.append(f"{where}: {reason}")
+                missing.append(f"{_join(path, info.proto)}: {reason}")
     return missing
+
+
+_LEAVES = (_wire.Scalar, _wire.EnumRef)
 
 
 def _missing_within(value: Any, shape: Shape, path: str, within: str) -> list[str]:
