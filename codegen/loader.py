@@ -487,6 +487,7 @@ class _Loader:
             result_field=result_field,
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
+            result_helper=result.get("helper"),
             doc=spec["doc"].strip(),
             routes=routes if len(routes) > 1 else [],
             result_like=like,

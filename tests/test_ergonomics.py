@@ -4,13 +4,19 @@ ModelContent, and what a missing optional dependency says."""
 from __future__ import annotations
 
 import json
+import pickle
+from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from fakes import Server, fake_client
 
 import gemini_sdk as genai
+from gemini_sdk import errors, types
+from gemini_sdk._results import TokenCount
+from gemini_sdk.testing import Emulator
 
 MODEL = "gemini-2.5-flash"
 
@@ -37,6 +43,13 @@ def server() -> Server:
 @pytest.fixture
 def client(server: Server) -> genai.Client:
     return fake_client(server, "ergonomics-key")
+
+
+@pytest.fixture
+def emulator_client() -> Iterator[genai.Client]:
+    emulator = Emulator()
+    yield emulator.client()
+    emulator.close()
 
 
 # -- chats -----------------------------------------------------------------------------------
@@ -111,3 +124,69 @@ async def test_async_chat_stream_records_the_turn_and_curates_it(
         {"role": "model", "parts": [{"text": "x"}, {"text": "y"}]},
         {"role": "user", "parts": [{"text": "three"}]},
     ]
+
+
+# -- count_tokens: an int carrying the answer --------------------------------------------------
+
+
+def test_count_tokens_is_an_int_with_the_answers_fields(
+    client: genai.Client, server: Server
+) -> None:
+    server.reply(
+        {
+            "totalTokens": 7,
+            "cachedContentTokenCount": 2,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 7}],
+        }
+    )
+
+    count = client.models.count_tokens(model=MODEL, contents="How many tokens is this?")
+
+    assert isinstance(count, int)
+    assert count == 7 and count + 1 == 8 and count > 6
+    assert f"{count} tokens" == "7 tokens" and str(count) == "7"
+    assert json.dumps({"n": count}) == '{"n": 7}'
+    assert count.total_tokens == 7
+    assert count.cached_content_token_count == 2
+    assert count.prompt_tokens_details is not None
+    assert count.prompt_tokens_details[0].token_count == 7
+    assert count.cache_tokens_details is None
+    assert count.response.to_dict()["cachedContentTokenCount"] == 2
+    assert pickle.loads(pickle.dumps(count)).total_tokens == 7
+
+
+def test_the_token_count_carries_every_field_of_the_answer() -> None:
+    fields = {f.name for f in attrs.fields(types.CountTokensResponse)} - {"unknown_fields"}
+    assert fields <= set(dir(TokenCount))
+
+
+async def test_async_count_tokens_is_an_int(emulator_client: genai.Client) -> None:
+    count = await emulator_client.aio.models.count_tokens(model=MODEL, contents="Count me")
+
+    assert isinstance(count, int) and count == count.total_tokens > 0
+
+
+# -- signatures the seed promises ------------------------------------------------------------
+
+
+def test_an_upload_answer_without_its_file_is_an_unexpected_answer(
+    client: genai.Client, server: Server
+) -> None:
+    server.reply(
+        httpx.Response(200, headers={"x-goog-upload-url": "https://upload.test/s"}),
+        httpx.Response(200, json={}, headers={"x-goog-upload-status": "final"}),
+    )
+
+    with pytest.raises(
+        errors.UnexpectedResponseError, match="files.upload: the answer has no file"
+    ):
+        client.files.upload(file=b"data", config={"mime_type": "text/plain"})
+
+
+def test_a_pager_is_an_iterator_too(emulator_client: genai.Client) -> None:
+    pager = emulator_client.models.list(config={"page_size": 2})
+
+    first, second, third = next(pager), next(pager), next(pager)
+
+    listed = [m.name for m in emulator_client.models.list()]
+    assert [first.name, second.name, third.name] == listed[:3]

@@ -419,10 +419,24 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "stream":
         return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:
-        return getattr(result, spec.result_field)
+        return _field_of(spec, result)
     if spec.result_transform is not None:
         return RESULTS[spec.result_transform](result)
     return _json_expected(result) if call.expects_json else result
+
+
+def _field_of(spec: MethodSpec, result: Any) -> Any:
+    """The one field of the answer the caller gets (files.upload's `file`): an answer without
+    it is not the call's result."""
+    assert spec.result_field is not None
+    found = getattr(result, spec.result_field)
+    if found is None:
+        from gemini_sdk import errors
+
+        raise errors.UnexpectedResponseError(
+            f"unexpected answer: {spec.name}: the answer has no {spec.result_field}"
+        )
+    return found
 
 
 def _save(call: _Call, data: bytes) -> bytes:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gemini_sdk import _generated
+from gemini_sdk._results import TokenCount
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import Content, CustomMetadata, Part, Schema, Tool
@@ -275,6 +276,10 @@ def upload_source(value: Any) -> Any:
     raise _fail("a path, bytes or a binary file object", value)
 
 
+def token_count(response: Any) -> TokenCount:
+    return TokenCount(response)
+
+
 def generated_images(response: Any) -> Any:
     """Imagen's predict answer -> GenerateImagesResponse (one GeneratedImage a prediction)."""
     t = _generated.types
@@ -501,6 +506,7 @@ def batch_job(operation: Any) -> Any:
 
 RESULTS: dict[str, Callable[[Any], Any]] = {
     "generated_images": generated_images,
+    "token_count": token_count,
     "batch_job": batch_job,
 }
 
