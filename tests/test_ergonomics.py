@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -190,3 +192,56 @@ def test_a_pager_is_an_iterator_too(emulator_client: genai.Client) -> None:
 
     listed = [m.name for m in emulator_client.models.list()]
     assert [first.name, second.name, third.name] == listed[:3]
+
+
+# -- a missing optional dependency names what installs it --------------------------------------
+
+MISSING = """
+import sys
+sys.modules[{module!r}] = None  # as if it were not installed
+try:
+{code}
+except ImportError as error:
+    print(type(error).__name__, error)
+else:
+    print("no error")
+"""
+
+
+def _run_without(module: str, code: str) -> str:
+    script = MISSING.format(module=module, code="\n".join("    " + c for c in code.splitlines()))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("module", "code", "install"),
+    [
+        ("starlette", "from gemini_sdk.testing import Emulator", "gemini-sdk[testing]"),
+        (
+            "uvicorn",
+            "from gemini_sdk.testing.__main__ import main\nmain(['--port', '0'])",
+            "gemini-sdk[testing]",
+        ),
+        (
+            "trustme",
+            "from gemini_sdk.testing import TlsProxy\nTlsProxy('http://127.0.0.1:1')",
+            "gemini-sdk[testing]",
+        ),
+        (
+            "websockets",
+            "import gemini_sdk as genai\n"
+            "genai.Client(api_key='k').live.connect(model='m').__enter__()",
+            "gemini-sdk",
+        ),
+    ],
+)
+def test_a_missing_optional_dependency_says_what_to_install(
+    module: str, code: str, install: str
+) -> None:
+    said = _run_without(module, code)
+
+    assert said.startswith("ModuleNotFoundError"), said
+    assert f"needs {module}, which is not installed: pip install '{install}'" in said

@@ -15,13 +15,17 @@ Needs the `testing` extra (starlette; uvicorn to serve).
 
 from __future__ import annotations
 
-from gemini_sdk.testing._emulator import Emulator
-from gemini_sdk.testing._faults import Fault, Faults
-from gemini_sdk.testing._files import FileStore, StoredFile
-from gemini_sdk.testing._model_zoo import ModelCard
-from gemini_sdk.testing._proxy import TlsProxy
-from gemini_sdk.testing._state import RecordedRequest
-from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
+from gemini_sdk._optional import require
+
+require("starlette", "testing", "gemini_sdk.testing")
+
+from gemini_sdk.testing._emulator import Emulator  # noqa: E402 - after the check above
+from gemini_sdk.testing._faults import Fault, Faults  # noqa: E402
+from gemini_sdk.testing._files import FileStore, StoredFile  # noqa: E402
+from gemini_sdk.testing._model_zoo import ModelCard  # noqa: E402
+from gemini_sdk.testing._proxy import TlsProxy  # noqa: E402
+from gemini_sdk.testing._state import RecordedRequest  # noqa: E402
+from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport  # noqa: E402
 
 __all__ = [
     "AsyncAppTransport",

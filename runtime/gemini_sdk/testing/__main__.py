@@ -10,6 +10,8 @@ import ipaddress
 import sys
 from collections.abc import Sequence
 
+from gemini_sdk._optional import require
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -46,6 +48,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    require("uvicorn", "testing", "serving the emulator")
     import uvicorn
 
     from gemini_sdk.testing import Emulator
