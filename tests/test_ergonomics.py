@@ -3,6 +3,8 @@ ModelContent, and what a missing optional dependency says."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import pickle
 import subprocess
@@ -12,6 +14,7 @@ from typing import Any
 
 import attrs
 import httpx
+import PIL.Image
 import pytest
 from fakes import Server, fake_client
 
@@ -245,3 +248,63 @@ def test_a_missing_optional_dependency_says_what_to_install(
 
     assert said.startswith("ModuleNotFoundError"), said
     assert f"needs {module}, which is not installed: pip install '{install}'" in said
+
+
+# -- images from Pillow --------------------------------------------------------------------
+
+
+def _saved(image: Any, fmt: str) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    emulator = Emulator()
+    yield emulator
+    emulator.close()
+
+
+def _sent_parts(emulator: Emulator) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = emulator.requests[-1].body["contents"][0]["parts"]
+    return parts
+
+
+def test_a_pil_image_in_contents_is_sent_as_inline_bytes(emulator: Emulator) -> None:
+    image = PIL.Image.new("RGB", (4, 3), "red")  # made in memory: no format, so PNG
+
+    emulator.client().models.generate_content(model=MODEL, contents=[image, "Caption this"])
+
+    image_part, text_part = _sent_parts(emulator)
+    assert text_part == {"text": "Caption this"}
+    assert image_part["inlineData"]["mimeType"] == "image/png"
+    sent = PIL.Image.open(io.BytesIO(base64.b64decode(image_part["inlineData"]["data"])))
+    assert (sent.format, sent.size, sent.getpixel((0, 0))) == ("PNG", (4, 3), (255, 0, 0))
+
+
+def test_a_jpeg_read_from_a_file_stays_jpeg(emulator: Emulator) -> None:
+    jpeg = _saved(PIL.Image.new("RGB", (8, 8), "blue"), "JPEG")
+    image = PIL.Image.open(io.BytesIO(jpeg))
+
+    emulator.client().models.generate_content(model=MODEL, contents=image)
+
+    (part,) = _sent_parts(emulator)
+    assert part["inlineData"]["mimeType"] == "image/jpeg"
+    assert PIL.Image.open(io.BytesIO(base64.b64decode(part["inlineData"]["data"]))).format == "JPEG"
+
+
+async def test_images_of_other_formats_are_sent_as_png_on_the_async_client(
+    emulator: Emulator,
+) -> None:
+    gif = PIL.Image.open(io.BytesIO(_saved(PIL.Image.new("P", (2, 2)), "GIF")))
+    chat = emulator.client().aio.chats.create(model=MODEL)
+
+    await chat.send_message(["What is this?", gif])
+
+    assert _sent_parts(emulator)[1]["inlineData"]["mimeType"] == "image/png"
+
+
+def test_something_that_is_not_a_part_names_what_a_part_may_be(emulator: Emulator) -> None:
+    with pytest.raises(TypeError, match="contents: expected a Part, str, File, dict or PIL image"):
+        emulator.client().models.generate_content(model=MODEL, contents=[object()])

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import functools
+import io
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +63,34 @@ def cached_content_id(value: Any) -> str:
 def _is_part_like(value: Any) -> bool:
     t = _generated.types
 
-    return isinstance(value, (str, t.Part, t.File)) or (
-        isinstance(value, dict) and "parts" not in value and "role" not in value
+    return (
+        isinstance(value, (str, t.Part, t.File))
+        or (isinstance(value, dict) and "parts" not in value and "role" not in value)
+        or _is_pil_image(value)
     )
+
+
+def _is_pil_image(value: Any) -> bool:
+    # Pillow is optional: a program that has a PIL image has imported PIL.Image already.
+    pil = sys.modules.get("PIL.Image")
+    return pil is not None and isinstance(value, pil.Image)
+
+
+# The modes a JPEG can hold; an image in another mode (RGBA, P, ...) is sent as PNG.
+_JPEG_MODES = ("1", "L", "RGB", "RGBX", "CMYK")
+
+
+def _pil_part(image: Any) -> Part:
+    """A PIL image as inline bytes: a JPEG read from a file stays JPEG (its own encoding,
+    `quality="keep"`), anything else (no format, PNG, GIF, ...) is sent as PNG."""
+    jpeg = image.format == "JPEG" and image.mode in _JPEG_MODES
+    encoded = io.BytesIO()
+    if jpeg:
+        image.save(encoded, "JPEG", quality="keep")
+    else:
+        image.save(encoded, "PNG")
+    mime_type = "image/jpeg" if jpeg else "image/png"
+    return _generated.types.Part.from_bytes(data=encoded.getvalue(), mime_type=mime_type)
 
 
 def part(value: Any) -> Part:
@@ -79,7 +106,9 @@ def part(value: Any) -> Part:
         return t.Part(file_data=t.FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, dict):
         return t.Part.from_input(value)
-    raise _fail("a Part, str, File or dict", value)
+    if _is_pil_image(value):
+        return _pil_part(value)
+    raise _fail("a Part, str, File, dict or PIL image", value)
 
 
 def content(value: Any) -> Content:
