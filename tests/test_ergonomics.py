@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -308,3 +309,47 @@ async def test_images_of_other_formats_are_sent_as_png_on_the_async_client(
 def test_something_that_is_not_a_part_names_what_a_part_may_be(emulator: Emulator) -> None:
     with pytest.raises(TypeError, match="contents: expected a Part, str, File, dict or PIL image"):
         emulator.client().models.generate_content(model=MODEL, contents=[object()])
+
+
+# -- UserContent and ModelContent --------------------------------------------------------------
+
+
+def test_user_and_model_content_fix_their_roles(emulator: Emulator) -> None:
+    history = [
+        types.UserContent("Hi"),
+        types.ModelContent(parts=[types.Part(text="Hello"), {"text": "!"}]),
+        types.UserContent(["What is this?", PIL.Image.new("RGB", (1, 1))]),
+    ]
+
+    emulator.client().models.generate_content(model=MODEL, contents=history)
+
+    sent = emulator.requests[-1].body["contents"]
+    assert [c["role"] for c in sent] == ["user", "model", "user"]
+    assert sent[1]["parts"] == [{"text": "Hello"}, {"text": "!"}]
+    assert sent[2]["parts"][1]["inlineData"]["mimeType"] == "image/png"
+    assert all(isinstance(c, types.Content) for c in history)
+    assert pickle.loads(pickle.dumps(history[0])) == history[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: types.UserContent([]), ValueError, "UserContent: parts are required"),
+        (lambda: types.ModelContent(None), ValueError, "ModelContent: parts are required"),
+        (
+            lambda: types.UserContent("x", role="model"),
+            TypeError,
+            "UserContent: the role is always 'user'",
+        ),
+        (
+            lambda: types.ModelContent([3]),
+            TypeError,
+            "ModelContent.parts: expected a Part, str, File, dict or PIL image, got int 3",
+        ),
+    ],
+)
+def test_user_and_model_content_refuse_what_is_not_parts(
+    make: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        make()

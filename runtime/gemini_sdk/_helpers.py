@@ -11,7 +11,7 @@ import logging
 import mimetypes
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gemini_sdk import _generated
 
@@ -121,6 +121,30 @@ class TokenCountHelpers:
 
     def __format__(self, spec: str) -> str:
         return format(self.total_tokens or 0, spec)
+
+
+class FixedRoleContent:
+    """The base of `types.UserContent` and `types.ModelContent`: a Content whose role is its
+    class's, made from its parts alone (a str, Part, File, dict, PIL image or a list of them)."""
+
+    __slots__ = ()
+
+    fixed_role: ClassVar[str]
+
+    def __init__(self, parts: Any = None, **fields: Any) -> None:
+        name = type(self).__name__
+        if "role" in fields:
+            raise TypeError(f"{name}: the role is always {self.fixed_role!r}; do not pass one")
+        listed = parts if isinstance(parts, (list, tuple)) else [parts]
+        if parts is None or not listed:
+            raise ValueError(f"{name}: parts are required")
+        from gemini_sdk._transform import part
+
+        try:
+            made = [part(each) for each in listed]
+        except TypeError as error:
+            raise TypeError(f"{name}.parts: {error}") from None
+        super().__init__(role=self.fixed_role, parts=made, **fields)  # type: ignore[call-arg]
 
 
 class SingleEmbeddingHelpers:
