@@ -141,6 +141,9 @@ class _Loader:
         }
         self.schemas: Json = {**overridden(wire["schemas"], sdk), **self.sdk_types}
         self.mixins: dict[str, str] = sdk.get("mixins") or {}
+        # A mixin every operation's response class gets beside its own (the HTTP metadata).
+        self.response_mixin: str | None = sdk.get("response_mixin")
+        self.responses = {op["response"] for op in wire["operations"].values()}
         self.transform_specs: Json = sdk.get("transforms") or {}
         self.digest = digest
         self.class_names = {
@@ -270,7 +273,10 @@ class _Loader:
             bool(schema.get("deprecated")),
             sdk_only=sdk_only,
             input_only=sdk_only and name not in self.results,
-            mixins=[self.mixins[name]] if name in self.mixins else [],
+            mixins=[
+                *([self.mixins[name]] if name in self.mixins else []),
+                *([self.response_mixin] if self.response_mixin and name in self.responses else []),
+            ],
             doc=self.docs[name].strip(),
             field_docs={f.attr_name: field_docs[f.wire_name] for f in fields if sdk_only},
         )

@@ -353,3 +353,41 @@ def test_user_and_model_content_refuse_what_is_not_parts(
 ) -> None:
     with pytest.raises(error, match=re.escape(message)):
         make()
+
+
+# -- the HTTP metadata of every answer ---------------------------------------------------------
+
+
+def test_every_answer_carries_its_http_status_and_headers(
+    client: genai.Client, server: Server
+) -> None:
+    server.reply(
+        httpx.Response(200, json=answer({"text": "hi"}), headers={"x-request-id": "r1"}),
+        sse(answer({"text": "a"}), answer({"text": "b"})),
+        httpx.Response(200, json={"models": [{"name": "models/m"}]}, headers={"x-page": "1"}),
+    )
+
+    response = client.models.generate_content(model=MODEL, contents="hi")
+    chunks = list(client.models.generate_content_stream(model=MODEL, contents="hi"))
+    pager = client.models.list()
+
+    assert response.sdk_http_response is not None
+    assert response.sdk_http_response.status_code == 200
+    assert response.sdk_http_response.headers is not None
+    assert response.sdk_http_response.headers["x-request-id"] == "r1"
+    assert [c.sdk_http_response.status_code for c in chunks if c.sdk_http_response] == [200, 200]
+    assert pager.response.sdk_http_response.headers["x-page"] == "1"
+    # what was received, not what was sent: the key is in no header shown
+    assert "ergonomics-key" not in repr(response.sdk_http_response)
+    assert types.GenerateContentResponse().sdk_http_response is None
+
+
+async def test_async_answers_carry_their_http_metadata(emulator: Emulator) -> None:
+    file = await emulator.client().aio.files.upload(file=b"x", config={"mime_type": "text/plain"})
+    fetched = await emulator.client().aio.files.get(name=file)
+
+    assert fetched.sdk_http_response is not None
+    assert fetched.sdk_http_response.status_code == 200
+    # the upload's answer wraps the file, which gets the metadata of the answer
+    assert file.sdk_http_response is not None
+    assert file.sdk_http_response.status_code == 200

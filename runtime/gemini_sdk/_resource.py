@@ -436,7 +436,9 @@ def _field_of(spec: MethodSpec, result: Any) -> Any:
         raise errors.UnexpectedResponseError(
             f"unexpected answer: {spec.name}: the answer has no {spec.result_field}"
         )
-    return found
+    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
+
+    return keep_received(found, received(result))
 
 
 def _save(call: _Call, data: bytes) -> bytes:
