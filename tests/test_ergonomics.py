@@ -391,3 +391,60 @@ async def test_async_answers_carry_their_http_metadata(emulator: Emulator) -> No
     # the upload's answer wraps the file, which gets the metadata of the answer
     assert file.sdk_http_response is not None
     assert file.sdk_http_response.status_code == 200
+
+
+# -- with_raw_response -----------------------------------------------------------------------
+
+
+def test_with_raw_response_gives_the_status_headers_and_the_parsed_answer(
+    client: genai.Client, server: Server
+) -> None:
+    server.reply(
+        httpx.Response(200, json=answer({"text": "hi"}), headers={"x-request-id": "r1"}),
+        httpx.Response(200, json={}, headers={"x-request-id": "r2"}),
+        httpx.Response(200, json={"models": [{"name": "models/m"}]}, headers={"x-page": "1"}),
+    )
+    raw = client.models.with_raw_response
+
+    generated = raw.generate_content(model=MODEL, contents="hi")
+    deleted = client.files.with_raw_response.delete(name="files/abc")
+    listed = raw.list()
+
+    assert (generated.status_code, generated.headers["x-request-id"]) == (200, "r1")
+    assert generated.parse().text == "hi"
+    assert (deleted.headers["x-request-id"], deleted.parse()) == ("r2", None)
+    assert listed.headers["x-page"] == "1"
+    assert [m.name for m in listed.parse()] == ["models/m"]
+    assert "ergonomics-key" not in str(dict(generated.headers))
+    # the resource itself is unchanged
+    assert client.models.list  # noqa: B018
+    server.reply(answer({"text": "plain"}))
+    assert client.models.generate_content(model=MODEL, contents="x").text == "plain"
+
+
+def test_with_raw_response_of_a_stream_parses_to_the_stream(
+    client: genai.Client, server: Server
+) -> None:
+    streamed = sse(answer({"text": "a"}), answer({"text": "b"}))
+    streamed.headers["x-request-id"] = "s1"
+    server.reply(streamed)
+
+    raw = client.models.with_raw_response.generate_content_stream(model=MODEL, contents="hi")
+
+    assert (raw.status_code, raw.headers["x-request-id"]) == (200, "s1")
+    assert [chunk.text for chunk in raw.parse()] == ["a", "b"]
+
+
+async def test_async_with_raw_response(client: genai.Client, server: Server) -> None:
+    server.reply(
+        httpx.Response(200, json=answer({"text": "hi"}), headers={"x-request-id": "a1"}),
+        sse(answer({"text": "x"})),
+    )
+    raw = client.aio.models.with_raw_response
+
+    generated = await raw.generate_content(model=MODEL, contents="hi")
+    streamed = await raw.generate_content_stream(model=MODEL, contents="hi")
+
+    assert (generated.status_code, generated.headers["x-request-id"]) == (200, "a1")
+    assert generated.parse().text == "hi"
+    assert [c.text async for c in streamed.parse()] == ["x"]
