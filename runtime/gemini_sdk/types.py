@@ -17,25 +17,19 @@ if TYPE_CHECKING:
 
     PartInput = Part | str | File | dict[str, Any]
 
-    class UserContent(Content):
+    class _FixedRoleContent(Content):
+        def __init__(
+            self,
+            parts: PartInput | Sequence[PartInput],
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    class UserContent(_FixedRoleContent):
         """A Content whose role is `user`."""
 
-        def __init__(
-            self,
-            parts: PartInput | Sequence[PartInput],
-            *,
-            unknown_fields: dict[str, Any] | None = None,
-        ) -> None: ...
-
-    class ModelContent(Content):
+    class ModelContent(_FixedRoleContent):
         """A Content whose role is `model`."""
-
-        def __init__(
-            self,
-            parts: PartInput | Sequence[PartInput],
-            *,
-            unknown_fields: dict[str, Any] | None = None,
-        ) -> None: ...
 
 
 _FIXED_ROLES = {"UserContent": "user", "ModelContent": "model"}
