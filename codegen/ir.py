@@ -428,6 +428,8 @@ class Method:
     result_field: Field | None = None
     result_transform: str | None = None
     result_class: str | None = None
+    # A class of the runtime's _results that the transform returns instead (`TokenCount`).
+    result_helper: str | None = None
     # (config attribute, text it must contain or None for any value): the answer is JSON.
     json_when: list[tuple[str, str | None]] = field(default_factory=list)
     doc: str = ""
@@ -464,7 +466,10 @@ class Method:
         if self.returns == "media":
             return "bytes"
         if self.result_field is not None:
-            return self.result_field.type.annotation_in("t") + " | None"
+            # the runtime raises when the answer lacks it
+            return self.result_field.type.annotation_in("t")
+        if self.result_helper is not None:
+            return self.result_helper
         if self.returns == "pager":
             paging = self.operation.paging
             assert paging is not None
@@ -528,6 +533,19 @@ class Api:
     # The type of `Client(http_options=...)` and of every config's `http_options`; the
     # concrete clients are generated only with it.
     options_class: str | None = None
+
+    @property
+    def result_helpers(self) -> list[str]:
+        """The runtime classes that methods return (the resources module imports them)."""
+        return sorted(
+            {
+                m.result_helper
+                for top in self.resources
+                for r in top.tree
+                for m in r.methods
+                if m.result_helper
+            }
+        )
 
     @property
     def operation_imports(self) -> list[str]:

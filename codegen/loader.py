@@ -149,6 +149,9 @@ class _Loader:
         }
         self.schemas: Json = {**overridden(wire["schemas"], sdk), **self.sdk_types}
         self.mixins: dict[str, str] = sdk.get("mixins") or {}
+        # A mixin every operation's response class gets beside its own (the HTTP metadata).
+        self.response_mixin: str | None = sdk.get("response_mixin")
+        self.responses = {op["response"] for op in wire["operations"].values()}
         self.transform_specs: Json = sdk.get("transforms") or {}
         self.digest = digest
         self.class_names = {
@@ -284,7 +287,10 @@ class _Loader:
             bool(schema.get("deprecated")),
             sdk_only=sdk_only,
             input_only=sdk_only and name not in self.results,
-            mixins=[self.mixins[name]] if name in self.mixins else [],
+            mixins=[
+                *([self.mixins[name]] if name in self.mixins else []),
+                *([self.response_mixin] if self.response_mixin and name in self.responses else []),
+            ],
             doc=self.docs[name].strip(),
             field_docs={f.attr_name: field_docs[f.wire_name] for f in fields if sdk_only},
         )
@@ -501,6 +507,7 @@ class _Loader:
             result_field=result_field,
             result_transform=result.get("transform"),
             result_class=self.class_names[result["type"]] if "type" in result else None,
+            result_helper=result.get("helper"),
             doc=spec["doc"].strip(),
             routes=routes if len(routes) > 1 else [],
             result_like=like,

@@ -638,7 +638,7 @@ def test_count_tokens(client: genai.Client, server: Server) -> None:
         f"/v1beta/models/{MODEL}:countTokens",
         body={"contents": [user({"text": "How many tokens is this?"})]},
     )
-    assert isinstance(count, types.CountTokensResponse)
+    assert isinstance(count.response, types.CountTokensResponse)
     assert int(count) == 7
     assert f"Total tokens: {count}" == "Total tokens: 7"
     assert count.total_tokens == 7

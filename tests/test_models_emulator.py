@@ -74,7 +74,7 @@ async def test_count_tokens(models: Any, emulator: Emulator) -> None:
     assert sent.body == {
         "contents": [{"parts": [{"text": "How many tokens is this?"}], "role": "user"}]
     }
-    assert isinstance(count, types.CountTokensResponse)
+    assert isinstance(count.response, types.CountTokensResponse)
     assert int(count) == count.total_tokens > 0
     assert f"{count}" == str(count.total_tokens)
 

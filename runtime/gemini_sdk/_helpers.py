@@ -11,12 +11,12 @@ import logging
 import mimetypes
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gemini_sdk import _generated
 
 if TYPE_CHECKING:
-    from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, Part
+    from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, HttpResponse, Part
 # Class-level annotations in these mixins must use names that resolve at run time here
 # (`typing.get_type_hints` on a generated class resolves them across the whole MRO), hence
 # `Any` below.
@@ -29,6 +29,40 @@ _NOT_PARSED = object()
 def _joined_text(parts: list[Any]) -> str | None:
     texts = [p.text for p in parts if p.text is not None and not p.thought]
     return "".join(texts) if texts else None
+
+
+class ResponseMetadata:
+    """`.sdk_http_response` on every answer of the service.
+
+    No `__slots__` here on purpose: the transport keeps what it received (status, headers)
+    in the instance's `__dict__`, and the HttpResponse is built on first read.
+    """
+
+    @property
+    def sdk_http_response(self) -> HttpResponse | None:
+        """The HTTP status and headers this answer came with; None for an object built
+        here rather than received."""
+        kept = self.__dict__.get("_received")
+        if kept is None or isinstance(kept, _generated.types.HttpResponse):
+            return kept
+        status, headers = kept
+        made = _generated.types.HttpResponse(status_code=status, headers=dict(headers))
+        self.__dict__["_received"] = made
+        return made
+
+
+def keep_received(answer: Any, received: Any) -> Any:
+    """Record on `answer` (when its class has ResponseMetadata) what it came with: a
+    (status, headers) pair, or what another answer recorded; returns `answer`."""
+    kept = getattr(answer, "__dict__", None)
+    if kept is not None and received is not None:
+        kept["_received"] = received
+    return answer
+
+
+def received(answer: Any) -> Any:
+    """What `keep_received` recorded on `answer`, if anything."""
+    return getattr(answer, "__dict__", {}).get("_received")
 
 
 class GenerateContentResponseHelpers:
@@ -121,6 +155,30 @@ class TokenCountHelpers:
 
     def __format__(self, spec: str) -> str:
         return format(self.total_tokens or 0, spec)
+
+
+class FixedRoleContent:
+    """The base of `types.UserContent` and `types.ModelContent`: a Content whose role is its
+    class's, made from its parts alone (a str, Part, File, dict, PIL image or a list of them)."""
+
+    __slots__ = ()
+
+    fixed_role: ClassVar[str]
+
+    def __init__(self, parts: Any = None, **fields: Any) -> None:
+        name = type(self).__name__
+        if "role" in fields:
+            raise TypeError(f"{name}: the role is always {self.fixed_role!r}; do not pass one")
+        listed = parts if isinstance(parts, (list, tuple)) else [parts]
+        if parts is None or not listed:
+            raise ValueError(f"{name}: parts are required")
+        from gemini_sdk._transform import part
+
+        try:
+            made = [part(each) for each in listed]
+        except TypeError as error:
+            raise TypeError(f"{name}.parts: {error}") from None
+        super().__init__(role=self.fixed_role, parts=made, **fields)  # type: ignore[call-arg]
 
 
 class SingleEmbeddingHelpers:

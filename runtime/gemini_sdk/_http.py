@@ -24,6 +24,7 @@ import httpx
 from gemini_sdk import errors
 from gemini_sdk._convert import WireFormatError, dumps, loads, structure
 from gemini_sdk._endpoint import PreparedRequest, unchanged
+from gemini_sdk._helpers import keep_received
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
@@ -192,9 +193,10 @@ def _json(response: httpx.Response, data: str | bytes, what: str) -> Any:
 
 def _shaped(response: httpx.Response, payload: Any, cls: type[T]) -> T:
     try:
-        return structure(payload, cls)
+        answer = structure(payload, cls)
     except WireFormatError as error:
         raise _unexpected(response, f"JSON that is not a {cls.__name__}: {error}") from None
+    return keep_received(answer, (response.status_code, response.headers))  # type: ignore[no-any-return]
 
 
 def _decode(request: PreparedRequest, response: httpx.Response) -> Any:

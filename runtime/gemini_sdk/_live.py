@@ -21,6 +21,7 @@ from gemini_sdk import _generated, errors
 from gemini_sdk._convert import loads, structure
 from gemini_sdk._http import _headers, _timeout
 from gemini_sdk._model import missing_required
+from gemini_sdk._optional import require
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._resource import _Call, assemble, checked_config, place_config
 from gemini_sdk._transform import TRANSFORMS
@@ -304,6 +305,7 @@ class Session(_Session[None]):
             self._socket = None
 
     def _open(self) -> None:
+        require("websockets", None, "the Live API")
         from websockets.exceptions import ConnectionClosed
         from websockets.sync.client import connect
 
@@ -375,6 +377,7 @@ class AsyncSession(_Session[Awaitable[None]]):
             self._socket = None
 
     async def _open(self) -> None:
+        require("websockets", None, "the Live API")
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed
 

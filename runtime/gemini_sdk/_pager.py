@@ -46,6 +46,7 @@ class Pager(_Pages[T]):
     def __init__(self, fetch: Callable[[str | None], Any], items_attr: str | None) -> None:
         super().__init__(items_attr)
         self._fetch = fetch
+        self._cursor: Iterator[T] | None = None
         self._accept(fetch(None))
 
     def next_page(self) -> list[T]:
@@ -58,6 +59,13 @@ class Pager(_Pages[T]):
             if not self.next_page_token:
                 return
             self.next_page()
+
+    def __next__(self) -> T:
+        """The next item of one walk through the pages that `next()` calls share, so the
+        pager is an Iterator as well as something a `for` loop can walk again."""
+        if self._cursor is None:
+            self._cursor = iter(self)
+        return next(self._cursor)
 
 
 class AsyncPager(_Pages[T]):

@@ -8,18 +8,23 @@ operation's typed request; the result comes back as a response, a stream or a pa
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from gemini_sdk import _generated, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
+from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._stream import AsyncStream, Stream
 from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, keep_media, resource_name
 from gemini_sdk._upload import Progress, describe
 from gemini_sdk._wait import Until, Wait
+
+T = TypeVar("T")
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -421,10 +426,26 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "stream":
         return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:
-        return getattr(result, spec.result_field)
+        return _field_of(spec, result)
     if spec.result_transform is not None:
         return RESULTS[spec.result_transform](result)
     return _json_expected(result) if call.expects_json else result
+
+
+def _field_of(spec: MethodSpec, result: Any) -> Any:
+    """The one field of the answer the caller gets (files.upload's `file`): an answer without
+    it is not the call's result."""
+    assert spec.result_field is not None
+    found = getattr(result, spec.result_field)
+    if found is None:
+        from gemini_sdk import errors
+
+        raise errors.UnexpectedResponseError(
+            f"unexpected answer: {spec.name}: the answer has no {spec.result_field}"
+        )
+    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
+
+    return keep_received(found, received(result))
 
 
 def _save(call: _Call, data: bytes) -> bytes:
@@ -436,15 +457,62 @@ def _save(call: _Call, data: bytes) -> bytes:
     return data
 
 
+class RawResponse(Generic[T]):
+    """What a method reached through `with_raw_response` returns: the HTTP status and
+    headers of the answer, and `parse()` for what the method itself returns (for a stream,
+    the stream, still to be read)."""
+
+    def __init__(self, parsed: T, status_code: int | None, headers: Mapping[str, str]) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self._parsed = parsed
+
+    def parse(self) -> T:
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status_code={self.status_code}, parsed={type(self._parsed).__name__})"
+
+
+def _raw(result: Any, parsed: Any) -> RawResponse[Any]:
+    """`parsed` with the status and headers of the answer `result` came from: a stream's
+    own HTTP response, a pager's first page, or what the transport kept on a decoded answer."""
+    from gemini_sdk._helpers import received
+
+    if isinstance(result, (Stream, AsyncStream)):
+        return RawResponse(parsed, result.response.status_code, result.response.headers)
+    kept = received(result.response if isinstance(result, (Pager, AsyncPager)) else result)
+    if kept is None:  # a download's bytes
+        return RawResponse(parsed, None, {})
+    if isinstance(kept, tuple):
+        return RawResponse(parsed, *kept)
+    return RawResponse(parsed, kept.status_code, kept.headers or {})
+
+
 class Resource:
     """The base of every generated resource, sync and async: an async method awaits
     what `_invoke` returns."""
 
+    # Set on the copy that `with_raw_response` makes: its methods return RawResponse.
+    _raw = False
+
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
+    @property
+    def with_raw_response(self) -> Any:
+        """This resource with every method returning a RawResponse (`.status_code`,
+        `.headers`, `.parse()` for the usual result) instead; on `client.aio`, awaited."""
+        raw = copy.copy(self)
+        raw._raw = True
+        return raw
+
     def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
         call, request = self._prepare(spec, args)
+        if self._raw:
+            return self._transport.execute(
+                request, lambda result: _raw(result, _result(spec, call, result))
+            )
         return self._transport.execute(request, lambda result: _result(spec, call, result))
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import base64
 import functools
+import io
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gemini_sdk import _generated
+from gemini_sdk._results import TokenCount
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import Content, CustomMetadata, Part, Schema, Tool
@@ -51,9 +54,34 @@ def cached_content_name(value: Any) -> str:
 def _is_part_like(value: Any) -> bool:
     t = _generated.types
 
-    return isinstance(value, (str, t.Part, t.File)) or (
-        isinstance(value, dict) and "parts" not in value and "role" not in value
+    return (
+        isinstance(value, (str, t.Part, t.File))
+        or (isinstance(value, dict) and "parts" not in value and "role" not in value)
+        or _is_pil_image(value)
     )
+
+
+def _is_pil_image(value: Any) -> bool:
+    # Pillow is optional: a program that has a PIL image has imported PIL.Image already.
+    pil = sys.modules.get("PIL.Image")
+    return pil is not None and isinstance(value, pil.Image)
+
+
+# The modes a JPEG can hold; an image in another mode (RGBA, P, ...) is sent as PNG.
+_JPEG_MODES = ("1", "L", "RGB", "RGBX", "CMYK")
+
+
+def _pil_part(image: Any) -> Part:
+    """A PIL image as inline bytes: a JPEG read from a file stays JPEG (its own encoding,
+    `quality="keep"`), anything else (no format, PNG, GIF, ...) is sent as PNG."""
+    jpeg = image.format == "JPEG" and image.mode in _JPEG_MODES
+    encoded = io.BytesIO()
+    if jpeg:
+        image.save(encoded, "JPEG", quality="keep")
+    else:
+        image.save(encoded, "PNG")
+    mime_type = "image/jpeg" if jpeg else "image/png"
+    return _generated.types.Part.from_bytes(data=encoded.getvalue(), mime_type=mime_type)
 
 
 def part(value: Any) -> Part:
@@ -69,7 +97,9 @@ def part(value: Any) -> Part:
         return t.Part(file_data=t.FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, dict):
         return t.Part.from_input(value)
-    raise _fail("a Part, str, File or dict", value)
+    if _is_pil_image(value):
+        return _pil_part(value)
+    raise _fail("a Part, str, File, dict or PIL image", value)
 
 
 def content(value: Any) -> Content:
@@ -280,6 +310,10 @@ def progress(value: Any) -> Any:
     if callable(value):
         return value
     raise _fail("a callable taking (bytes_done, total)", value)
+
+
+def token_count(response: Any) -> TokenCount:
+    return TokenCount(response)
 
 
 def generated_images(response: Any) -> Any:
@@ -559,6 +593,7 @@ def model_or_agent(method: str, body: dict[tuple[str | int, ...], Any]) -> None:
 
 RESULTS: dict[str, Callable[[Any], Any]] = {
     "generated_images": generated_images,
+    "token_count": token_count,
     "batch_job": batch_job,
 }
 

@@ -33,7 +33,10 @@ total: int = int(count)
 names = [m.name for m in client.models.list()]
 image = types.Part.from_bytes(data=b"\x89PNG", mime_type="image/png")
 history = [types.Content(role="user", parts=[image, types.Part(text="describe")])]
+turns: list[types.Content] = [types.UserContent("hi"), types.ModelContent(parts=[image, "a PNG"])]
+count_plus_one: int = client.models.count_tokens(model="gemini-2.5-flash", contents="x") + 1
 
 types.Part(text=5)  # error: arg-type
 misspelt = response.txet  # error: attr-defined
 types.ThinkingConfig(thinking_budget="1024")  # error: arg-type
+types.UserContent("hi", role="model")  # error: call-arg

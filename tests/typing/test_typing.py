@@ -23,5 +23,5 @@ def test_mypy_accepts_the_shorthands_and_reports_the_mistakes() -> None:
         for number, line in enumerate(SAMPLE.read_text().splitlines(), start=1)
         if (match := re.search(r"# error: ([\w-]+)$", line))
     }
-    assert len(expected) == 3
+    assert len(expected) == 4
     assert reported == expected, result.stdout

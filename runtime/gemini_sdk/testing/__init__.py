@@ -18,6 +18,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from gemini_sdk._optional import require
+
 if TYPE_CHECKING:
     from gemini_sdk.testing._emulator import Emulator
     from gemini_sdk.testing._faults import Fault, Faults
@@ -63,6 +65,7 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'gemini_sdk.testing' has no attribute {name!r}")
+    require("starlette", "testing", "gemini_sdk.testing")
     value = getattr(importlib.import_module(f"gemini_sdk.testing.{home}"), name)
     globals()[name] = value
     return value

@@ -11,6 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from gemini_sdk._optional import require
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -63,6 +65,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    require("uvicorn", "testing", "serving the emulator")
     import uvicorn
 
     from gemini_sdk.testing import Emulator

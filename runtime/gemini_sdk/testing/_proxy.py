@@ -27,6 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from gemini_sdk._optional import require
+
 SERVICE_HOST = "generativelanguage.googleapis.com"
 _HEAD_LIMIT = 16_384
 _CHUNK = 65_536
@@ -41,6 +43,7 @@ class TlsProxy:
         if parts.scheme != "http" or parts.hostname is None or parts.port is None:
             raise ValueError(f"target must be http://HOST:PORT, got {target!r}")
         # Imported here: cryptography, under trustme, takes most of a second to load.
+        require("trustme", "testing", "TlsProxy")
         import trustme
 
         self.hosts = frozenset(hosts)
