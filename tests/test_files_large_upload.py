@@ -16,6 +16,7 @@ import seed
 import gemini_sdk as genai
 from gemini_sdk import _http, types
 from gemini_sdk.testing import Emulator
+from gemini_sdk.testing._call import owner_of
 
 SIZE = 50 * 1024 * 1024
 MiB = 1024 * 1024
@@ -65,5 +66,5 @@ async def test_a_50_mb_upload_resumes_through_drops(
     assert [r.headers["x-goog-upload-command"] for r in chunks].count("query") == len(DROPS)
     sent = sum(r.body_size for r in chunks)
     assert SIZE < sent <= SIZE + len(DROPS) * _http.UPLOAD_CHUNK_SIZE
-    stored = emulator.files.get("k", created.file.name.removeprefix("files/"))
+    stored = emulator.files.get(owner_of("k"), created.file.name.removeprefix("files/"))
     assert emulator.files.content(stored) == DATA

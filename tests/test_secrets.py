@@ -137,10 +137,6 @@ def test_the_key_never_shows(
     assert leaks == [], f"{name}: the key in {leaks[0][:300]!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the emulator keeps each resource's owner as the raw API key in its state database",
-)
 def test_the_emulator_writes_no_key_to_disk(served: tuple[Emulator, str], state: Path) -> None:
     emulator, base_url = served
     emulator.faults.clear()

@@ -21,6 +21,7 @@ import uvicorn
 import gemini_sdk as genai
 from gemini_sdk import _http
 from gemini_sdk.testing import Emulator
+from gemini_sdk.testing._call import owner_of
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._stores import split_chunks
 
@@ -139,7 +140,7 @@ async def test_a_file_upload_resumes_on_the_restarted_emulator(
     assert source.reads >= 2  # the restart happened mid-upload
     emulator = served.emulator
     _resumed_once(emulator, len(data))
-    stored = emulator.files.get(KEY, uploaded.name.removeprefix("files/"))
+    stored = emulator.files.get(owner_of(KEY), uploaded.name.removeprefix("files/"))
     assert emulator.files.content(stored) == data
     assert uploaded.size_bytes == len(data)
 

@@ -40,7 +40,7 @@ from gemini_sdk.testing import (  # noqa: F401 - register their handlers
     _store_handlers,
     _videos,
 )
-from gemini_sdk.testing._call import Call
+from gemini_sdk.testing._call import Call, owner_of
 from gemini_sdk.testing._errors import BAD_REQUEST_TYPE, ApiError, DropConnection, key_invalid
 from gemini_sdk.testing._faults import Fault
 from gemini_sdk.testing._handlers import HANDLERS, model_not_found
@@ -229,7 +229,7 @@ def _serve(
         routed.params,
         query,
         body,
-        api_key,
+        owner_of(api_key),
         headers=request.headers,
         base_url=f"{request.url.scheme}://{request.url.netloc}",
     )

@@ -55,10 +55,6 @@ LIST_DEFAULT_SIZE = 10
 LIST_MAX_SIZE = 100
 
 
-def _owner(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
-
-
 def _now(call: Call) -> str:
     return _wire.format_timestamp(call.state.files.now())
 
@@ -103,7 +99,7 @@ def _create(call: Call, kind: str, method: str) -> Reply:
     stamp = _now(call)
     record = {
         "id": job_id,
-        "owner": _owner(call.api_key),
+        "owner": call.owner,
         "kind": kind,
         "model": card.name,
         "displayName": batch["displayName"],
@@ -124,7 +120,7 @@ def _create(call: Call, kind: str, method: str) -> Reply:
 
 def _file_lines(call: Call, file_name: str) -> list[dict[str, Any]]:
     """The `{"key": ..., "request": {...}}` lines of an uploaded JSONL file."""
-    stored = call.state.files.get(call.api_key, file_name.removeprefix("files/"))
+    stored = call.state.files.get(call.owner, file_name.removeprefix("files/"))
     lines = []
     for number, raw in enumerate(call.state.files.content(stored).splitlines(), start=1):
         if not raw.strip():
@@ -144,7 +140,7 @@ def _file_lines(call: Call, file_name: str) -> list[dict[str, Any]]:
 def _owned(call: Call) -> dict[str, Any]:
     job_id = call.params["generate_content_batch"]
     record = call.state.durable.table(TABLE).get(job_id)
-    if record is None or record["owner"] != _owner(call.api_key):
+    if record is None or record["owner"] != call.owner:
         raise not_found(f"Requested entity was not found: batches/{job_id}.")
     return record
 
@@ -165,7 +161,7 @@ def get_batch(call: Call) -> Reply:
 
 @handles("ListOperationsBy")
 def list_batches(call: Call) -> Reply:
-    owner = _owner(call.api_key)
+    owner = call.owner
     mine = [r for r in reversed(call.state.durable.table(TABLE).values()) if r["owner"] == owner]
     jobs, next_token = page(
         mine, call.query, listing="batches", default_size=LIST_DEFAULT_SIZE, max_size=LIST_MAX_SIZE
@@ -222,7 +218,7 @@ def _run(call: Call, record: dict[str, Any]) -> None:
     else:
         data = b"".join(orjson.dumps(r) + b"\n" for r in results)
         stored = call.state.files.add(
-            owner=call.api_key,
+            owner=call.owner,
             data=data,
             mime_type="application/jsonl",
             display_name=f"batch-{record['id']}-output",

@@ -22,25 +22,25 @@ LISTING = ("cachedContents", 10, 1000)
 def create_cached_content(call: Call) -> Reply:
     model = call.body["model"].removeprefix("models/")
     card = require_model(attrs.evolve(call, params={"model": model}), "createCachedContent")
-    call.state.files.check_active(call.api_key, call.body.get("contents"))
-    tokens = gen.prompt_tally(call.body, call.state.files.media(call.api_key)).total
+    call.state.files.check_active(call.owner, call.body.get("contents"))
+    tokens = gen.prompt_tally(call.body, call.state.files.media(call.owner)).total
     if tokens < min_tokens(card.id):
         raise invalid_argument(
             f"Cached content is too small. total_token_count={tokens}, "
             f"min_total_token_count={min_tokens(card.id)}"
         )
-    return json_reply(call.state.caches.create(call.api_key, call.body, tokens))
+    return json_reply(call.state.caches.create(call.owner, call.body, tokens))
 
 
 @handles("GetCachedContent")
 def get_cached_content(call: Call) -> Reply:
     cache_id = call.params["id_"]
-    return json_reply(wire_form(cache_id, call.state.caches.get(call.api_key, cache_id)))
+    return json_reply(wire_form(cache_id, call.state.caches.get(call.owner, cache_id)))
 
 
 @handles("ListCachedContents")
 def list_cached_contents(call: Call) -> Reply:
-    caches = call.state.caches.all(call.api_key)
+    caches = call.state.caches.all(call.owner)
     return json_reply(page_body(caches, call.query, lambda c: wire_form(*c), *LISTING))
 
 
@@ -55,12 +55,12 @@ def update_cached_content(call: Call) -> Reply:
             "update_mask may name ttl and expire_time only\n"
         )
     mask = [_camel(p) for p in mask]
-    return json_reply(call.state.caches.update(call.api_key, call.params["id_"], call.body, mask))
+    return json_reply(call.state.caches.update(call.owner, call.params["id_"], call.body, mask))
 
 
 @handles("DeleteCachedContent")
 def delete_cached_content(call: Call) -> Reply:
-    call.state.caches.delete(call.api_key, call.params["id_"])
+    call.state.caches.delete(call.owner, call.params["id_"])
     return json_reply({})
 
 

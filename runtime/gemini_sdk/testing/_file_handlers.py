@@ -76,7 +76,7 @@ def open_upload(
     )
     session = call.state.files.open_session(
         path=path,
-        owner=call.api_key,
+        owner=call.owner,
         size=int(raw_size),
         mime_type=mime,
         name=name,
@@ -99,18 +99,18 @@ def open_upload(
 
 @handles("GetFile")
 def get_file(call: Call) -> Reply:
-    return json_reply(call.state.files.poll(call.api_key, call.params["file"]))
+    return json_reply(call.state.files.poll(call.owner, call.params["file"]))
 
 
 @handles("ListFiles")
 def list_files(call: Call) -> Reply:
-    files = call.state.files.all(call.api_key)
+    files = call.state.files.all(call.owner)
     return json_reply(page_body(files, call.query, StoredFile.to_wire, *LISTING))
 
 
 @handles("DeleteFile")
 def delete_file(call: Call) -> Reply:
-    call.state.files.delete(call.api_key, call.params["file"])
+    call.state.files.delete(call.owner, call.params["file"])
     return json_reply({})
 
 
@@ -118,7 +118,7 @@ def delete_file(call: Call) -> Reply:
 def download_file(call: Call) -> Reply:
     # The service downloads only GENERATED files (videos made by Veo, say) and refuses uploaded
     # ones; the emulator serves every file, so tests can read back what they uploaded.
-    stored = call.state.files.get(call.api_key, call.params["file"])
+    stored = call.state.files.get(call.owner, call.params["file"])
     if call.query.get("alt") == "media":
         return Reply(body=call.state.files.content(stored), media_type=stored.mime_type)
     return json_reply({})

@@ -77,7 +77,7 @@ def sha256_text(data: bytes) -> str:
 @attrs.define
 class StoredFile:
     id: str
-    owner: str  # the API key that uploaded it
+    owner: str  # who uploaded it (a digest of the API key: _call.owner_of)
     mime_type: str
     display_name: str | None
     base_url: str  # scheme://host the upload arrived on, for uri and downloadUri

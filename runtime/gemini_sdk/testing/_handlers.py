@@ -65,15 +65,15 @@ def get_model(call: Call) -> Reply:
 def generation(call: Call) -> tuple[gen.Answer, gen.Envelope]:
     card = require_model(call, "generateContent")
     check_generate(call.body, card, "GenerateContentRequest")
-    call.state.files.check_active(call.api_key, call.body.get("contents"))
-    request, cached = call.state.caches.applied(call.api_key, call.body, card.id)
-    prompt = gen.prompt_tally(request, call.state.files.media(call.api_key))
+    call.state.files.check_active(call.owner, call.body.get("contents"))
+    request, cached = call.state.caches.applied(call.owner, call.body, card.id)
+    prompt = gen.prompt_tally(request, call.state.files.media(call.owner))
     check_input_limit(prompt.total, card)
     scripted, item = call.state.next_script(card.id)
     if scripted:
         answer = gen.from_script(item, request)
     else:
-        ground = call.state.stores.grounder(call.api_key, request.get("tools"))
+        ground = call.state.stores.grounder(call.owner, request.get("tools"))
         answer = gen.draft(request, card, ground)
     return answer, gen.Envelope(card.id, call.state.next_response_id(), prompt, cached)
 
@@ -104,12 +104,12 @@ def count_tokens(call: Call) -> Reply:
         )
     if nested is not None:
         check_generate(nested, card, "CountTokensRequest.generate_content_request")
-        tally = gen.prompt_tally(nested, call.state.files.media(call.api_key))
+        tally = gen.prompt_tally(nested, call.state.files.media(call.owner))
     else:
         problems = check_contents(call.body.get("contents") or [], "CountTokensRequest")
         if problems:
             raise invalid_argument("".join(f"* {line}\n" for line in problems))
-        tally = Tally(call.state.files.media(call.api_key)).add_contents(call.body["contents"])
+        tally = Tally(call.state.files.media(call.owner)).add_contents(call.body["contents"])
     return json_reply({"totalTokens": tally.total, "promptTokensDetails": tally.details()})
 
 

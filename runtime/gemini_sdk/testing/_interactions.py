@@ -169,7 +169,7 @@ def _interaction(call: Call, body: Wire) -> tuple[Wire, list[Wire]]:
     out: Wire = {"id": f"v1_interaction{number:06d}", "created": now, "updated": now}
     if body.get("previous_interaction_id"):
         out["previous_interaction_id"] = body["previous_interaction_id"]
-    prompt = gen.prompt_tally(request, call.state.files.media(call.api_key)).total
+    prompt = gen.prompt_tally(request, call.state.files.media(call.owner)).total
     if "model" in body:
         card = _model(call, body["model"])
         answer = gen.draft(request, card)

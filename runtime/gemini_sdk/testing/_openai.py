@@ -34,7 +34,7 @@ from _gemini_sdk_gen import operations as ops
 from gemini_sdk._endpoint import OperationSpec
 from gemini_sdk.testing import _generate as gen
 from gemini_sdk.testing import _routing
-from gemini_sdk.testing._call import Call
+from gemini_sdk.testing._call import Call, owner_of
 from gemini_sdk.testing._errors import (
     BAD_REQUEST_TYPE,
     ERROR_INFO_TYPE,
@@ -75,7 +75,7 @@ class OpenAICall:
             {"model": model},
             {},
             body,
-            self.api_key,
+            owner_of(self.api_key),
             headers=self.request.headers,
             base_url=f"{url.scheme}://{url.netloc}",
         )

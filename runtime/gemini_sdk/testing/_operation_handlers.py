@@ -24,7 +24,7 @@ ROUTES = (
 
 def get_operation(call: Call) -> Reply:
     name = call.operation.path.format(**call.params)
-    return json_reply(call.state.operations.poll(call.api_key, name))
+    return json_reply(call.state.operations.poll(call.owner, name))
 
 
 for _route in ROUTES:

@@ -37,41 +37,41 @@ def _forced(call: Call) -> bool:
 
 @handles("CreateFileSearchStore")
 def create_store(call: Call) -> Reply:
-    return json_reply(call.state.stores.create(call.api_key, call.body.get("displayName")))
+    return json_reply(call.state.stores.create(call.owner, call.body.get("displayName")))
 
 
 @handles("GetFileSearchStore")
 def get_store(call: Call) -> Reply:
-    return json_reply(call.state.stores.get(call.api_key, call.params["file_search_store"]))
+    return json_reply(call.state.stores.get(call.owner, call.params["file_search_store"]))
 
 
 @handles("ListFileSearchStores")
 def list_stores(call: Call) -> Reply:
-    return _page_of(call, call.state.stores.all(call.api_key), "fileSearchStores")
+    return _page_of(call, call.state.stores.all(call.owner), "fileSearchStores")
 
 
 @handles("DeleteFileSearchStore")
 def delete_store(call: Call) -> Reply:
-    call.state.stores.delete(call.api_key, call.params["file_search_store"], force=_forced(call))
+    call.state.stores.delete(call.owner, call.params["file_search_store"], force=_forced(call))
     return json_reply({})
 
 
 @handles("GetDocument")
 def get_document(call: Call) -> Reply:
     store, document = call.params["file_search_store"], call.params["document"]
-    return json_reply(call.state.stores.document(call.api_key, store, document))
+    return json_reply(call.state.stores.document(call.owner, store, document))
 
 
 @handles("ListDocuments")
 def list_documents(call: Call) -> Reply:
-    documents = call.state.stores.documents(call.api_key, call.params["file_search_store"])
+    documents = call.state.stores.documents(call.owner, call.params["file_search_store"])
     return _page_of(call, documents, "documents")
 
 
 @handles("DeleteDocument")
 def delete_document(call: Call) -> Reply:
     store, document = call.params["file_search_store"], call.params["document"]
-    call.state.stores.delete_document(call.api_key, store, document, force=_forced(call))
+    call.state.stores.delete_document(call.owner, store, document, force=_forced(call))
     return json_reply({})
 
 
@@ -79,9 +79,9 @@ def delete_document(call: Call) -> Reply:
 def import_file(call: Call) -> Reply:
     store = call.params["file_search_store"]
     file_name = call.body["fileName"]
-    stored = call.state.files.get(call.api_key, file_name.removeprefix(_FILE_NAME_PREFIX))
+    stored = call.state.files.get(call.owner, file_name.removeprefix(_FILE_NAME_PREFIX))
     document = call.state.stores.add_document(
-        call.api_key,
+        call.owner,
         store,
         data=call.state.files.content(stored),
         mime_type=stored.mime_type,
@@ -90,7 +90,7 @@ def import_file(call: Call) -> Reply:
         chunking=call.body.get("chunkingConfig"),
     )
     operation = call.state.operations.start(
-        call.api_key,
+        call.owner,
         f"fileSearchStores/{store}/operations",
         kind="ImportFileResponse",
         response={"documentName": document["name"]},
@@ -103,7 +103,7 @@ def upload_to_store(call: Call) -> Reply:
     """Opens the upload session; its last chunk makes the document and is answered with the
     operation (see _stores.finish_upload)."""
     store = call.params["file_search_store"]
-    call.state.stores.get(call.api_key, store)  # an unknown store fails before any bytes
+    call.state.stores.get(call.owner, store)  # an unknown store fails before any bytes
     body = call.body
     target = {"store": store, **{k: body[k] for k in UPLOAD_TARGET if k in body}}
     return open_upload(

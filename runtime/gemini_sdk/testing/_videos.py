@@ -150,7 +150,7 @@ def predict_long_running(call: Call) -> Reply:
     samples = []
     for n in range(parameters["sampleCount"]):
         stored = call.state.files.add(
-            owner=call.api_key,
+            owner=call.owner,
             data=mp4(parameters["durationSeconds"], f"{made}\x00{prompt}\x00{n}".encode()),
             mime_type="video/mp4",
             display_name=None,
@@ -160,7 +160,7 @@ def predict_long_running(call: Call) -> Reply:
         uri = f"{stored.base_url}/v1beta/{stored.name}:download?alt=media"
         samples.append({"video": {"uri": uri}})
     operation = call.state.operations.start(
-        call.api_key,
+        call.owner,
         f"models/{model_id}/operations",
         kind="PredictLongRunningResponse",
         response={"generateVideoResponse": {"generatedSamples": samples}},
