@@ -91,10 +91,18 @@ def _undocumented(where: str, names: set[str]) -> None:
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BUILTIN_NAMES = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence", "Callable"}
 )
 _RETURNS = ("response", "stream", "pager", "nothing", "media", "wait")
-_PLACES_OUTSIDE_REQUEST = ("options", "media", "media_type", "save_to", "poll_interval", "max_wait")
+_PLACES_OUTSIDE_REQUEST = (
+    "options",
+    "media",
+    "media_type",
+    "save_to",
+    "poll_interval",
+    "max_wait",
+    "function_calling",
+)
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_PLACEHOLDER = re.compile(r"^.*\}")
 

@@ -95,11 +95,14 @@ class _ChatBase:
 
     def _record(self, user_turn: Content, responses: list[GenerateContentResponse]) -> None:
         model_turn = _model_turn(responses)
-        self._history.append(user_turn)
+        # the function calls and results automatic function calling added after the turn
+        called = responses[-1].automatic_function_calling_history if responses else None
+        added = (called or [])[len(self._curated) + 1 :]
+        self._history += [user_turn, *added]
         if model_turn is not None:
             self._history.append(model_turn)
             if model_turn.parts:
-                self._curated += [user_turn, model_turn]
+                self._curated += [user_turn, *added, model_turn]
 
 
 class Chat(_ChatBase):
