@@ -91,6 +91,7 @@ def test_a_declaration_comes_from_the_signature_and_the_docstring() -> None:
                 "enum": ["celsius", "fahrenheit"],
                 "title": "Unit",
                 "description": "The unit of the temperature.",
+                "default": "celsius",
             },
         },
         "required": ["city"],
@@ -109,7 +110,10 @@ def test_records_pydantic_lists_dicts_and_sphinx_docstrings() -> None:
     assert booking["description"] == "For how many."
     assert schema["properties"]["tags"] == {"type": "array", "items": {"type": "string"}}
     assert schema["properties"]["extra"] == {"type": "object"}
-    assert schema["properties"]["when"] == {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    assert schema["properties"]["when"] == {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "default": None,
+    }
 
 
 def _starred(*names: str) -> None:

@@ -292,3 +292,16 @@ async def test_the_emulated_answer_keeps_to_the_bounds(
     parsed = response.parsed
     assert (parsed.code, parsed.short, parsed.count) == ("Echo: hi....", "Ech", 1)
     assert parsed.share == pytest.approx(0.7)
+
+
+@dataclasses.dataclass
+class _Dangling:
+    ref: Missing  # type: ignore[name-defined]  # noqa: F821
+
+
+async def test_an_annotation_that_does_not_resolve_raises_a_type_error(
+    models: Any, emulator: Emulator
+) -> None:
+    with pytest.raises(TypeError, match="the annotations of _Dangling do not resolve"):
+        await _generate(models, _Dangling)
+    assert emulator.requests == []

@@ -94,12 +94,18 @@ def _parameters(fn: Callable[..., Any], name: str) -> tuple[dict[str, Any], dict
             schema["description"] = described[param.name]
         if param.default is param.empty:
             required.append(param.name)
+        elif _is_json_scalar(getattr(param.default, "value", param.default)):
+            schema["default"] = getattr(param.default, "value", param.default)  # an Enum's too
         properties[param.name] = schema
         annotations[param.name] = annotation
     parameters: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         parameters["required"] = required
     return parameters, annotations
+
+
+def _is_json_scalar(value: Any) -> bool:
+    return value is None or type(value) in (str, int, float, bool)
 
 
 def declaration(fn: Callable[..., Any]) -> FunctionDeclaration:

@@ -462,12 +462,13 @@ class Resource:
         call = _gather(spec, args)
         request = _request(spec, call, extra)
         finish = lambda result: _result(spec, call, result)  # noqa: E731
-        is_async = inspect.iscoroutinefunction(self._transport.execute)
-        plan = _calling_plan(spec, call, extra, is_async)
-        if plan is None:
-            return self._transport.execute(request, finish)
-        execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
-        return (_functions.run_async if is_async else _functions.run)(execute, plan)
+        if call.functions and spec.returns == "response":
+            is_async = inspect.iscoroutinefunction(self._transport.execute)
+            plan = _calling_plan(spec, call, extra, is_async)
+            if plan is not None:
+                execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
+                return (_functions.run_async if is_async else _functions.run)(execute, plan)
+        return self._transport.execute(request, finish)
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
         extra = _per_call(args)
@@ -478,15 +479,13 @@ class Resource:
 def _calling_plan(
     spec: MethodSpec, call: _Call, extra: dict[str, Any], is_async: bool
 ) -> _functions.Plan | None:
-    """Automatic function calling for a method that answers with one response, when the
-    tools hold Python functions and the config does not turn it off."""
+    """Automatic function calling for a method that answers with one response and whose
+    tools hold Python functions, unless the config turns it off."""
     config = call.function_calling
     maximum = _functions.DEFAULT_MAXIMUM_REMOTE_CALLS
     if config is not None and config.maximum_remote_calls is not None:
         maximum = config.maximum_remote_calls
-    if spec.returns != "response" or not call.functions or maximum <= 0:
-        return None
-    if config is not None and config.disable:
+    if maximum <= 0 or (config is not None and config.disable):
         return None
     if not is_async:
         for name, fn in call.functions.items():

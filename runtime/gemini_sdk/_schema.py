@@ -295,7 +295,7 @@ def _describe(annotation: Any, where: str, outer: tuple[type, ...]) -> _Kind:
         return _Dict(_describe(args[1], f"{where}[]", outer) if args else None)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return _choice(tuple(member.value for member in annotation), annotation, where)
-    if isinstance(annotation, type) and _field_types(annotation) is not None:
+    if isinstance(annotation, type) and _field_types(annotation, where) is not None:
         if annotation in outer:
             raise TypeError(f"{where}: {annotation.__name__} contains itself; it cannot be inlined")
         return _object(annotation, where, (*outer, annotation))
@@ -309,8 +309,17 @@ def _choice(values: tuple[Any, ...], cls: type[enum.Enum] | None, where: str) ->
     return _Choice(values, cls)
 
 
-def _field_types(cls: type) -> tuple[dict[str, Any], frozenset[str]] | None:
+def _field_types(cls: type, where: str) -> tuple[dict[str, Any], frozenset[str]] | None:
     """A record class's field annotations and the names that are required, or None."""
+    try:
+        return _record_fields(cls)
+    except NameError as error:  # an annotation naming what its module does not define
+        raise TypeError(
+            f"{where}: the annotations of {cls.__name__} do not resolve: {error}"
+        ) from None
+
+
+def _record_fields(cls: type) -> tuple[dict[str, Any], frozenset[str]] | None:
     if typing.is_typeddict(cls):
         return typing.get_type_hints(cls), frozenset(cls.__required_keys__)  # type: ignore[attr-defined]
     if dataclasses.is_dataclass(cls):
@@ -331,7 +340,7 @@ def _field_types(cls: type) -> tuple[dict[str, Any], frozenset[str]] | None:
 
 
 def _object(cls: type, where: str, outer: tuple[type, ...]) -> _Object:
-    described = _field_types(cls)
+    described = _field_types(cls, where)
     assert described is not None
     hints, required = described
     fields = tuple(
