@@ -309,14 +309,50 @@ def profile(env: Env, key: str, seconds: float) -> None:
     stats.sort_stats("cumulative").print_stats(25)
 
 
+LOAD_CLIENTS = 200
+LOAD_TARGET = 1000.0  # requests per second
+LOAD_GROWTH_KIB = 4 * 1024  # the most the emulator's RSS may grow over the run
+
+
+def print_load(requests: int) -> None:
+    """The served emulator answering small generate calls from 200 keep-alive connections."""
+    from bench import load
+
+    with load.serve() as (port, pids):
+        result = load.run(port, pids, requests, LOAD_CLIENTS, processes=1)
+    growth = result.rss_end_kib - result.rss_start_kib
+    rate_ok = "ok" if result.rate >= LOAD_TARGET else "**missed**"
+    flat_ok = "ok" if growth <= LOAD_GROWTH_KIB else "**missed**"
+    print(
+        "\n## Served emulator under load (`python -m bench.load`)\n\n"
+        "| clients | requests | req/s | target | emulator CPU / request "
+        "| RSS start / end / max | target |\n| ---: | ---: | ---: | :--- | ---: | ---: | :--- |"
+    )
+    print(
+        f"| {LOAD_CLIENTS} | {result.requests:,} | {result.rate:,.0f} | "
+        f"≥ {LOAD_TARGET:,.0f} {rate_ok} | {result.cpu_per_request_us:.0f} µs | "
+        f"{result.rss_start_kib / 1024:.1f} / {result.rss_end_kib / 1024:.1f} / "
+        f"{result.rss_max_kib / 1024:.1f} MiB | growth ≤ {LOAD_GROWTH_KIB // 1024} MiB {flat_ok} |"
+    )
+    print(
+        f"\n{result.failed} answers were not 200. The client is one process of raw asyncio "
+        "connections on the same machine; CPU / request is the emulator process's user + "
+        "system time over the run divided by the requests (it does not move with the "
+        "machine's load as req/s does)."
+    )
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
-    parser.add_argument("--only", help="comma-separated scenario keys (prefixes), or 'import'")
+    parser.add_argument(
+        "--only", help="comma-separated scenario keys (prefixes), 'import' or 'load'"
+    )
     parser.add_argument("--profile", metavar="KEY", help="cProfile gemini-sdk in one scenario")
     args = parser.parse_args(argv)
     repeats, import_runs, target_ns = (3, 3, 10_000_000) if args.quick else (15, 7, 12_000_000)
     keys = args.only.split(",") if args.only else None
+    load_requests = 10_000 if args.quick else 100_000
 
     started = time.perf_counter()
     load_before = _load_average()
@@ -367,6 +403,12 @@ def main(argv: list[str]) -> None:
             getattr(env.genai_client, "close", lambda: None)()
 
     print_table(rows)
+    if keys is None or "load" in keys:
+        print("measuring the served emulator under load...", file=sys.stderr)
+        try:
+            print_load(load_requests)
+        except Exception:  # noqa: BLE001
+            notes.append(f"emulator load run failed:\n{traceback.format_exc()}")
     notes.append(
         f"calls: median of {repeats} interleaved batches of at least {target_ns / 1e6:.0f} ms "
         "after a warm-up call; gc enabled (collected before each batch); loopback scenarios "

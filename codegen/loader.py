@@ -114,6 +114,7 @@ _PLACES_OUTSIDE_REQUEST = (
     "save_to",
     "poll_interval",
     "max_wait",
+    "progress",
     "function_calling",
 )
 _INDEX = re.compile(r"\[\d+\]")

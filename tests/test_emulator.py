@@ -644,6 +644,27 @@ def test_requests_are_recorded_without_the_key(emulator: Emulator, client: httpx
     assert emulator.requests == []
 
 
+def test_request_log_keeps_the_newest_when_bounded() -> None:
+    bounded, silent = Emulator(keep_requests=2), Emulator(keep_requests=0)
+    for emulator in (bounded, silent):
+        with httpx.Client(transport=emulator.sync_transport(), base_url=BASE, headers=KEY) as c:
+            for text in ("one", "two", "three"):
+                assert c.post(path(), json=prompt(text)).status_code == 200
+    assert [r.body for r in bounded.requests] == [prompt("two"), prompt("three")]
+    assert silent.requests == []
+
+
+def test_routes_seen_again_get_their_own_parameters() -> None:
+    from _gemini_sdk_gen import operations as ops
+    from gemini_sdk.testing._app import OperationRouter
+
+    router = OperationRouter(ops.ALL)
+    first = router.match("POST", f"/v1beta/models/{FLASH}:generateContent")
+    first.params["model"] = "changed"
+    again = router.match("POST", f"/v1beta/models/{FLASH}:generateContent")
+    assert again.name == "GenerateContent" and again.params == {"model": FLASH}
+
+
 # -- rate limits -------------------------------------------------------------------------------
 
 
@@ -716,9 +737,15 @@ def test_delay_fault(emulator: Emulator, client: httpx.Client) -> None:
     emulator.faults.add("delay", operation="GetModel", seconds=0.01)
     assert client.get(f"/v1beta/models/{FLASH}").status_code == 200
     timeout = httpx.Timeout(5.0, read=0.01)
-    emulator.faults.add("delay", operation="GetModel", seconds=0.2)
-    with pytest.raises(httpx.ReadTimeout):
-        client.get(f"/v1beta/models/{FLASH}", timeout=timeout)
+    answer = threading.Event()
+    # held until the test releases it, so the timeout fires first however slow the machine
+    emulator.faults.add("delay", operation="GetModel", seconds=30, until=answer, times=2)
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            client.get(f"/v1beta/models/{FLASH}", timeout=timeout)
+    finally:
+        answer.set()
+    assert client.get(f"/v1beta/models/{FLASH}").status_code == 200
 
 
 def test_drop_fault_is_a_transport_error(emulator: Emulator, client: httpx.Client) -> None:

@@ -252,6 +252,19 @@ def test_wait_gives_up_after_max_wait(emulator: Emulator) -> None:
     assert isinstance(raised.value, TimeoutError)
 
 
+def test_wait_counts_its_sleeps_towards_max_wait(emulator: Emulator) -> None:
+    """As operations.wait: the waits asked for count even when the driver's sleep returns at
+    once, and the last one ends at the deadline."""
+    emulator.files.processing_polls = 100
+    client = emulator.client()
+    sleeps = recording_sleeps(client)
+    file = client.files.upload(file=MP4, config={"mime_type": "video/mp4"})
+    with pytest.raises(errors.WaitTimeoutError, match="still PROCESSING after 5s"):
+        client.files.wait(file=file, poll_interval=2, max_wait=5)
+    assert sleeps == [2, 2, 1]
+    assert len([r for r in emulator.requests if r.operation == "GetFile"]) == 4
+
+
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 async def test_wait_raises_the_files_error_when_it_failed(is_async: bool) -> None:
     failed = {

@@ -27,9 +27,9 @@ def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
     role = "model"
     unknown: dict[str, Any] = {}
     for response in responses:
-        if not response.candidates or response.candidates[0].content is None:
+        turn = _first_content(response)
+        if turn is None:
             continue
-        turn = response.candidates[0].content
         content_type = type(turn)
         parts.extend(turn.parts or [])
         role = turn.role or role
@@ -41,9 +41,21 @@ def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
     return content_type(role=role, parts=parts, unknown_fields=unknown or None)
 
 
+def _first_content(response: GenerateContentResponse) -> Content | None:
+    return response.candidates[0].content if response.candidates else None
+
+
+def _valid(turn: Content | None) -> bool:
+    """Whether the service takes `turn` back as a model turn: it has parts, none of them
+    empty (a Part with no field set, which a truncated answer can end on)."""
+    if turn is None or not turn.parts:
+        return False
+    return all(part != type(part)() for part in turn.parts)
+
+
 def _curate(history: list[Content]) -> list[Content]:
-    """The valid part of a given history: user turns, and runs of model turns that all have
-    parts; an invalid run is dropped with the user turn before it."""
+    """The valid part of a given history: user turns, and runs of model turns that are all
+    valid; an invalid run is dropped with the user turn before it."""
     out: list[Content] = []
     i = 0
     while i < len(history):
@@ -55,7 +67,7 @@ def _curate(history: list[Content]) -> list[Content]:
         while i < len(history) and history[i].role == "model":
             run.append(history[i])
             i += 1
-        if all(turn.parts for turn in run):
+        if all(_valid(turn) for turn in run):
             out += run
         elif out:
             out.pop()
@@ -99,10 +111,13 @@ class _ChatBase:
         called = responses[-1].automatic_function_calling_history if responses else None
         added = (called or [])[len(self._curated) + 1 :]
         self._history += [user_turn, *added]
-        if model_turn is not None:
-            self._history.append(model_turn)
-            if model_turn.parts:
-                self._curated += [user_turn, *added, model_turn]
+        if model_turn is None:
+            return
+        self._history.append(model_turn)
+        # A stream is a valid answer only if every piece of it is: a piece without content or
+        # with an empty part means the answer was cut.
+        if all(_valid(_first_content(response)) for response in responses):
+            self._curated += [user_turn, *added, model_turn]
 
 
 class Chat(_ChatBase):

@@ -20,7 +20,7 @@ from gemini_sdk._model import WireModel, missing_required
 if TYPE_CHECKING:
     import httpx
 
-    from gemini_sdk._upload import UploadSource
+    from gemini_sdk._upload import Progress, UploadSource
 
 R = TypeVar("R", bound=WireModel)
 
@@ -109,6 +109,8 @@ class PreparedRequest:
         return self.decode_as or self.operation.response
 
     wait: Any = None  # a _wait.Wait, for the "wait" kind
+    # Told (bytes done, total) as an upload's or a download's bytes go.
+    progress: Progress | None = None
 
 
 def prepare(
@@ -128,6 +130,7 @@ def prepare(
     mime_type: str | None = None,
     decode_as: type[WireModel] | None = None,
     wait: Any = None,
+    progress: Progress | None = None,
 ) -> PreparedRequest:
     path_args = {
         param.py_name: _segment(operation, param, path_values.get(param.py_name))
@@ -180,6 +183,7 @@ def prepare(
         mime_type=mime_type,
         decode_as=decode_as,
         wait=wait,
+        progress=progress,
     )
 
 

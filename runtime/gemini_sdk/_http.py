@@ -14,7 +14,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -28,9 +28,9 @@ from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
 from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
-from gemini_sdk._upload import UploadSource, describe
+from gemini_sdk._upload import Progress, UploadSource, describe
 from gemini_sdk._version import __version__
-from gemini_sdk._wait import Wait
+from gemini_sdk._wait import Wait, waiting
 
 logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
@@ -244,9 +244,11 @@ def _retrying(
     read: Callable[[httpx.Response], T],
     rand: Callable[[], float],
     stream: bool = False,
+    progress: Progress | None = None,
 ) -> _Steps[T]:
     """Send with retries until `read` accepts a response, and return what it made of it;
-    raise the typed error when the retry options or the total deadline say to stop."""
+    raise the typed error when the retry options or the total deadline say to stop.
+    `progress` is told how far each attempt's body has arrived."""
     deadline = None if config.deadline is None else time.monotonic() + config.deadline
     attempt = 0
     while True:
@@ -255,7 +257,7 @@ def _retrying(
         sent = build()
         if deadline is not None:
             _cap_timeouts(sent, deadline - time.monotonic())
-        outcome = yield _Send(sent, stream)
+        outcome = yield _Send(sent, stream or progress is not None, progress)
         if isinstance(outcome, httpx.Response):
             _log(request, outcome.status_code, started, attempt)
             try:
@@ -297,10 +299,11 @@ def _exchange(
     """One call of any kind but a pager: what `execute` returns before wrapping a stream."""
     if request.kind == "wait":
         return (yield from _waiting(config, request, http, rand))
+    progress = None if request.progress is None else _forward_only(request.progress)
     if request.kind == "upload":
         source, size, mime = _open_media(request.media, request.mime_type)
         try:
-            return (yield from _upload_steps(config, request, source, size, mime, rand))
+            return (yield from _upload_steps(config, request, source, size, mime, rand, progress))
         finally:
             source.close()
     read: Callable[[httpx.Response], Any]
@@ -311,7 +314,78 @@ def _exchange(
     else:
         read = lambda response: _decode(request, response)  # noqa: E731
     build = lambda: _build(http, config, request)  # noqa: E731
-    return (yield from _retrying(config, request, build, read, rand, request.kind == "stream"))
+    return (
+        yield from _retrying(config, request, build, read, rand, request.kind == "stream", progress)
+    )
+
+
+def _forward_only(progress: Progress) -> Progress:
+    """`progress`, told only of advances: a retried download starts again from 0, and a
+    resumed upload may go back to what the server kept, but the caller's count never falls."""
+    told: tuple[int, int | None] = (-1, None)
+
+    def report(done: int, total: int | None) -> None:
+        nonlocal told
+        # The same count again only when it brings the total, first unknown.
+        if done > told[0] or (done == told[0] and total != told[1]):
+            told = (done, total)
+            progress(done, total)
+
+    return report
+
+
+class _Counted(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that tells `progress` how many of its bytes (as sent, before any
+    content decoding: what Content-Length counts) have arrived."""
+
+    def __init__(self, response: httpx.Response, progress: Progress) -> None:
+        self._inner = response.stream
+        length = response.headers.get("content-length")
+        self._total = int(length) if length and length.isdigit() else None
+        self._progress = progress
+        self._done = 0
+
+    def _arrived(self, chunk: bytes) -> bytes:
+        self._done += len(chunk)
+        self._progress(self._done, self._total)
+        return chunk
+
+    def _ended(self) -> None:
+        # Without a Content-Length the size is known only now.
+        if self._total is None:
+            self._progress(self._done, self._done)
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        for chunk in self._inner:
+            yield self._arrived(chunk)
+        self._ended()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        async for chunk in self._inner:
+            yield self._arrived(chunk)
+        self._ended()
+
+    def close(self) -> None:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        await self._inner.aclose()
+
+
+def _read_whole(step: _Send, response: httpx.Response) -> bool:
+    """Whether the driver reads a streamed response whole before handing it over: one that
+    is not a stream of events, or a download told to report its progress (which is then
+    set up to be told)."""
+    if _whole(response):
+        return True
+    if step.progress is None:
+        return False
+    response.stream = _Counted(response, step.progress)
+    return True
 
 
 def _waiting(
@@ -320,21 +394,14 @@ def _waiting(
     http: httpx.Client | httpx.AsyncClient,
     rand: Callable[[], float],
 ) -> _Steps[Any]:
-    """Fetch the resource until it is ready, sleeping `poll_interval` between fetches."""
+    """Fetch the resource, retried like any call, until the request's wait finds it ready."""
     wait: Wait = request.wait
-    started = wait.clock()
-    while True:
-        resource = yield from _retrying(
-            config,
-            request,
-            lambda: _build(http, config, request),
-            lambda response: _decode(request, response),
-            rand,
-        )
-        if wait.ready(resource):
-            return resource
-        wait.check_deadline(started, resource)
-        yield _Sleep(wait.poll_interval)
+
+    def fetch() -> _Steps[Any]:
+        build = lambda: _build(http, config, request)  # noqa: E731
+        return _retrying(config, request, build, lambda response: _decode(request, response), rand)
+
+    return (yield from waiting(fetch, wait.pace, wait.ready, wait.timed_out, wait.clock))
 
 
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:
@@ -426,7 +493,7 @@ class SyncTransport(_Pooled[httpx.Client]):
                     outcome = _redacted(
                         self.http.send(step.request, stream=step.stream, follow_redirects=False)
                     )
-                    if step.stream and _whole(outcome):
+                    if step.stream and _read_whole(step, outcome):
                         outcome.read()
                         outcome.close()
                 except httpx.HTTPError as error:
@@ -502,7 +569,7 @@ class AsyncTransport(_Pooled[httpx.AsyncClient]):
                             step.request, stream=step.stream, follow_redirects=False
                         )
                     )
-                    if step.stream and _whole(outcome):
+                    if step.stream and _read_whole(step, outcome):
                         await outcome.aread()
                         await outcome.aclose()
                 except httpx.HTTPError as error:
@@ -535,6 +602,7 @@ def _upload_steps(
     size: int,
     mime: str,
     rand: Callable[[], float],
+    progress: Progress | None = None,
 ) -> _Steps[Any]:
     """The resumable protocol without I/O.
 
@@ -542,7 +610,7 @@ def _upload_steps(
     or failed chunk ask the server what it received and resume from there. A chunk the
     server answered counts for what the server says it received, which may be less than was
     sent; only failures in a row (a chunk that made no progress is one) count against the
-    retry attempts.
+    retry attempts. `progress` is told each count the server confirms.
     """
     timeout = _timeout(config, request)
 
@@ -584,8 +652,13 @@ def _upload_steps(
         if outcome.headers.get("x-goog-upload-status") == "final" or (
             final and "x-goog-upload-status" not in outcome.headers
         ):
-            return _decode(request, outcome)
+            uploaded = _decode(request, outcome)
+            if progress is not None:
+                progress(size, size)
+            return uploaded
         received = int(outcome.headers.get("x-goog-upload-size-received", offset + len(chunk)))
+        if progress is not None:
+            progress(received, size)
         failures = 0 if received > offset else failures + 1
         if failures >= config.retry.attempts:
             raise errors.APIError(

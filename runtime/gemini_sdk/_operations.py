@@ -3,8 +3,8 @@
 `operations.get` is a generated method (spec/sdk.yaml): the operation's name picks the
 GetOperation* route whose path template it matches, and the answer is decoded as the class of
 the operation object passed in, so an upload's operation comes back as an upload's operation.
-`wait` polls that method with backoff. Its decisions are one generator of steps (`_waiting`)
-without I/O, which the sync and the async transport drive (`drive` in _http.py).
+`wait` polls that method with backoff, by the one wait plan of _wait.py (`waiting`, steps
+without I/O), which the sync and the async transport drive (`drive` in _http.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import attrs
 from gemini_sdk import errors
 from gemini_sdk._model import WireModel
 from gemini_sdk._resource import MethodSpec, Resource
-from gemini_sdk._steps import Exchange, Plan, _Sleep, _Steps
+from gemini_sdk._steps import Exchange, Plan, _Steps
+from gemini_sdk._wait import Pace, waiting
 
 if TYPE_CHECKING:
     from gemini_sdk._endpoint import PreparedRequest
@@ -36,16 +37,13 @@ class LongRunning(Protocol):
 
 
 OperationT = TypeVar("OperationT", bound=LongRunning)
+# Told (polls so far, seconds since the wait began) after each poll.
+WaitProgress = Callable[[int, float], object]
 
 
 @attrs.frozen
-class WaitPolicy:
-    """How `wait` polls: the first delay, the factor it grows by, its cap, and the deadline."""
-
-    timeout: float | None
-    poll: float
-    backoff: float
-    max_poll: float
+class WaitPolicy(Pace):
+    """`Pace` as `wait`'s arguments give it, checked."""
 
     def __attrs_post_init__(self) -> None:
         if self.timeout is not None and not self.timeout > 0:
@@ -68,42 +66,43 @@ def _waiting(
     given: Any,
     policy: WaitPolicy,
     clock: Callable[[], float],
+    progress: WaitProgress | None = None,
 ) -> _Steps[Any]:
-    """Poll until the operation is done; return it, or raise its error or the timeout.
+    """Poll until the operation is done; return it, or raise its error or the timeout."""
 
-    A done operation given as an object is not fetched again. Time spent counts by the clock
-    and by the waits asked for, whichever is more, so a driver whose sleep returns at once
-    (a test's) still reaches the deadline.
-    """
-    started, slept, delay = clock(), 0.0, policy.poll
-    operation = given if getattr(given, "done", False) else (yield from exchange(request))
-    while not operation.done:
-        if policy.timeout is not None:
-            remaining = policy.timeout - max(clock() - started, slept)
-            if remaining <= 0:
-                raise errors.OperationTimeoutError(
-                    f"the operation {operation.name} was not done after {policy.timeout:g}s",
-                    operation=operation,
-                )
-            delay = min(delay, remaining)
-        yield _Sleep(delay)
-        slept += delay
-        operation = yield from exchange(request)
-        delay = min(delay * policy.backoff, policy.max_poll)
-    failure = operation.error
-    if failure is not None:
-        raise errors.error_from_status(failure.code, failure.message, failure.details)
-    return operation
+    def finished(operation: Any) -> bool:
+        if not operation.done:
+            return False
+        failure = operation.error
+        if failure is not None:
+            raise errors.error_from_status(failure.code, failure.message, failure.details)
+        return True
+
+    def timed_out(operation: Any) -> errors.OperationTimeoutError:
+        return errors.OperationTimeoutError(
+            f"the operation {operation.name} was not done after {policy.timeout:g}s",
+            operation=operation,
+        )
+
+    return (
+        yield from waiting(
+            lambda: exchange(request), policy, finished, timed_out, clock, given, progress
+        )
+    )
 
 
 class _Polling(Resource):
     # The spec of the resource's `get`, which each poll calls; set by the generated class.
     _polls: ClassVar[MethodSpec]
 
-    def _plan(self, operation: Any, policy: WaitPolicy) -> Plan[Any]:
+    def _plan(self, operation: Any, policy: WaitPolicy, progress: WaitProgress | None) -> Plan[Any]:
+        if progress is not None and not callable(progress):
+            raise TypeError(
+                f"wait: progress must be a callable taking (polls, seconds), got {progress!r:.60}"
+            )
         _, request = self._prepare(self._polls, {"operation": operation})
         given = operation if isinstance(operation, WireModel) else None
-        return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic)
+        return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic, progress)
 
 
 class OperationPolling(_Polling):
@@ -119,6 +118,7 @@ class OperationPolling(_Polling):
         poll: float = 1.0,
         backoff: float = 1.5,
         max_poll: float = 30.0,
+        progress: WaitProgress | None = None,
     ) -> Any:
         """Poll an operation until it is done, waiting longer between polls each time.
 
@@ -129,6 +129,9 @@ class OperationPolling(_Polling):
             poll: Seconds before the second poll (the first is at once). Default 1.
             backoff: The factor each wait grows by. Default 1.5.
             max_poll: The longest wait between polls, in seconds. Default 30.
+            progress: Called as `progress(polls, seconds)` after each poll: how many polls
+                were made and how long the wait has taken so far (by the clock, or by the
+                waits asked for when they are longer). None (the default) calls nothing.
 
         Returns:
             The finished operation, of the same class as the one given (an Operation for a
@@ -137,13 +140,14 @@ class OperationPolling(_Polling):
         Raises:
             ValueError: `operation` is not an operation's name, or a policy argument is out
                 of range; raised before any request is sent.
+            TypeError: `progress` is not callable; raised before any request is sent.
             errors.OperationTimeoutError: not done within `timeout`; `.operation` holds the
                 last state seen.
             errors.APIError subclasses: the operation failed (the class follows its
                 `error.code`, e.g. errors.NotFound), or a poll did.
         """
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        return self._transport.drive(self._plan(operation, policy))
+        return self._transport.drive(self._plan(operation, policy, progress))
 
 
 class AsyncOperationPolling(_Polling):
@@ -159,8 +163,9 @@ class AsyncOperationPolling(_Polling):
         poll: float = 1.0,
         backoff: float = 1.5,
         max_poll: float = 30.0,
+        progress: WaitProgress | None = None,
     ) -> Any:
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        return await self._transport.drive(self._plan(operation, policy))
+        return await self._transport.drive(self._plan(operation, policy, progress))
 
     wait.__doc__ = OperationPolling.wait.__doc__

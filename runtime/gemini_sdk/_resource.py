@@ -19,7 +19,7 @@ from gemini_sdk import _functions, _generated, _schema, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
 from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, keep_media, resource_name
-from gemini_sdk._upload import describe
+from gemini_sdk._upload import Progress, describe
 from gemini_sdk._wait import Until, Wait
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
@@ -99,6 +99,7 @@ class _Call:
     fill: Any = None  # what the downloaded bytes are also stored on
     poll_interval: float | None = None
     max_wait: float | None = None
+    progress: Progress | None = None
     # The Python type the response schema was made from, which `.parsed` gives.
     parse_as: Any = None
     # The Python functions among the tools, by name, and the config for calling them.
@@ -122,6 +123,7 @@ def _place(call: _Call, to: str, value: Any) -> None:
         "save_to",
         "poll_interval",
         "max_wait",
+        "progress",
         "function_calling",
     ):
         setattr(call, kind, value)
@@ -362,6 +364,7 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
         "media": call.media,
         "mime_type": call.media_type,
         "decode_as": call.decode_as,
+        "progress": call.progress,
         **extra,
     }
     path_values = {

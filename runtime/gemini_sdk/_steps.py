@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import httpx
 
     from gemini_sdk._endpoint import PreparedRequest
+    from gemini_sdk._upload import Progress
 
 T = TypeVar("T")
 
@@ -26,6 +27,8 @@ T = TypeVar("T")
 class _Send:
     request: httpx.Request
     stream: bool = False
+    # Read the body whole, telling this how far the reading is.
+    progress: Progress | None = None
 
 
 @attrs.frozen

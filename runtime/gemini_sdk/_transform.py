@@ -300,6 +300,13 @@ def upload_source(value: Any) -> Any:
     raise _fail("a path, bytes or a binary file object", value)
 
 
+def progress(value: Any) -> Any:
+    """A callable taking (bytes done, total)."""
+    if callable(value):
+        return value
+    raise _fail("a callable taking (bytes_done, total)", value)
+
+
 def generated_images(response: Any) -> Any:
     """Imagen's predict answer -> GenerateImagesResponse (one GeneratedImage a prediction)."""
     t = _generated.types
@@ -541,6 +548,7 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "video_image": video_image,
     "video_input": video_input,
     "upload_source": upload_source,
+    "progress": progress,
     "model_name": model_name,
     "cached_content_name": cached_content_name,
     "content": content,

@@ -1,13 +1,17 @@
-"""What an upload accepts (a path, raw bytes, or a binary file object), and what it declares
-about it before the first byte is sent: its size and MIME type."""
+"""What an upload accepts (a path, raw bytes, or a binary file object), what it declares
+about it before the first byte is sent (its size and MIME type), and the callback an upload
+or a download tells how far its bytes are."""
 
 from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from typing import Any, BinaryIO, Union
 
 UploadSource = Union[str, "os.PathLike[str]", bytes, BinaryIO]
+# Told (bytes done, total bytes or None while unknown) as a transfer goes on.
+Progress = Callable[[int, Union[int, None]], object]  # noqa: UP007 - 3.10 needs Union
 
 
 def describe(media: Any, mime_type: str | None) -> tuple[int, str]:

@@ -1,21 +1,82 @@
-"""Waiting for a resource to be ready, as a generator of steps without I/O (see _http).
+"""Waiting until something is done, as a generator of steps without I/O (see _steps).
 
-A method whose spec says `returns: wait` fetches its resource again and again until a field
-reaches its `done` value; its `failed` value raises ProcessingFailedError with the resource's
-error, and running out of `max_wait` seconds raises WaitTimeoutError.
+One plan for every wait: `waiting` fetches, asks its `done` predicate (which raises the typed
+failure when what it waits for failed), sleeps as its `Pace` says (a first delay growing by a
+factor up to a cap) and gives up at the deadline with the error its caller names. Files wait
+this way (a method whose spec says `returns: wait`: `Wait` below), and so do long-running
+operations (`operations.wait`, batches.run; see _operations).
 """
 
 from __future__ import annotations
 
+import math
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
 from gemini_sdk import errors
+from gemini_sdk._steps import _Sleep, _Steps
 
 DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_WAIT = 600.0
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Pace:
+    """When to poll: `poll` seconds before the second fetch (the first is at once), each wait
+    `backoff` times the last up to `max_poll`; no fetch after `timeout` seconds (None: wait
+    as long as it takes)."""
+
+    timeout: float | None
+    poll: float
+    backoff: float = 1.0
+    max_poll: float = math.inf
+
+
+def waiting(
+    fetch: Callable[[], _Steps[T]],
+    pace: Pace,
+    done: Callable[[T], bool],
+    timed_out: Callable[[T], Exception],
+    clock: Any = time.monotonic,
+    given: T | None = None,
+    progress: Callable[[int, float], object] | None = None,
+) -> _Steps[T]:
+    """Fetch until `done`; return the last fetched, or raise what `done` raised or, at the
+    deadline, `timed_out(last fetched)`.
+
+    A `given` that is already done is not fetched at all. Time spent counts by the clock and
+    by the waits asked for, whichever is more, so a driver whose sleep returns at once (a
+    test's) still reaches the deadline; the last wait is cut short to end at the deadline,
+    where one more fetch may still find it done. `progress` hears (fetches so far, seconds
+    spent) after each fetch.
+    """
+    started, slept, delay, fetches = clock(), 0.0, pace.poll, 0
+
+    def fetched() -> _Steps[T]:
+        nonlocal fetches
+        current = yield from fetch()
+        fetches += 1
+        if progress is not None:
+            progress(fetches, max(clock() - started, slept))
+        return current
+
+    current = given if given is not None and done(given) else (yield from fetched())
+    while not done(current):
+        if pace.timeout is not None:
+            remaining = pace.timeout - max(clock() - started, slept)
+            if remaining <= 0:
+                raise timed_out(current)
+            delay = min(delay, remaining)
+        yield _Sleep(delay)
+        slept += delay
+        current = yield from fetched()
+        delay = min(delay * pace.backoff, pace.max_poll)
+    return current
 
 
 @attrs.frozen
@@ -57,11 +118,13 @@ class Wait:
             )
         return False
 
-    def check_deadline(self, started: float, resource: Any) -> None:
-        """Raises when the next poll would come after `max_wait`."""
-        if self.clock() - started + self.poll_interval > self.max_wait:
-            raise errors.WaitTimeoutError(
-                f"{getattr(resource, 'name', 'the resource')} is still "
-                f"{getattr(resource, self.until.field)} after {self.max_wait:g}s",
-                resource=resource,
-            )
+    @property
+    def pace(self) -> Pace:
+        return Pace(timeout=self.max_wait, poll=self.poll_interval)
+
+    def timed_out(self, resource: Any) -> errors.WaitTimeoutError:
+        return errors.WaitTimeoutError(
+            f"{getattr(resource, 'name', 'the resource')} is still "
+            f"{getattr(resource, self.until.field)} after {self.max_wait:g}s",
+            resource=resource,
+        )

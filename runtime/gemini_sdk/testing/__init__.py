@@ -20,6 +20,7 @@ from gemini_sdk.testing._faults import Fault, Faults
 from gemini_sdk.testing._files import FileStore, StoredFile
 from gemini_sdk.testing._model_zoo import ModelCard
 from gemini_sdk.testing._proxy import TlsProxy
+from gemini_sdk.testing._served import Served
 from gemini_sdk.testing._state import RecordedRequest
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
@@ -31,6 +32,7 @@ __all__ = [
     "FileStore",
     "ModelCard",
     "RecordedRequest",
+    "Served",
     "StoredFile",
     "SyncAppTransport",
     "TlsProxy",

@@ -14,7 +14,6 @@ request, then the file store takes it; the session id stands in for the API key.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -99,9 +98,21 @@ class OperationRouter:
         self._routes = [
             (op.method, _template_pattern(op.url_path(ops.API_VERSION)), op) for op in operations
         ]
+        # Clients send the same few paths again and again: each is matched against every
+        # template once (the table is bounded so that many distinct paths cannot grow it).
+        self._seen: dict[tuple[str, str], tuple[OperationSpec[Any], dict[str, str]]] = {}
 
     def match(self, method: str, path: str) -> Routed:
-        return Routed(*match(self._routes, method, path))
+        found = self._seen.get((method, path))
+        if found is None:
+            found = match(self._routes, method, path)
+            if len(self._seen) >= _ROUTES_SEEN:
+                self._seen.clear()
+            self._seen[method, path] = found
+        return Routed(found[0], dict(found[1]))
+
+
+_ROUTES_SEEN = 4096
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
@@ -144,13 +155,14 @@ async def _dispatch(state: EmulatorState, router: OperationRouter, request: Requ
     upload_id = query.get("upload_id")
     if not (isinstance(routed, Routed) and routed.operation.upload):
         upload_id = None
-    state.record(_recorded(request, query, raw, operation, chunk=upload_id is not None))
+    if state.records_requests:
+        state.record(_recorded(request, query, raw, operation, chunk=upload_id is not None))
 
     command = request.headers.get("x-goog-upload-command")
     faults = state.faults.take(method, path, operation, command)
     for fault in faults:
         if fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
+            await fault.hold()
     drop = next((f for f in faults if f.kind == "drop"), None)
     if drop is not None:
         if upload_id is not None and drop.after_bytes:

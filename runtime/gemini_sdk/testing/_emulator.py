@@ -17,6 +17,7 @@ from gemini_sdk.testing._files import FileStore
 from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import Catalogue
 from gemini_sdk.testing._operations import POLLS
+from gemini_sdk.testing._record import cassette_app
 from gemini_sdk.testing._state import EmulatorState, RecordedRequest, StreamHook
 from gemini_sdk.testing._transport import AsyncAppTransport, SyncAppTransport
 
@@ -35,7 +36,15 @@ class Emulator:
     and blob files in that directory, so an emulator made again on it carries on where the last
     one stopped; without it they are kept in memory. A long-running operation (a file search
     import or upload, ...) is done at its `operation_polls`-th GetOperation (0: at once), so
-    polling loops can be tested without waiting.
+    polling loops can be tested without waiting. `keep_requests` bounds the request log
+    (`requests`) to the newest that many, so that a long-running emulator does not grow with
+    every request (None: every request is kept; 0: none).
+
+    `record` (an upstream's URL, such as the service's) with `cassettes` (a directory) makes
+    `.app` a proxy to that upstream which writes each exchange there, the key scrubbed;
+    `replay` (a directory of such recordings) makes it answer from them alone, offline. Either
+    way the emulated API stays out of the answers (see testing/_record.py for the matching
+    and what a request without a recording gets).
     """
 
     BASE_URL = "http://emulator.local"
@@ -49,6 +58,10 @@ class Emulator:
         clock: Callable[[], float] | None = None,
         state_dir: str | os.PathLike[str] | None = None,
         operation_polls: int = POLLS,
+        record: str | None = None,
+        cassettes: str | os.PathLike[str] | None = None,
+        replay: str | os.PathLike[str] | None = None,
+        keep_requests: int | None = None,
     ) -> None:
         self._state = EmulatorState(
             api_keys=api_keys,
@@ -56,9 +69,11 @@ class Emulator:
             extra_models=extra_models,
             clock=clock,
             state_dir=state_dir,
+            keep_requests=keep_requests,
         )
         self._state.operations.polls = operation_polls
-        self.app: Starlette = build_app(self._state)
+        proxy = cassette_app(record, cassettes, replay)
+        self.app: Starlette = build_app(self._state) if proxy is None else proxy
 
     @property
     def faults(self) -> Faults:
@@ -67,7 +82,8 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (API keys left out), oldest first."""
+        """Every request received so far (API keys left out), oldest first; only the newest
+        `keep_requests` when that is set."""
         return self._state.requests
 
     @property

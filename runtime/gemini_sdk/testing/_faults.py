@@ -19,7 +19,9 @@ drop or a status answer; `cut_stream` applies to the response body.
 
 - status: answer `status` in the Google envelope; `retry_delay` adds google.rpc.RetryInfo,
   `retry_after` a Retry-After header;
-- delay: wait `seconds`, then serve the request normally;
+- delay: wait `seconds`, then serve the request normally; with `until` (a threading.Event),
+  wait until it is set instead, `seconds` being the longest wait, so a test decides when the
+  answer comes rather than racing a sleep against a timeout;
 - drop: the connection closes without a response: through the emulator's transports httpx
   raises RemoteProtocolError, as for a real drop. (Served by uvicorn, which answers any app
   failure before the response with a 500, a drop arrives as that 500.)
@@ -35,6 +37,7 @@ drop or a status answer; `cut_stream` applies to the response body.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import AsyncIterator
@@ -69,6 +72,7 @@ class Fault:
     retry_delay: str | None = None
     retry_after: str | None = None
     seconds: float = 0.0
+    until: threading.Event | None = None
     after_events: int = 1
     abort: bool = False
     after_bytes: int | None = None
@@ -90,6 +94,14 @@ class Fault:
         details = [retry_info(self.retry_delay)] if self.retry_delay else []
         headers = {"Retry-After": self.retry_after} if self.retry_after else {}
         return ApiError(self.status, message, details=details, headers=headers)
+
+    async def hold(self) -> None:
+        """A delay fault's wait."""
+        if self.until is None:
+            await asyncio.sleep(self.seconds)
+        else:
+            # in a thread: the event is set from the test's thread, not this event loop
+            await asyncio.to_thread(self.until.wait, self.seconds)
 
     async def cut(self, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         sent = 0
@@ -124,6 +136,7 @@ class Faults:
         retry_delay: str | float | None = None,
         retry_after: str | float | None = None,
         seconds: float = 0.0,
+        until: threading.Event | None = None,
         after_events: int = 1,
         abort: bool = False,
         after_bytes: int | None = None,
@@ -153,6 +166,7 @@ class Faults:
             retry_delay=_duration(retry_delay),
             retry_after=None if retry_after is None else _header_seconds(retry_after),
             seconds=seconds,
+            until=until,
             after_events=after_events,
             abort=abort,
             after_bytes=after_bytes,

@@ -5,12 +5,12 @@ is `FileStore.chunk`, which the dispatcher calls directly (see `_app`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._errors import ApiError, invalid_argument
 from gemini_sdk.testing._faults import normal_command
-from gemini_sdk.testing._files import TEXT_TYPE, UPLOAD_PATH, StoredFile
+from gemini_sdk.testing._files import FILE, TEXT_TYPE, UPLOAD_PATH, StoredFile
 from gemini_sdk.testing._handlers import handles
 from gemini_sdk.testing._paging import page_body
 from gemini_sdk.testing._reply import Reply, json_reply
@@ -40,12 +40,13 @@ def open_upload(
     mime_type: str | None,
     name: str | None = None,
     display_name: str | None = None,
-    on_final: Callable[[bytes, str], bytes] | None = None,
+    kind: str = FILE,
+    target: dict[str, Any] | None = None,
     sha256: str | None = None,
 ) -> Reply:
     """The start of a resumable upload to `path`: checks its headers, opens the session and
-    answers its URL. `on_final` makes the finished bytes (and their MIME type) into the final
-    answer's JSON; without it they become a File. `sha256` is the hash the metadata declared,
+    answers its URL. The finished bytes go to the finisher of `kind` (see FileStore.finishers)
+    with `target`; by default they become a File. `sha256` is the hash the metadata declared,
     which the finished bytes must match."""
     headers = call.headers
     protocol = headers.get("x-goog-upload-protocol", "").lower()
@@ -81,7 +82,8 @@ def open_upload(
         name=name,
         display_name=display_name,
         base_url=call.base_url,
-        on_final=None if on_final is None else lambda data: on_final(data, mime),
+        kind=kind,
+        target=target,
         sha256=sha256,
     )
     url = f"{call.base_url}{path}?upload_id={session.id}&upload_protocol=resumable"

@@ -12,8 +12,10 @@ Upload, as the service runs it (and as `gemini_sdk._http` drives it):
 3. `x-goog-upload-command: query` tells how much arrived (`x-goog-upload-size-received`), so
    a client can resume after a lost chunk; `cancel` abandons the session.
 
-An upload into a file search store runs in the same sessions; its session's `on_final` makes
-the bytes into a document and answers the operation instead of a File (see _store_handlers).
+An upload into a file search store runs in the same sessions. A session names its `kind` and
+the `target` it finishes into, as data; `FileStore.finishers` maps each kind to what makes the
+finished bytes into the final answer: a File for "file", a document and its operation for a
+store upload (registered by the emulator's state, see _stores.finish_upload).
 
 Every chunk but the last must be a multiple of the chunk granularity, 8 MiB as on the service
 (`chunk_granularity` lowers it, so tests can send small pieces). When the metadata declares a
@@ -23,8 +25,9 @@ GetFile has shown them that way `processing_polls` times, so polling loops can b
 without waiting. Files expire 48 hours after their upload, by the store's clock (`now`).
 
 Files are records of the `files` table and their bytes blobs of the durable layer, so a served
-emulator restarted on the same state directory still has them; open upload sessions are
-about one connection's work and stay in memory.
+emulator restarted on the same state directory still has them. Open upload sessions are
+records of the `uploads` table, and each piece of bytes they received a blob: a client whose
+upload was cut by a restart asks the new emulator how much arrived and carries on.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ _NAME = re.compile(r"files/([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)")
 # emulator under another name still matches) or just its resource name.
 _FILE_URI = re.compile(r"(?:[a-z][a-z0-9+.-]*://[^/]+/v1beta/)?files/([a-z0-9-]{1,40})")
 TEXT_TYPE = "text/plain; charset=utf-8"
+FILE = "file"  # the kind of upload session that makes a File
 
 
 def _utc_now() -> datetime.datetime:
@@ -139,10 +143,24 @@ class UploadSession:
     display_name: str | None
     base_url: str
     sha256: str | None = None  # declared by the metadata, checked when the upload finishes
-    received: bytearray = attrs.field(factory=bytearray)
-    # What a finished upload becomes, as the JSON of the final answer; unset: a File.
-    on_final: Callable[[bytes], bytes] | None = None
-    final_body: bytes | None = None  # the final answer's JSON, set once finalized
+    # What the finished bytes become (a key of FileStore.finishers), and what its finisher
+    # needs to know about where they go.
+    kind: str = FILE
+    target: dict[str, Any] = attrs.field(factory=dict)
+    received: int = 0  # bytes arrived so far, kept as `pieces` blobs in order
+    pieces: int = 0
+    final: dict[str, Any] | None = None  # the final answer's JSON, set once finalized
+
+    def to_record(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> UploadSession:
+        return cls(**record)
+
+
+# Makes a finished upload's bytes into the final answer's JSON; raises ApiError to refuse them.
+Finisher = Callable[[UploadSession, bytes], dict[str, Any]]
 
 
 class FileStore:
@@ -156,7 +174,8 @@ class FileStore:
         self.chunk_granularity = CHUNK_GRANULARITY
         self._durable = durable
         self._files = durable.table("files")
-        self._sessions: dict[str, UploadSession] = {}
+        self._sessions = durable.table("uploads")
+        self.finishers: dict[str, Finisher] = {FILE: self._finish_file}
         self._lock = threading.RLock()
 
     def clear(self) -> None:
@@ -164,7 +183,8 @@ class FileStore:
             for file_id in self._files.keys():
                 self._durable.blobs.delete(_blob(file_id))
             self._files.clear()
-            self._sessions.clear()
+            for record in self._sessions.values():
+                self._drop_session(UploadSession.from_record(record))
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -310,7 +330,8 @@ class FileStore:
         name: str | None,
         display_name: str | None,
         base_url: str,
-        on_final: Callable[[bytes], bytes] | None = None,
+        kind: str = FILE,
+        target: dict[str, Any] | None = None,
         sha256: str | None = None,
     ) -> UploadSession:
         with self._lock:
@@ -327,10 +348,11 @@ class FileStore:
                 name=name,
                 display_name=display_name,
                 base_url=base_url,
-                on_final=on_final,
+                kind=kind,
+                target=target or {},
                 sha256=sha256,
             )
-            self._sessions[session_id] = session
+            self._sessions.put(session_id, session.to_record())
             return session
 
     def chunk(
@@ -345,14 +367,15 @@ class FileStore:
         that many of the chunk's bytes count as arrived, and the upload is not finalized:
         the rest was lost on the way."""
         with self._lock:
-            session = self._sessions.get(session_id)
+            record = self._sessions.get(session_id)
+            session = UploadSession.from_record(record) if record is not None else None
             if session is None or session.path != path:
                 raise ApiError(404, f"No upload session {session_id!r} is open.")
             command = normal_command(headers.get("x-goog-upload-command"))
             if command == "query":
                 return _session_reply(session)
             if command == "cancel":
-                del self._sessions[session_id]
+                self._drop_session(session)
                 return Reply(media_type=TEXT_TYPE, headers={"x-goog-upload-status": "cancelled"})
             if command not in ("upload", "upload, finalize", "finalize"):
                 raise _session_error(
@@ -360,10 +383,10 @@ class FileStore:
                     f"x-goog-upload-command must be upload, upload, finalize, finalize, query or "
                     f"cancel on an upload URL; got {headers.get('x-goog-upload-command')!r}.",
                 )
-            if session.final_body is not None:
+            if session.final is not None:
                 raise _session_error(session, "The upload is already finalized.")
             self._check_offset(session, headers.get("x-goog-upload-offset"), command)
-            total = len(session.received) + len(data)
+            total = session.received + len(data)
             if total > session.size:
                 raise _session_error(
                     session,
@@ -371,7 +394,7 @@ class FileStore:
                     "in x-goog-upload-header-content-length.",
                 )
             if keep is not None:
-                session.received += data[:keep]
+                self._receive(session, data[:keep])
                 return _session_reply(session)
             finalize = command.endswith("finalize")
             if finalize and total != session.size:
@@ -386,15 +409,38 @@ class FileStore:
                     f"Every chunk but the last must be a multiple of {self.chunk_granularity} "
                     f"bytes (x-goog-upload-chunk-granularity); this one has {len(data)}.",
                 )
-            if finalize:
-                whole = bytes(session.received) + data
-                if session.on_final is not None:
-                    session.final_body = session.on_final(whole)
-                else:
-                    stored = self._create(session, whole)
-                    session.final_body = orjson.dumps({"file": stored.to_wire()})
-            session.received += data
+            if not finalize:
+                self._receive(session, data)
+                return _session_reply(session)
+            session.final = self.finishers[session.kind](session, self._arrived(session) + data)
+            # The answer is what a repeated finalize or query needs from now on; the bytes
+            # went wherever the finisher put them.
+            self._discard_pieces(session)
+            session.received, session.pieces = total, 0
+            self._sessions.put(session.id, session.to_record())
             return _session_reply(session)
+
+    def _receive(self, session: UploadSession, data: bytes) -> None:
+        # The piece is written before the record that counts it, so a crash between the two
+        # leaves a piece the next one overwrites.
+        if not data:
+            return
+        self._durable.blobs.put(_piece(session.id, session.pieces), data)
+        session.pieces += 1
+        session.received += len(data)
+        self._sessions.put(session.id, session.to_record())
+
+    def _arrived(self, session: UploadSession) -> bytes:
+        blobs = self._durable.blobs
+        return b"".join(blobs.get(_piece(session.id, i)) or b"" for i in range(session.pieces))
+
+    def _discard_pieces(self, session: UploadSession) -> None:
+        for i in range(session.pieces):
+            self._durable.blobs.delete(_piece(session.id, i))
+
+    def _drop_session(self, session: UploadSession) -> None:
+        self._discard_pieces(session)
+        self._sessions.delete(session.id)
 
     def _check_offset(self, session: UploadSession, raw: str | None, command: str) -> None:
         if raw is None:
@@ -407,10 +453,10 @@ class FileStore:
             raise _session_error(
                 session, f"x-goog-upload-offset must be a byte count; got {raw!r}."
             ) from None
-        if offset != len(session.received):
+        if offset != session.received:
             raise _session_error(
                 session,
-                f"x-goog-upload-offset is {offset}, but {len(session.received)} bytes have been "
+                f"x-goog-upload-offset is {offset}, but {session.received} bytes have been "
                 "received so far; send the bytes from there on (ask with "
                 "x-goog-upload-command: query).",
             )
@@ -426,6 +472,9 @@ class FileStore:
         if found.group(1) in self._files:
             raise ApiError(409, f"File {name} already exists.", status="ALREADY_EXISTS")
 
+    def _finish_file(self, session: UploadSession, data: bytes) -> dict[str, Any]:
+        return {"file": self._create(session, data).to_wire()}
+
     def _create(self, session: UploadSession, data: bytes) -> StoredFile:
         if session.name is not None:
             self._check_free(session.name)
@@ -434,7 +483,7 @@ class FileStore:
             file_id = self._new_id()
         sha256 = sha256_text(data)
         if session.sha256 is not None and session.sha256 != sha256:
-            del self._sessions[session.id]  # the service abandons a session it cannot finish
+            self._drop_session(session)  # the service abandons a session it cannot finish
             raise _session_error(
                 session,
                 f"The file's sha256Hash is {sha256}, not the {session.sha256} its metadata "
@@ -459,11 +508,11 @@ class FileStore:
 
 
 def _session_reply(session: UploadSession) -> Reply:
-    headers = {"x-goog-upload-size-received": str(len(session.received))}
-    if session.final_body is None:
+    headers = {"x-goog-upload-size-received": str(session.received)}
+    if session.final is None:
         return Reply(media_type=TEXT_TYPE, headers={**headers, "x-goog-upload-status": "active"})
     return Reply(
-        body=session.final_body,
+        body=orjson.dumps(session.final),
         media_type=JSON_TYPE,
         headers={**headers, "x-goog-upload-status": "final"},
     )
@@ -473,6 +522,10 @@ def _blob(file_id: str) -> str:
     return f"files/{file_id}"
 
 
+def _piece(session_id: str, index: int) -> str:
+    return f"uploads/{session_id}/{index}"
+
+
 def _session_error(session: UploadSession, message: str) -> ApiError:
-    status = "final" if session.final_body is not None else "active"
+    status = "final" if session.final is not None else "active"
     return ApiError(400, message, headers={"x-goog-upload-status": status})

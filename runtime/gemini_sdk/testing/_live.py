@@ -29,7 +29,6 @@ from __future__ import annotations
 import array
 import asyncio
 import base64
-import copy
 import inspect
 import math
 import secrets
@@ -228,7 +227,7 @@ class _Connection:
             saved = self.state.live_sessions.get(handle)
             if saved is None:
                 raise _Close(POLICY, "The session resumption handle is not valid.")
-            self.history = copy.deepcopy(saved)
+            self.history = saved["history"]
         self.setup, self.card = setup, card
 
     async def _take(self, frame: Wire) -> None:
@@ -355,7 +354,7 @@ class _Connection:
         self.turns += 1
         if "sessionResumption" in self.setup:
             handle = secrets.token_urlsafe(16)
-            self.state.live_sessions[handle] = copy.deepcopy(self.history)
+            self.state.live_sessions.put(handle, {"history": self.history})
             update = {"newHandle": handle, "resumable": True}
             await self._send({"sessionResumptionUpdate": update})
         limit = self.state.live_go_away_after

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import functools
 import hashlib
 import os
 import threading
@@ -27,7 +28,7 @@ from gemini_sdk.testing._generate import Scripted
 from gemini_sdk.testing._model_zoo import DEFAULT_MODELS, Catalogue, synthetic_models
 from gemini_sdk.testing._operations import OperationStore
 from gemini_sdk.testing._quota import TIERS, RateLimiter
-from gemini_sdk.testing._stores import StoreRegistry
+from gemini_sdk.testing._stores import STORE_UPLOAD, StoreRegistry, finish_upload
 
 INVALID_KEY = "invalid_key"
 # Credentials never go into the request log.
@@ -61,6 +62,7 @@ class EmulatorState:
         extra_models: int,
         clock: Callable[[], float] | None,
         state_dir: str | os.PathLike[str] | None = None,
+        keep_requests: int | None = None,
     ) -> None:
         for tier in [default_tier, *(api_keys or {}).values()]:
             if tier not in TIERS:
@@ -76,16 +78,22 @@ class EmulatorState:
         self.caches = CacheStore(self.durable, lambda: self.files.now())
         self.stores = StoreRegistry(self.durable)
         self.operations = OperationStore(self.durable)
+        self.files.finishers[STORE_UPLOAD] = functools.partial(
+            finish_upload, self.stores, self.operations
+        )
         # The poll of a batch job (its GetOperation) that runs it and finds it done.
         self.batch_polls = BATCH_POLLS
         # Awaited (if it returns an awaitable) before each streamed chunk after the first, with
         # the chunk's index: lets a test hold a stream open at a known point.
         self.stream_hook: StreamHook | None = None
-        # Live API: the history each session resumption handle resumes, and after how many
-        # turns on one connection the emulator sends a go-away (None: never).
-        self.live_sessions: dict[str, list[dict[str, Any]]] = {}
+        # Live API: the history each session resumption handle resumes (a client may resume
+        # on a restarted emulator), and after how many turns on one connection the emulator
+        # sends a go-away (None: never).
+        self.live_sessions = self.durable.table("live_sessions")
         self.live_go_away_after: int | None = None
-        self._requests: list[RecordedRequest] = []
+        # Bounded for long-running servers, where a log of every request is memory that grows
+        # with each one; None keeps all of them.
+        self._requests: collections.deque[RecordedRequest] = collections.deque(maxlen=keep_requests)
         self._scripts: collections.deque[tuple[str | None, Scripted]] = collections.deque()
         self._served = 0
         self._lock = threading.Lock()
@@ -95,6 +103,10 @@ class EmulatorState:
         if self.api_keys is not None:
             return self.api_keys.get(api_key)
         return None if api_key == INVALID_KEY else self.default_tier
+
+    @property
+    def records_requests(self) -> bool:
+        return self._requests.maxlen != 0
 
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -132,7 +144,6 @@ class EmulatorState:
             self._requests.clear()
             self._scripts.clear()
             self._served = 0
-            self.live_sessions.clear()
         self.faults.clear()
         self.quota.reset()
         self.files.clear()

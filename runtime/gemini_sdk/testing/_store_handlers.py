@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from _gemini_sdk_gen import operations as ops
 from gemini_sdk.testing._call import Call
 from gemini_sdk.testing._file_handlers import open_upload
 from gemini_sdk.testing._handlers import handles
 from gemini_sdk.testing._paging import page
 from gemini_sdk.testing._reply import Reply, json_reply
+from gemini_sdk.testing._stores import STORE_UPLOAD, UPLOAD_TARGET
 
 LIST_DEFAULT_SIZE = 10
 LIST_MAX_SIZE = 20
@@ -102,37 +101,15 @@ def import_file(call: Call) -> Reply:
 @handles("UploadMediaToFileSearchStore")
 def upload_to_store(call: Call) -> Reply:
     """Opens the upload session; its last chunk makes the document and is answered with the
-    operation."""
+    operation (see _stores.finish_upload)."""
     store = call.params["file_search_store"]
     call.state.stores.get(call.api_key, store)  # an unknown store fails before any bytes
     body = call.body
-
-    def finished(data: bytes, mime_type: str) -> bytes:
-        document = call.state.stores.add_document(
-            call.api_key,
-            store,
-            data=data,
-            mime_type=mime_type,
-            display_name=body.get("displayName"),
-            custom_metadata=body.get("customMetadata"),
-            chunking=body.get("chunkingConfig"),
-        )
-        operation = call.state.operations.start(
-            call.api_key,
-            f"fileSearchStores/{store}/upload/operations",
-            kind="UploadToFileSearchStoreResponse",
-            response={
-                "documentName": document["name"],
-                "parent": f"fileSearchStores/{store}",
-                "mimeType": mime_type,
-                "sizeBytes": str(len(data)),
-            },
-        )
-        return orjson.dumps(operation)
-
+    target = {"store": store, **{k: body[k] for k in UPLOAD_TARGET if k in body}}
     return open_upload(
         call,
         path=call.operation.url_path(ops.API_VERSION).format(**call.params),
         mime_type=body.get("mimeType"),
-        on_final=finished,
+        kind=STORE_UPLOAD,
+        target=target,
     )

@@ -29,6 +29,8 @@ import attrs
 from gemini_sdk import _wire
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._errors import ApiError, invalid_argument
+from gemini_sdk.testing._files import UploadSession
+from gemini_sdk.testing._operations import OperationStore
 
 DEFAULT_CHUNK_TOKENS = 200
 DEFAULT_OVERLAP_TOKENS = 20
@@ -43,6 +45,11 @@ _ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _STORE_NAME = re.compile(r"fileSearchStores/([a-z0-9-]{1,63})")
 
 Wire = dict[str, Any]
+
+# The kind of upload session that ends as a store document, and the fields of the upload's
+# request its session keeps for the document.
+STORE_UPLOAD = "store"
+UPLOAD_TARGET = ("displayName", "customMetadata", "chunkingConfig")
 
 
 def _utc_now() -> datetime.datetime:
@@ -457,3 +464,31 @@ def grounding(retrieved: Sequence[Retrieved], parts: list[Wire]) -> Wire:
             }
         ],
     }
+
+
+def finish_upload(
+    stores: StoreRegistry, operations: OperationStore, session: UploadSession, data: bytes
+) -> Wire:
+    """A finished store upload: the new document, answered as the operation that made it."""
+    target = session.target
+    store = target["store"]
+    document = stores.add_document(
+        session.owner,
+        store,
+        data=data,
+        mime_type=session.mime_type,
+        display_name=target.get("displayName"),
+        custom_metadata=target.get("customMetadata"),
+        chunking=target.get("chunkingConfig"),
+    )
+    return operations.start(
+        session.owner,
+        f"fileSearchStores/{store}/upload/operations",
+        kind="UploadToFileSearchStoreResponse",
+        response={
+            "documentName": document["name"],
+            "parent": f"fileSearchStores/{store}",
+            "mimeType": session.mime_type,
+            "sizeBytes": str(len(data)),
+        },
+    )
