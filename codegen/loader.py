@@ -91,7 +91,20 @@ def _undocumented(where: str, names: set[str]) -> None:
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BUILTIN_NAMES = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "type", "Any", "Sequence"}
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "type",
+        "Any",
+        "Sequence",
+        "Callable",
+        "UnionType",
+    }
 )
 _RETURNS = ("response", "stream", "pager", "nothing", "media", "wait")
 _PLACES_OUTSIDE_REQUEST = (
@@ -102,6 +115,7 @@ _PLACES_OUTSIDE_REQUEST = (
     "poll_interval",
     "max_wait",
     "progress",
+    "function_calling",
 )
 _INDEX = re.compile(r"\[\d+\]")
 _LAST_PLACEHOLDER = re.compile(r"^.*\}")

@@ -234,6 +234,8 @@ def _transform(tref: ir.TransformRef, depth: int, mode: Mode) -> st.SearchStrate
         return st.lists(one, min_size=1, max_size=MAX_ITEMS)
     if name in ("schema", "tools", "custom_metadata"):
         return value_strategy(gives, depth, mode)
+    if name == "json_schema":  # any JSON but null, which sets no schema
+        return value_strategy(gives, depth, mode).filter(lambda v: v is not None)
     raise NotImplementedError(f"no strategy for transform {name}: add its normal form here")
 
 

@@ -401,6 +401,7 @@ def typed_config() -> types.GenerateContentConfig:
         service_tier=types.ServiceTier.FLEX,
         store=False,
         http_options=types.HttpOptions(headers={"x-custom": "yes"}, timeout=5000),
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
     )
 
 

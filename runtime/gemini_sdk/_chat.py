@@ -107,14 +107,17 @@ class _ChatBase:
 
     def _record(self, user_turn: Content, responses: list[GenerateContentResponse]) -> None:
         model_turn = _model_turn(responses)
-        self._history.append(user_turn)
+        # the function calls and results automatic function calling added after the turn
+        called = responses[-1].automatic_function_calling_history if responses else None
+        added = (called or [])[len(self._curated) + 1 :]
+        self._history += [user_turn, *added]
         if model_turn is None:
             return
         self._history.append(model_turn)
         # A stream is a valid answer only if every piece of it is: a piece without content or
         # with an empty part means the answer was cut.
         if all(_valid(_first_content(response)) for response in responses):
-            self._curated += [user_turn, model_turn]
+            self._curated += [user_turn, *added, model_turn]
 
 
 class Chat(_ChatBase):

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from gemini_sdk import _generated
 
 if TYPE_CHECKING:
-    from _gemini_sdk_gen.types import ContentEmbedding, FunctionCall, HttpResponse, Part
+    from collections.abc import Callable
+
+    from _gemini_sdk_gen.types import (
+        ContentEmbedding,
+        FunctionCall,
+        FunctionDeclaration,
+        HttpResponse,
+        Part,
+        Schema,
+    )
 # Class-level annotations in these mixins must use names that resolve at run time here
 # (`typing.get_type_hints` on a generated class resolves them across the whole MRO), hence
 # `Any` below.
@@ -93,25 +102,77 @@ class GenerateContentResponseHelpers:
     @property
     def parsed(self) -> Any:
         """The JSON answer decoded, when the request asked for JSON (a response schema or a
-        JSON MIME type); otherwise None."""
+        JSON MIME type); otherwise None. With a schema made from a Python type, an instance
+        of that type (a list for `list[...]`); errors.ResponseValidationError, naming the
+        field, when the answer does not fit it."""
         value = getattr(self, "_parsed", _NOT_PARSED)
         if value is _NOT_PARSED:
             return None
         if value is None:
             text = self.text
-            from gemini_sdk._convert import loads  # not at import: types stay cheap to load
+            parse_as = getattr(self, "_parse_as", None)
+            if parse_as is not None:
+                from gemini_sdk._schema import parse
 
-            try:
-                value = loads(text) if text else None
-            except ValueError:
-                logger.warning("the response asked for JSON but its text is not JSON")
-                value = None
+                value = parse(parse_as, text) if text else None
+            else:
+                from gemini_sdk._convert import loads  # not at import: types stay cheap to load
+
+                try:
+                    value = loads(text) if text else None
+                except ValueError:
+                    logger.warning("the response asked for JSON but its text is not JSON")
+                    value = None
             self._parsed = value
         return value
 
-    def expect_json(self) -> None:
-        """Mark that the request asked for JSON, so `.parsed` decodes the text on first use."""
+    def expect_json(self, parse_as: Any = None) -> None:
+        """Mark that the request asked for JSON, so `.parsed` decodes the text on first use;
+        `parse_as` is the Python type the response schema was made from."""
         self._parsed = None
+        self._parse_as = parse_as
+
+    @property
+    def automatic_function_calling_history(self) -> list[Any] | None:
+        """With automatic function calling: the contents sent first, then each function-call
+        turn of the model and the function results sent back; None otherwise."""
+        history: list[Any] | None = self.__dict__.get("_function_calling_history")
+        return history
+
+
+class SchemaHelpers:
+    """`Schema.from_type(...)`.
+
+    No `__slots__` on purpose: a schema made from a Python type remembers the type, so that
+    `.parsed` gives an instance of it.
+    """
+
+    _source: Any = None  # the Python type, for a schema made from one
+
+    @classmethod
+    def from_type(cls, annotation: Any) -> Schema:
+        """The Schema of a Python type (see `GenerateContentConfig.response_schema`)."""
+        from gemini_sdk._schema import schema_of
+
+        return schema_of(annotation, f"Schema.from_type({annotation!r:.40})")
+
+
+class FunctionDeclarationHelpers:
+    """`FunctionDeclaration.from_callable(...)`.
+
+    No `__slots__` on purpose: a declaration made from a function remembers the function,
+    which automatic function calling calls.
+    """
+
+    _callable: Any = None  # the function, for a declaration made from one
+
+    @classmethod
+    def from_callable(cls, *, callable: Callable[..., Any]) -> FunctionDeclaration:  # noqa: A002 - Google's SDK names it so
+        """The declaration of a Python function: its name, its docstring's description and
+        one parameter per argument, from the annotations."""
+        from gemini_sdk._functions import declaration
+
+        return declaration(callable)
 
 
 class LiveServerMessageHelpers:

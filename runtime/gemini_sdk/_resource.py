@@ -9,13 +9,14 @@ operation's typed request; the result comes back as a response, a stream or a pa
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from gemini_sdk import _generated, _wire
+from gemini_sdk import _functions, _generated, _schema, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
 from gemini_sdk._pager import AsyncPager, Pager
@@ -104,6 +105,11 @@ class _Call:
     poll_interval: float | None = None
     max_wait: float | None = None
     progress: Progress | None = None
+    # The Python type the response schema was made from, which `.parsed` gives.
+    parse_as: Any = None
+    # The Python functions among the tools, by name, and the config for calling them.
+    functions: dict[str, Any] = attrs.field(factory=dict)
+    function_calling: Any = None
 
 
 def _place(call: _Call, to: str, value: Any) -> None:
@@ -116,7 +122,15 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in ("media", "media_type", "save_to", "poll_interval", "max_wait", "progress"):
+    elif kind in (
+        "media",
+        "media_type",
+        "save_to",
+        "poll_interval",
+        "max_wait",
+        "progress",
+        "function_calling",
+    ):
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
@@ -176,6 +190,9 @@ def _gather(spec: MethodSpec, args: dict[str, Any]) -> _Call:
                 raise ValueError(f"{spec.name}: config: set at least one field to change")
             call.query[spec.update_mask] = ",".join(masked)
         call.expects_json = _asks_for_json(spec, config)
+        sources = (_schema.source_of(getattr(config, attr)) for attr, _ in spec.json_when)
+        call.parse_as = next((source for source in sources if source is not None), None)
+        call.functions = _functions.functions_in(getattr(config, "tools", None))
     if spec.finish is not None:
         FINISHERS[spec.finish](spec.name, call.body)
     return call
@@ -408,8 +425,8 @@ def _per_call(args: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in popped.items() if value is not None}
 
 
-def _json_expected(response: Any) -> Any:
-    response.expect_json()
+def _json_expected(response: Any, parse_as: Any = None) -> Any:
+    response.expect_json(parse_as)
     return response
 
 
@@ -429,7 +446,7 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
         return _field_of(spec, result)
     if spec.result_transform is not None:
         return RESULTS[spec.result_transform](result)
-    return _json_expected(result) if call.expects_json else result
+    return _json_expected(result, call.parse_as) if call.expects_json else result
 
 
 def _field_of(spec: MethodSpec, result: Any) -> Any:
@@ -508,14 +525,53 @@ class Resource:
         return raw
 
     def _invoke(self, spec: MethodSpec, **args: Any) -> Any:
-        call, request = self._prepare(spec, args)
+        extra = _per_call(args)
+        call = _gather(spec, args)
+        request = _request(spec, call, extra)
+
+        def finish(result: Any) -> Any:
+            return _result(spec, call, result)
+
         if self._raw:
-            return self._transport.execute(
-                request, lambda result: _raw(result, _result(spec, call, result))
-            )
-        return self._transport.execute(request, lambda result: _result(spec, call, result))
+            return self._transport.execute(request, lambda result: _raw(result, finish(result)))
+        if call.functions and spec.returns == "response":
+            is_async = inspect.iscoroutinefunction(self._transport.execute)
+            plan = _calling_plan(spec, call, extra, is_async)
+            if plan is not None:
+                execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
+                return (_functions.run_async if is_async else _functions.run)(execute, plan)
+        return self._transport.execute(request, finish)
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
         extra = _per_call(args)
         call = _gather(spec, args)
         return call, _request(spec, call, extra)
+
+
+def _calling_plan(
+    spec: MethodSpec, call: _Call, extra: dict[str, Any], is_async: bool
+) -> _functions.Plan | None:
+    """Automatic function calling for a method that answers with one response and whose
+    tools hold Python functions, unless the config turns it off."""
+    config = call.function_calling
+    maximum = _functions.DEFAULT_MAXIMUM_REMOTE_CALLS
+    if config is not None and config.maximum_remote_calls is not None:
+        maximum = config.maximum_remote_calls
+    if maximum <= 0 or (config is not None and config.disable):
+        return None
+    if not is_async:
+        for name, fn in call.functions.items():
+            if inspect.iscoroutinefunction(fn):
+                raise TypeError(
+                    f"{spec.name}: tools: {name} is a coroutine function; call it through "
+                    "client.aio, or disable automatic_function_calling"
+                )
+    key = next(
+        _body_path(p.to.removeprefix("body.")) for p in spec.placements if p.param == "contents"
+    )
+
+    def request_for(history: list[Any]) -> PreparedRequest:
+        return _request(spec, attrs.evolve(call, body={**call.body, key: history}), extra)
+
+    keep = config is None or not config.ignore_call_history
+    return _functions.calling(request_for, call.body[key], call.functions, maximum, keep)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import inspect
 import io
 import os
 import re
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gemini_sdk import _generated
+from gemini_sdk import _functions, _generated, _schema
 from gemini_sdk._results import TokenCount
 
 if TYPE_CHECKING:
@@ -149,13 +150,26 @@ def contents_each(value: Any) -> list[Content]:
 
 
 def schema(value: Any) -> Schema:
+    """A Schema, a dict of its fields, or a Python type (a pydantic model, a dataclass, an
+    Enum, `list[...]`, ...; see _schema) -> Schema."""
     t = _generated.types
 
     if isinstance(value, t.Schema):
         return value
     if isinstance(value, dict):
         return t.Schema.from_input(value)
-    raise _fail("a Schema or a dict (for a JSON Schema, use response_json_schema)", value)
+    if _schema.is_python_type(value):
+        return _schema.schema_of(value)
+    raise _fail(
+        "a Schema, a dict of its fields or a Python type (for a JSON Schema dict, use "
+        "response_json_schema)",
+        value,
+    )
+
+
+def json_schema(value: Any) -> Any:
+    """A JSON Schema dict as it is, or a Python type -> its JSON Schema."""
+    return _schema.json_schema_of(value) if _schema.is_python_type(value) else value
 
 
 def _instances(cls: Any, value: Any) -> list[Any]:
@@ -175,7 +189,18 @@ def _instances(cls: Any, value: Any) -> list[Any]:
 
 
 def tools(value: Any) -> list[Tool]:
-    return _instances(_generated.types.Tool, value)
+    """Tools, dicts of their fields and Python functions (each one Tool declaring it)."""
+    t = _generated.types
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    return _instances(
+        t.Tool,
+        [
+            t.Tool(function_declarations=[_functions.declaration(item)])
+            if inspect.isfunction(item) or inspect.ismethod(item)
+            else item
+            for item in items
+        ],
+    )
 
 
 _LIST_VALUE_KEYS = ("string_list_value", "stringListValue")
@@ -616,6 +641,7 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "contents": contents,
     "contents_each": contents_each,
     "schema": schema,
+    "json_schema": json_schema,
     "tools": tools,
     "custom_metadata": custom_metadata,
     "batch_src": batch_src,

@@ -50,6 +50,7 @@ __all__ = [
     "ProcessingFailedError",
     "RequestRangeNotSatisfiable",
     "ResourceExhausted",
+    "ResponseValidationError",
     "ServerError",
     "ServiceUnavailable",
     "StreamInterruptedError",
@@ -95,6 +96,18 @@ class WaitTimeoutError(GeminiError, TimeoutError):
     def __init__(self, message: str, *, resource: Any) -> None:
         super().__init__(message)
         self.resource = resource
+
+
+class ResponseValidationError(GeminiError, ValueError):
+    """A JSON answer that does not fit the Python type the request's response schema was
+    made from. The message names the first field that does not fit (`items[2].price:
+    expected float`); `path` is that field's path ("" for the whole answer) and `text` the
+    answer as received."""
+
+    def __init__(self, message: str, *, path: str, text: str | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.text = text
 
 
 class APIError(GeminiError):

@@ -3,6 +3,8 @@
 Lines ending in `# error: CODE` must be reported with that code, and only those.
 """
 
+import dataclasses
+
 import gemini_sdk as genai
 from gemini_sdk import types
 
@@ -35,6 +37,28 @@ image = types.Part.from_bytes(data=b"\x89PNG", mime_type="image/png")
 history = [types.Content(role="user", parts=[image, types.Part(text="describe")])]
 turns: list[types.Content] = [types.UserContent("hi"), types.ModelContent(parts=[image, "a PNG"])]
 count_plus_one: int = client.models.count_tokens(model="gemini-2.5-flash", contents="x") + 1
+
+
+@dataclasses.dataclass
+class Item:
+    name: str
+
+
+def get_weather(city: str) -> dict[str, str]:
+    """The weather in a city."""
+    return {"city": city}
+
+
+typed = types.GenerateContentConfig(
+    response_schema=list[Item],
+    response_json_schema=Item | None,
+    tools=[get_weather, types.Tool(google_search=types.GoogleSearch())],
+    automatic_function_calling=types.AutomaticFunctionCallingConfig(maximum_remote_calls=3),
+)
+called = client.models.generate_content(model="gemini-2.5-flash", contents="hi", config=typed)
+turns: list[types.Content] | None = called.automatic_function_calling_history
+declared: types.FunctionDeclaration = types.FunctionDeclaration.from_callable(callable=get_weather)
+schema: types.Schema = types.Schema.from_type(Item)
 
 types.Part(text=5)  # error: arg-type
 misspelt = response.txet  # error: attr-defined

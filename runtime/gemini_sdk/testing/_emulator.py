@@ -129,8 +129,8 @@ class Emulator:
     def script(self, answers: Iterable[Scripted], *, model: str | None = None) -> None:
         """Queue answers that replace the stand-in model's next generations, in order.
 
-        An answer is a str (one text part), a Part or part dict, a list of those (one
-        candidate with those parts), a Content or content dict, a GenerateContentResponse or
+        An answer is a str (one text part), a Part or part dict, a FunctionCall (the model
+        asks for that call), a list of those (one candidate with those parts), a Content or content dict, a GenerateContentResponse or
         response dict (sent as given, usage and ids filled in where missing), or a callable
         taking the request's wire JSON and returning one of those. `model` limits the answers
         to one model ("gemini-2.5-flash" or "models/gemini-2.5-flash").

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 import orjson
 
+from gemini_sdk import _generated
 from gemini_sdk._model import WireModel
 from gemini_sdk.testing._instances import instance
 from gemini_sdk.testing._model_zoo import ModelCard
@@ -240,7 +241,9 @@ def _think(answer: Answer, request: Mapping[str, Any], card: ModelCard, prompt: 
 
 # -- scripted answers --------------------------------------------------------------------------
 
-Scripted = Any  # str | Part | Content | GenerateContentResponse | dict | list | callable
+Scripted = (
+    Any  # str | Part | FunctionCall | Content | GenerateContentResponse | dict | list | callable
+)
 
 
 def from_script(item: Scripted, request: Mapping[str, Any]) -> Answer:
@@ -250,7 +253,7 @@ def from_script(item: Scripted, request: Mapping[str, Any]) -> Answer:
     if isinstance(item, str):
         return Answer([Draft([{"text": item}])])
     if isinstance(item, WireModel):
-        return from_script(item.to_dict(), request)
+        return from_script(_part(item), request)
     if isinstance(item, Sequence):
         return Answer([Draft([_part(p) for p in item])])
     if isinstance(item, Mapping):
@@ -265,6 +268,8 @@ def from_script(item: Scripted, request: Mapping[str, Any]) -> Answer:
 def _part(item: Any) -> Wire:
     if isinstance(item, str):
         return {"text": item}
+    if isinstance(item, _generated.types.FunctionCall):  # the model asks for a call
+        return {"functionCall": item.to_dict()}
     if isinstance(item, WireModel):
         return item.to_dict()
     return dict(item)

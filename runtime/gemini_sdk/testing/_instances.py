@@ -8,6 +8,7 @@ model fills the fields it is shown; arrays get `minItems` items, at least one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,15 +57,17 @@ class _Builder:
         if kind == "array":
             count = max(1, int(schema.get("minItems") or 0))
             return [self.build(schema.get("items") or {}, {}, depth + 1) for _ in range(count)]
-        if kind == "integer":
-            return int(schema.get("minimum") or 0)
-        if kind == "number":
-            return float(schema.get("minimum") or 0)
+        if kind in ("integer", "number"):
+            return _number(schema, int if kind == "integer" else float)
         if kind == "boolean":
             return False
         if kind == "null":
             return None
-        return _FORMATS.get(schema.get("format") or "", self.text)
+        text = _FORMATS.get(schema.get("format") or "", self.text)
+        # a model keeps to the lengths it is given: padded to the least, cut at the most
+        text = text.ljust(int(schema.get("minLength") or 0), ".")
+        limit = schema.get("maxLength")
+        return text[: int(limit)] if limit is not None else text
 
     def object(self, schema: Mapping[str, Any], hints: Mapping[str, Any], depth: int) -> Any:
         properties = schema.get("properties") or {}
@@ -84,6 +87,31 @@ class _Builder:
         for key in ref[2:].split("/"):
             node = node.get(key) if isinstance(node, Mapping) else None
         return node or {}
+
+
+def _number(schema: Mapping[str, Any], kind: type) -> Any:
+    """A number within the bounds: between both when there are two, else next to the one,
+    else 0."""
+    low, low_open = _bound(schema, "minimum", "exclusiveMinimum")
+    high, high_open = _bound(schema, "maximum", "exclusiveMaximum")
+    if low is not None and high is not None:
+        value = (low + high) / 2
+    elif low is not None:
+        value = low + 1 if low_open else low
+    elif high is not None:
+        value = min(0.0, high - 1 if high_open else high)
+    else:
+        value = 0.0
+    return math.ceil(value) if kind is int else float(value)
+
+
+def _bound(schema: Mapping[str, Any], inclusive: str, exclusive: str) -> tuple[Any, bool]:
+    if schema.get(inclusive) is not None:
+        return float(schema[inclusive]), False
+    bound = schema.get(exclusive)
+    if isinstance(bound, (int, float)) and not isinstance(bound, bool):
+        return float(bound), True
+    return None, False
 
 
 def _kind(schema: Mapping[str, Any]) -> str:
