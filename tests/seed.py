@@ -374,8 +374,10 @@ def set_up(section: str, client: Any) -> None:
 def prepare_emulator(emulator: Any) -> None:
     """What the fragments expect the service to hold that no call can make with its name:
     the cache `cachedContents/xyz789`."""
+    from gemini_sdk.testing import owner_of
+
     body = {"model": "models/gemini-2.5-flash", "displayName": "xyz789", "contents": []}
-    emulator.caches.create(DEMO_KEY, body, tokens=1290, cache_id="xyz789")
+    emulator.caches.create(owner_of(DEMO_KEY), body, tokens=1290, cache_id="xyz789")
 
 
 def demo_emulator() -> Emulator:

@@ -15,8 +15,7 @@ import seed
 
 import gemini_sdk as genai
 from gemini_sdk import _http, types
-from gemini_sdk.testing import Emulator
-from gemini_sdk.testing._call import owner_of
+from gemini_sdk.testing import Emulator, owner_of
 
 SIZE = 50 * 1024 * 1024
 MiB = 1024 * 1024

@@ -20,8 +20,7 @@ import uvicorn
 
 import gemini_sdk as genai
 from gemini_sdk import _http
-from gemini_sdk.testing import Emulator
-from gemini_sdk.testing._call import owner_of
+from gemini_sdk.testing import Emulator, owner_of
 from gemini_sdk.testing._durable import Durable
 from gemini_sdk.testing._stores import split_chunks
 

@@ -313,9 +313,11 @@ class ImageHelpers:
             pass
         try:
             from PIL import Image as PILImage
+            from PIL import ImageShow
 
-            PILImage.open(io.BytesIO(self.image_bytes)).show()
-            return
+            # True only when a viewer took it: a machine without one gets the file below
+            if ImageShow.show(PILImage.open(io.BytesIO(self.image_bytes))):
+                return
         except ImportError:
             pass
         suffix = mimetypes.guess_extension(self.mime_type or "") or ".img"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from gemini_sdk._optional import require
 
 if TYPE_CHECKING:
+    from gemini_sdk.testing._call import owner_of
     from gemini_sdk.testing._emulator import Emulator
     from gemini_sdk.testing._faults import Fault, Faults
     from gemini_sdk.testing._files import FileStore, StoredFile
@@ -42,6 +43,7 @@ __all__ = [
     "StoredFile",
     "SyncAppTransport",
     "TlsProxy",
+    "owner_of",
 ]
 
 # Loaded on first use: pytest imports this package for its plugin (_plugin.py) wherever
@@ -58,6 +60,7 @@ _HOMES = {
     "StoredFile": "_files",
     "SyncAppTransport": "_transport",
     "TlsProxy": "_proxy",
+    "owner_of": "_call",
 }
 
 
