@@ -422,7 +422,9 @@ def _sample(template: str) -> str:
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
-    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts if p))
+    pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts if p)
+    # a client's base URL may hold a path of its own, and its API version may be another
+    return re.compile("(?:/[^/]+)*?" + pattern.replace("/v1beta/", "/v1[a-z0-9]*/", 1))
 
 
 def _resolved(parameter: Json, parameters: Json) -> Json:
