@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UPSTREAM ?= ../shared/upstream
 
-.PHONY: install import generate check-generated lint typecheck test check bench bench-full demo clean
+.PHONY: install import generate check-generated lint typecheck test versions check bench bench-full demo clean
 
 install: $(VENV)/.installed
 
@@ -33,7 +33,12 @@ typecheck: install
 test: check-generated
 	$(BIN)/python -m pytest
 
-check: lint typecheck test
+# The wheel on every supported Python (pyenv's), each in a fresh virtualenv: the seed
+# examples and the typing test against the installed package (tests/noxfile.py).
+versions: install
+	$(BIN)/nox -f tests/noxfile.py
+
+check: lint typecheck test versions
 
 bench: install
 	$(BIN)/python -m bench
@@ -50,4 +55,4 @@ demo: install
 	$(BIN)/python tests/seed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .hypothesis

@@ -12,6 +12,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+# every request the SDK sends and every answer of the emulator, checked against the renderings
+pytest_plugins = ["oracle_plugin"]
+
 EXAMPLES = 40
 
 settings.register_profile(

@@ -854,6 +854,7 @@ def test_misspelt_per_call_http_options_raise_before_sending(
     assert server.requests == []
 
 
+@pytest.mark.sends_invalid("extra_query adds names no operation declares")
 def test_extra_headers_query_and_body_are_merged(client: genai.Client, server: Server) -> None:
     server.reply(answer())
 
@@ -876,6 +877,7 @@ def test_extra_headers_query_and_body_are_merged(client: genai.Client, server: S
     }
 
 
+@pytest.mark.sends_invalid("extra_query adds names no operation declares")
 def test_extra_query_on_a_stream_keeps_alt_sse(client: genai.Client, server: Server) -> None:
     server.reply(httpx.Response(200, content=event("x")))
 

@@ -57,9 +57,10 @@ from gemini_sdk.testing._validate import parse_body, snake, validate
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-# Standard Google API query parameters, accepted on every operation.
+# Standard Google API query parameters, accepted on every operation, each with or without a
+# leading `$` (the rendering declares `$alt`, `$callback`, `$prettyPrint`, `$.xgafv`).
 SYSTEM_QUERY = frozenset(
-    {"key", "alt", "$alt", "prettyPrint", "fields", "$fields", "quotaUser", "$.xgafv"}
+    {"key", "alt", "prettyPrint", "fields", "quotaUser", ".xgafv"}
     | {"callback", "access_token", "upload_protocol", "uploadType"}
 )
 
@@ -254,7 +255,9 @@ def _authenticate(
 def _check_query(operation: OperationSpec[Any], query: Mapping[str, str]) -> None:
     known = {p.wire_name for p in operation.query_params}
     known |= {snake(name) for name in known}
-    unknown = [name for name in query if name not in known and name not in SYSTEM_QUERY]
+    unknown = [
+        name for name in query if name not in known and name.removeprefix("$") not in SYSTEM_QUERY
+    ]
     if unknown:
         descriptions = [
             f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query '

@@ -239,6 +239,14 @@ def _output(call: Call, record: dict[str, Any]) -> dict[str, Any] | None:
     return {"inlinedResponses": {"inlinedResponses": results}}
 
 
+def _input_config(call: Call, record: dict[str, Any]) -> dict[str, Any]:
+    """The batch's input as it was given: the rendering requires it on every job."""
+    if record["fileName"] is not None:
+        return {"fileName": record["fileName"]}
+    lines = orjson.loads(call.state.durable.blobs.get(f"batch-requests/{record['id']}") or b"[]")
+    return {"requests": {"requests": lines}}
+
+
 def _operation(call: Call, record: dict[str, Any]) -> dict[str, Any]:
     """The job as the service answers it: an Operation whose metadata is the batch."""
     _, _, metadata_type, response_type = _KINDS[record["kind"]]
@@ -255,8 +263,7 @@ def _operation(call: Call, record: dict[str, Any]) -> dict[str, Any]:
     for key in ("priority", "endTime"):
         if key in record:
             metadata[key] = record[key]
-    if record["fileName"] is not None:
-        metadata["inputConfig"] = {"fileName": record["fileName"]}
+    metadata["inputConfig"] = _input_config(call, record)
     count = record["count"]
     stats = record.get("stats") or {}
     failed = stats.get("failedRequestCount", 0)
