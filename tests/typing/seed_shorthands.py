@@ -56,7 +56,7 @@ typed = types.GenerateContentConfig(
     automatic_function_calling=types.AutomaticFunctionCallingConfig(maximum_remote_calls=3),
 )
 called = client.models.generate_content(model="gemini-2.5-flash", contents="hi", config=typed)
-turns: list[types.Content] | None = called.automatic_function_calling_history
+calls_made: list[types.Content] | None = called.automatic_function_calling_history
 declared: types.FunctionDeclaration = types.FunctionDeclaration.from_callable(callable=get_weather)
 schema: types.Schema = types.Schema.from_type(Item)
 

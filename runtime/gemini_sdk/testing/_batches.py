@@ -81,9 +81,11 @@ def _create(call: Call, kind: str, method: str) -> Reply:
     if "fileName" in source:
         lines = _file_lines(call, source["fileName"])
     elif "requests" in source:
+        # a request without a model runs on the URL's (_leniency.UNREQUIRED), and the job
+        # then names it, as the rendering has every stored request do
         lines = [
             {
-                "request": item["request"],
+                "request": {"model": card.name, **item["request"]},
                 **({"metadata": item["metadata"]} if "metadata" in item else {}),
             }
             for item in source["requests"]["requests"]
