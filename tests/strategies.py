@@ -256,8 +256,9 @@ def value_strategy(
         if mode.wire:
             return values
         cls = enum_class(tref.target)
-        # Users pass members or plain strings; both must end up as the same member.
-        return st.one_of(values.map(cls), values)
+        # Users pass members or the strings of known values; a value this version does not
+        # know reaches an object only as the member decoding made of it.
+        return st.one_of(values.map(cls), enum_values(tref.target, False))
     if isinstance(tref, ir.ModelRef):
         return _model(tref.target, depth, mode)
     if isinstance(tref, ir.ListRef):

@@ -15,6 +15,7 @@ import pytest
 from fakes import Server, fake_client
 
 from _gemini_sdk_gen import resources
+from gemini_sdk import _wire, types
 
 KEY = "AIzaSy-bad-input-key"
 MODEL = "gemini-2.5-flash"
@@ -166,3 +167,23 @@ def test_a_missing_file_is_named_before_any_request(tmp_path: Any) -> None:
         with pytest.raises(FileNotFoundError, match="missing.txt"):
             upload()
     assert server.requests == []
+
+
+# -- enum names in typed constructors ---------------------------------------------------------
+
+
+def enum_fields() -> list[Any]:
+    """(class, attribute) of every enum-typed field of every generated class."""
+    rows = []
+    for name in sorted(dir(types)):
+        cls = getattr(types, name)
+        for field in getattr(cls, "_wire_fields", ()):
+            if isinstance(field.kind, _wire.EnumRef):
+                rows.append(pytest.param(cls, field.attr, id=f"{name}.{field.attr}"))
+    return rows
+
+
+@pytest.mark.parametrize(("cls", "attr"), enum_fields())
+def test_an_enum_name_no_member_has_is_refused_by_the_constructor(cls: Any, attr: str) -> None:
+    with pytest.raises(TypeError, match=rf"{cls.__name__}\.{attr}: expected one of the"):
+        cls(**{attr: "NOT_A_MEMBER"})

@@ -292,7 +292,13 @@ def _enum_check(enum_cls: type[WireEnum]) -> Check:
         if isinstance(value, enum_cls):
             return value
         if isinstance(value, str):
-            return enum_cls(value)
+            member = enum_cls(value)
+            if member.is_known:
+                return member
+            # What the caller builds names a member (a newer value than this version knows
+            # comes back from the service, and decoding keeps it; it is not the caller's to send).
+            names = ", ".join(repr(m.value) for m in enum_cls)
+            raise _Mismatch(f"one of the {enum_cls.__name__} values ({names})", value)
         raise _Mismatch(f"{enum_cls.__name__} or str", value)
 
     return check
