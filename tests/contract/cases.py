@@ -6,7 +6,10 @@ Both SDKs expose the same surface, which is the point of the comparison.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Case = Callable[[Any, Any], None]
@@ -150,6 +153,39 @@ def get_operations(client: Any, types: Any) -> None:
     )
 
 
+def upload_stream(client: Any, types: Any) -> None:
+    # google-genai takes no bytes, so raw data goes in as a binary stream on both sides.
+    client.files.upload(
+        file=io.BytesIO(b"hello contract"),
+        config=types.UploadFileConfig(mime_type="text/plain", display_name="Greeting"),
+    )
+
+
+def upload_path(client: Any, types: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "notes.md")
+        path.write_bytes(b"# notes")
+        client.files.upload(file=path, config={"mime_type": "text/markdown"})
+
+
+def files_get_delete(client: Any, types: Any) -> None:
+    client.files.get(name="files/abc123")
+    client.files.delete(name="files/abc123")
+
+
+def inline_image(client: Any, types: Any) -> None:
+    client.models.generate_content(
+        model=FLASH,
+        contents=types.Content(
+            role="user",
+            parts=[
+                types.Part.from_bytes(data=b"\xff\xd8\xff fake jpeg", mime_type="image/jpeg"),
+                types.Part(text="What is in this picture?"),
+            ],
+        ),
+    )
+
+
 CASES: dict[str, Case] = {
     case.__name__: case
     for case in (
@@ -166,12 +202,53 @@ CASES: dict[str, Case] = {
         chat,
         file_search_stores,
         get_operations,
+        upload_stream,
+        upload_path,
+        files_get_delete,
+        inline_image,
     )
 }
 
 
-def canned_response(method: str, path: str, query: dict[str, str], body: Any) -> tuple[str, bytes]:
-    """What the recording server and our mock transport both answer: (content type, bytes)."""
+def logged(
+    method: str, path: str, query: dict[str, str], headers: Any, raw: bytes
+) -> dict[str, Any]:
+    """One request as both sides record it: its resumable-upload headers, and the body as
+    JSON, or as text for the bytes of an upload."""
+    import json
+
+    upload = {k.lower(): v for k, v in headers.items() if k.lower().startswith("x-goog-upload-")}
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = raw.decode("latin-1")
+    return {"method": method, "path": path, "query": query, "headers": upload, "body": body}
+
+
+# Where the start of an upload sends its bytes (on the API's host, below `base`).
+UPLOAD_SESSION = "/upload-session/1"
+
+
+def canned_response(
+    method: str, path: str, query: dict[str, str], body: Any, base: str
+) -> tuple[str, bytes, dict[str, str]]:
+    """What the recording server and our mock transport both answer: (content type, bytes,
+    further headers); `base` is the server's own URL, for the upload session's address."""
+    import json
+
+    if path.startswith("/upload/"):
+        return "application/json", b"{}", {"x-goog-upload-url": base + UPLOAD_SESSION}
+    if path == UPLOAD_SESSION:
+        file = {"name": "files/abc123", "uri": base + "/v1beta/files/abc123"}
+        return "application/json", json.dumps({"file": file}).encode(), _FINAL
+    ctype, data = _answer(method, path, query, body)
+    return ctype, data, {}
+
+
+_FINAL = {"x-goog-upload-status": "final"}
+
+
+def _answer(method: str, path: str, query: dict[str, str], body: Any) -> tuple[str, bytes]:
     import json
 
     if path.endswith(":generateContent"):

@@ -1,6 +1,6 @@
 """Record what Google's own SDK sends for the seed cases (a development tool, run by hand).
 
-    python -m venv /tmp/genai && /tmp/genai/bin/pip install google-genai
+    python -m venv /tmp/genai && /tmp/genai/bin/pip install google-genai==3.6.1
     /tmp/genai/bin/python tests/contract/record.py > tests/contract/google_genai_requests.json
 
 The project never depends on google-genai; this file only documents how the recording was made.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cases import CASES, canned_response  # noqa: E402
+from cases import CASES, canned_response, logged  # noqa: E402
 
 LOG: list[dict[str, Any]] = []
 
@@ -29,12 +29,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         size = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(size) if size else b""
-        body = json.loads(raw) if raw else None
         query = dict(urllib.parse.parse_qsl(url.query))
-        LOG.append({"method": self.command, "path": url.path, "query": query, "body": body})
-        ctype, data = canned_response(self.command, url.path, query, body)
+        entry = logged(self.command, url.path, query, self.headers, raw)
+        LOG.append(entry)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        ctype, data, extra = canned_response(self.command, url.path, query, entry["body"], base)
         self.send_response(200)
         self.send_header("content-type", ctype)
+        for key, value in extra.items():
+            self.send_header(key, value)
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
