@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,9 +188,19 @@ def test_emulator_serve(tmp_path: Path) -> None:
         assert server.stdout is not None
         banner = server.stdout.readline()
         assert f"on http://127.0.0.1:{port}" in banner and str(tmp_path) in banner
-        answer = httpx.get(
-            f"http://127.0.0.1:{port}/v1beta/models/{FLASH}", headers={"x-goog-api-key": "k"}
-        )
+        # the banner comes before uvicorn listens: wait for the socket, within a bound
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(
+                    f"http://127.0.0.1:{port}/v1beta/models/{FLASH}",
+                    headers={"x-goog-api-key": "k"},
+                )
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.05)
         assert answer.json()["name"] == f"models/{FLASH}"
     finally:
         server.terminate()
