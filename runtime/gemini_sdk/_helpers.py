@@ -298,8 +298,9 @@ class ImageHelpers:
         _write(path, self.image_bytes, "this image has no bytes to save")
 
     def show(self) -> None:
-        """In a notebook, display it; elsewhere open it with Pillow if installed, or else
-        write it to a temporary file and print where."""
+        """In a notebook, display it; elsewhere open it in the viewer Pillow finds (when
+        Pillow is installed and the machine has one), or else write it to a temporary file
+        and print where."""
         if not self.image_bytes:
             raise ValueError("this image has no bytes to show")
         try:
