@@ -933,7 +933,7 @@ def test_embed_content_unit_vectors(client: httpx.Client) -> None:
     assert len(short["embedding"]["values"]) == 768
     small = client.post(path("text-embedding-004", "embedContent"), json=embed_request("x"))
     assert len(small.json()["embedding"]["values"]) == 768
-    t.EmbedContentResponse.from_dict(short)
+    t.SingleEmbedContentResponse.from_dict(short)
 
 
 def test_embedding_errors(client: httpx.Client) -> None:

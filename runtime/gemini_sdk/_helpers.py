@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from _gemini_sdk_gen.types import (
-        ContentEmbedding,
         FunctionCall,
         FunctionDeclaration,
         HttpResponse,
@@ -240,18 +239,6 @@ class FixedRoleContent:
         except TypeError as error:
             raise TypeError(f"{name}.parts: {error}") from None
         super().__init__(role=self.fixed_role, parts=made, **fields)  # type: ignore[call-arg]
-
-
-class SingleEmbeddingHelpers:
-    """`.embeddings` on a single-content answer, so one and many read alike."""
-
-    __slots__ = ()
-
-    embedding: Any  # the generated class's own annotation is the precise one
-
-    @property
-    def embeddings(self) -> list[ContentEmbedding]:
-        return [self.embedding] if self.embedding is not None else []
 
 
 class PartFactories:

@@ -361,6 +361,24 @@ def generated_images(response: Any) -> Any:
     return t.GenerateImagesResponse(generated_images=images)
 
 
+def embed_content_response(answer: Any) -> Any:
+    """embedContent's answer (one `embedding`) or batchEmbedContents' (`embeddings`) ->
+    EmbedContentResponse, keeping the usage, the unknown fields and the HTTP metadata."""
+    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
+
+    t = _generated.types
+    if isinstance(answer, t.SingleEmbedContentResponse):
+        embeddings = None if answer.embedding is None else [answer.embedding]
+    else:
+        embeddings = answer.embeddings
+    made = t.EmbedContentResponse(
+        embeddings=embeddings,
+        usage_metadata=answer.usage_metadata,
+        unknown_fields=answer.unknown_fields,
+    )
+    return keep_received(made, received(answer))
+
+
 # What the video models make; anything else is refused before a request is sent.
 VIDEO_ASPECT_RATIOS = ("16:9", "9:16")
 VIDEO_RESOLUTIONS = ("720p", "1080p")
@@ -618,6 +636,7 @@ def model_or_agent(method: str, body: dict[tuple[str | int, ...], Any]) -> None:
 
 RESULTS: dict[str, Callable[[Any], Any]] = {
     "generated_images": generated_images,
+    "embed_content_response": embed_content_response,
     "token_count": token_count,
     "batch_job": batch_job,
 }
