@@ -445,7 +445,7 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.result_field is not None:
         return _field_of(spec, result)
     if spec.result_transform is not None:
-        return RESULTS[spec.result_transform](result)
+        return _kept(RESULTS[spec.result_transform](result), result)
     return _json_expected(result, call.parse_as) if call.expects_json else result
 
 
@@ -460,9 +460,14 @@ def _field_of(spec: MethodSpec, result: Any) -> Any:
         raise errors.UnexpectedResponseError(
             f"unexpected answer: {spec.name}: the answer has no {spec.result_field}"
         )
+    return _kept(found, result)
+
+
+def _kept(made: Any, answer: Any) -> Any:
+    """`made` from `answer`, with the status and headers the answer came with."""
     from gemini_sdk._helpers import keep_received, received  # loaded with the types already
 
-    return keep_received(found, received(result))
+    return keep_received(made, received(answer))
 
 
 def _save(call: _Call, data: bytes) -> bytes:

@@ -363,20 +363,17 @@ def generated_images(response: Any) -> Any:
 
 def embed_content_response(answer: Any) -> Any:
     """embedContent's answer (one `embedding`) or batchEmbedContents' (`embeddings`) ->
-    EmbedContentResponse, keeping the usage, the unknown fields and the HTTP metadata."""
-    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
-
+    EmbedContentResponse, keeping the usage and the unknown fields."""
     t = _generated.types
     if isinstance(answer, t.SingleEmbedContentResponse):
         embeddings = None if answer.embedding is None else [answer.embedding]
     else:
         embeddings = answer.embeddings
-    made = t.EmbedContentResponse(
+    return t.EmbedContentResponse(
         embeddings=embeddings,
         usage_metadata=answer.usage_metadata,
         unknown_fields=answer.unknown_fields,
     )
-    return keep_received(made, received(answer))
 
 
 # What the video models make; anything else is refused before a request is sent.
