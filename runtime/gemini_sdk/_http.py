@@ -114,25 +114,17 @@ SECRET_HEADERS = ("x-goog-api-key", "authorization")
 
 
 def _redacted(response: httpx.Response) -> httpx.Response:
-    """`response`, its request replaced by a copy with the secret headers masked.
+    """`response`, its request's secret headers masked.
 
     Errors keep their response, and streams and high-level results expose it: nothing
-    reachable from a result or an exception (its repr, its pickle) then holds the key.
+    reachable from a result or an exception (its repr, its pickle) then holds the key. The
+    request has been sent, and a retry builds a new one, so its headers are masked in place:
+    rebuilding the request cost more than the rest of a small call's own work.
     """
-    request = response.request
-    if not any(name in request.headers for name in SECRET_HEADERS):
-        return response
-    headers = request.headers.copy()
+    headers = response.request.headers
     for name in SECRET_HEADERS:
         if name in headers:
             headers[name] = "[redacted]"
-    response.request = httpx.Request(
-        request.method,
-        request.url,
-        headers=headers,
-        content=request.content,
-        extensions=request.extensions,
-    )
     return response
 
 
