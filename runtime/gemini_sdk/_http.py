@@ -72,12 +72,28 @@ def _timeout(config: TransportConfig, request: PreparedRequest | None = None) ->
     return DEFAULT_TIMEOUT if chosen is None else httpx.Timeout(chosen)
 
 
+# Parsed URLs by their text: httpx parses a str URL on every request, which is a third of
+# building one; a program calls few distinct URLs (model names, resource ids), and the bound
+# keeps one that names a new resource each call from growing without end.
+_PARSED: dict[str, httpx.URL] = {}
+_PARSED_MAX = 1024
+
+
+def _parsed(url: str) -> httpx.URL:
+    parsed = _PARSED.get(url)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[url] = httpx.URL(url)
+    return parsed
+
+
 def _build(
     client: httpx.Client | httpx.AsyncClient, config: TransportConfig, request: PreparedRequest
 ) -> httpx.Request:
     return client.build_request(
         request.method,
-        _url(config, request),
+        _parsed(_url(config, request)),
         params=request.query or None,
         content=dumps(request.json) if request.json is not None else None,
         headers=_headers(config, request),
