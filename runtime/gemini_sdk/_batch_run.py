@@ -131,7 +131,7 @@ def _running(
         if job.responses_file is None:
             raise errors.APIError(f"the job {job.name} ended {job.state} with no output file")
         _, download = resource._prepare(uses["download"], {"file": job.responses_file})
-        return _results((yield from exchange(download)), order)
+        return _results((yield from exchange(download)).data, order)
 
     return plan
 
