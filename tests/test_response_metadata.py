@@ -168,3 +168,44 @@ async def test_an_async_download_through_with_raw_response_has_its_status_and_he
     assert raw.status_code == 200
     assert raw.headers["content-length"] == "10"
     assert raw.parse() == b"some bytes"
+
+
+# -- the helpers written by hand ----------------------------------------------------------------
+
+
+def test_the_helpers_that_send_many_requests_are_not_available_raw() -> None:
+    server = Server()
+    client = fake_client(server, KEY)
+
+    with pytest.raises(TypeError, match="operations.wait is not available through with_raw"):
+        client.operations.with_raw_response.wait("fileSearchStores/s/operations/o")
+    with pytest.raises(TypeError, match="batches.run is not available through with_raw"):
+        client.batches.with_raw_response.run(model="m", requests=["hi"])
+
+    assert server.requests == []
+
+
+async def test_the_async_helpers_that_send_many_requests_are_not_available_raw() -> None:
+    server = Server()
+    client = fake_client(server, KEY).aio
+
+    with pytest.raises(TypeError, match="operations.wait is not available through with_raw"):
+        await client.operations.with_raw_response.wait("fileSearchStores/s/operations/o")
+    with pytest.raises(TypeError, match="batches.run is not available through with_raw"):
+        await client.batches.with_raw_response.run(model="m", requests=["hi"])
+
+    assert server.requests == []
+
+
+def test_a_wait_through_with_raw_response_reports_the_poll_that_found_it_ready() -> None:
+    server = Server()
+    server.reply(
+        httpx.Response(200, json={"name": "files/a", "state": "PROCESSING"}),
+        httpx.Response(200, json={"name": "files/a", "state": "ACTIVE"}, headers={"x-poll": "2"}),
+    )
+    client = fake_client(server, KEY)
+
+    raw = client.files.with_raw_response.wait(file="files/a", poll_interval=1)
+
+    assert (raw.status_code, raw.headers["x-poll"]) == (200, "2")
+    assert raw.parse().state == types.FileState.ACTIVE

@@ -103,6 +103,7 @@ def _running(
 ) -> Plan[list[BatchResult]]:
     """The plan of one run. Everything the caller gave is checked before it is returned, so
     bad input raises before any request."""
+    resource._refuse_raw("batches.run")
     uses = resource._uses
     order: list[str] | None = None
     poll: Any = None

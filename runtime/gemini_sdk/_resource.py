@@ -524,7 +524,11 @@ class Resource:
     @property
     def with_raw_response(self) -> Any:
         """This resource with every method returning a RawResponse (`.status_code`,
-        `.headers`, `.parse()` for the usual result) instead; on `client.aio`, awaited."""
+        `.headers`, `.parse()` for the usual result) instead; on `client.aio`, awaited.
+
+        Each generated resource types it (`ModelsWithRawResponse`, in the generated
+        `raw_responses` stub). The helpers written by hand that send many requests a call
+        (operations.wait, batches.run) raise TypeError here."""
         raw = copy.copy(self)
         raw._raw = True
         return raw
@@ -546,6 +550,15 @@ class Resource:
                 execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
                 return (_functions.run_async if is_async else _functions.run)(execute, plan)
         return self._transport.execute(request, finish)
+
+    def _refuse_raw(self, helper: str) -> None:
+        """A helper written by hand sends many requests a call, so its result is no one
+        answer's: it has no raw form, and a RawResponse from it would tell of one request."""
+        if self._raw:
+            raise TypeError(
+                f"{helper} is not available through with_raw_response: it sends many requests "
+                "a call; call it on the resource itself"
+            )
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
         extra = _per_call(args)
