@@ -22,6 +22,8 @@ from . import types as t
 if TYPE_CHECKING:
     from gemini_sdk._http import AsyncTransport, SyncTransport
 
+    # the types of `with_raw_response`, a stub: nothing of it is loaded at run time
+    from . import raw_responses as raw
     from .endpoints import AsyncEndpoints, Endpoints
 
 MODELS_GENERATE_CONTENT = MethodSpec(
@@ -505,6 +507,11 @@ INTERACTIONS_CANCEL = MethodSpec(
 
 
 class Models(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.ModelsWithRawResponse: ...
+
     def generate_content(
         self,
         *,
@@ -906,6 +913,11 @@ class Models(Resource):
 
 
 class AsyncModels(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncModelsWithRawResponse: ...
+
     async def generate_content(
         self,
         *,
@@ -1307,6 +1319,11 @@ class AsyncModels(Resource):
 
 
 class Files(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.FilesWithRawResponse: ...
+
     def upload(
         self,
         *,
@@ -1581,6 +1598,11 @@ class Files(Resource):
 
 
 class AsyncFiles(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncFilesWithRawResponse: ...
+
     async def upload(
         self,
         *,
@@ -1855,6 +1877,11 @@ class AsyncFiles(Resource):
 
 
 class Caches(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.CachesWithRawResponse: ...
+
     def create(
         self,
         *,
@@ -2069,6 +2096,11 @@ class Caches(Resource):
 
 
 class AsyncCaches(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncCachesWithRawResponse: ...
+
     async def create(
         self,
         *,
@@ -2283,6 +2315,11 @@ class AsyncCaches(Resource):
 
 
 class Documents(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.DocumentsWithRawResponse: ...
+
     def get(
         self,
         *,
@@ -2410,6 +2447,11 @@ class Documents(Resource):
 
 
 class AsyncDocuments(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncDocumentsWithRawResponse: ...
+
     async def get(
         self,
         *,
@@ -2537,6 +2579,11 @@ class AsyncDocuments(Resource):
 
 
 class FileSearchStores(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.FileSearchStoresWithRawResponse: ...
+
     @cached_property
     def documents(self) -> Documents:
         return Documents(self._transport)
@@ -2811,6 +2858,11 @@ class FileSearchStores(Resource):
 
 
 class AsyncFileSearchStores(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncFileSearchStoresWithRawResponse: ...
+
     @cached_property
     def documents(self) -> AsyncDocuments:
         return AsyncDocuments(self._transport)
@@ -3087,6 +3139,11 @@ class AsyncFileSearchStores(Resource):
 class Operations(OperationPolling):
     _polls = OPERATIONS_GET
 
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.OperationsWithRawResponse: ...
+
     @overload
     def get(
         self,
@@ -3158,6 +3215,11 @@ class Operations(OperationPolling):
 
 class AsyncOperations(AsyncOperationPolling):
     _polls = OPERATIONS_GET
+
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncOperationsWithRawResponse: ...
 
     @overload
     async def get(
@@ -3235,6 +3297,11 @@ class Batches(BatchRunning):
         "create": BATCHES_CREATE,
         "download": FILES_DOWNLOAD,
     }
+
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.BatchesWithRawResponse: ...
 
     def create(
         self,
@@ -3523,6 +3590,11 @@ class AsyncBatches(AsyncBatchRunning):
         "download": FILES_DOWNLOAD,
     }
 
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncBatchesWithRawResponse: ...
+
     async def create(
         self,
         *,
@@ -3803,6 +3875,11 @@ class AsyncBatches(AsyncBatchRunning):
 
 
 class Interactions(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.InteractionsWithRawResponse: ...
+
     def create(
         self,
         *,
@@ -4133,6 +4210,11 @@ class Interactions(Resource):
 
 
 class AsyncInteractions(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncInteractionsWithRawResponse: ...
+
     async def create(
         self,
         *,

@@ -27,7 +27,7 @@ from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._helpers import keep_received
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
-from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
+from gemini_sdk._steps import Media, Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import Progress, UploadSource, describe
 from gemini_sdk._version import __version__
@@ -219,6 +219,10 @@ def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
     return _shaped(response, {}, cls)
 
 
+def _media(response: httpx.Response) -> Media:
+    return Media(_accepted(response).content, response.status_code, response.headers)
+
+
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
@@ -339,7 +343,7 @@ def _exchange(
     if request.kind == "stream":
         read = _events
     elif request.kind == "media":
-        read = lambda response: _accepted(response).content  # noqa: E731
+        read = _media
     else:
         read = lambda response: _decode(request, response)  # noqa: E731
     build = lambda: _build(http, config, request)  # noqa: E731
