@@ -96,6 +96,7 @@ class _Polling(Resource):
     _polls: ClassVar[MethodSpec]
 
     def _plan(self, operation: Any, policy: WaitPolicy, progress: WaitProgress | None) -> Plan[Any]:
+        self._refuse_raw("operations.wait")
         if progress is not None and not callable(progress):
             raise TypeError(
                 f"wait: progress must be a callable taking (polls, seconds), got {progress!r:.60}"
