@@ -534,12 +534,12 @@ class Resource:
 
         if self._raw:
             return self._transport.execute(request, lambda result: _raw(result, finish(result)))
-        if call.functions and spec.returns == "response":
+        if call.functions and spec.returns in _DRIVERS:
             is_async = inspect.iscoroutinefunction(self._transport.execute)
             plan = _calling_plan(spec, call, extra, is_async)
             if plan is not None:
                 execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
-                return (_functions.run_async if is_async else _functions.run)(execute, plan)
+                return _DRIVERS[spec.returns][is_async](execute, plan)
         return self._transport.execute(request, finish)
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
@@ -548,11 +548,18 @@ class Resource:
         return call, _request(spec, call, extra)
 
 
+# How automatic function calling runs, by what the method returns: (sync, async).
+_DRIVERS: dict[str, tuple[Any, Any]] = {
+    "response": (_functions.run, _functions.run_async),
+    "stream": (_functions.stream, _functions.stream_async),
+}
+
+
 def _calling_plan(
     spec: MethodSpec, call: _Call, extra: dict[str, Any], is_async: bool
 ) -> _functions.Plan | None:
-    """Automatic function calling for a method that answers with one response and whose
-    tools hold Python functions, unless the config turns it off."""
+    """Automatic function calling for a method that answers with one response or a stream of
+    them and whose tools hold Python functions, unless the config turns it off."""
     config = call.function_calling
     maximum = _functions.DEFAULT_MAXIMUM_REMOTE_CALLS
     if config is not None and config.maximum_remote_calls is not None:
