@@ -390,7 +390,12 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
 def _wait(spec: MethodSpec, call: _Call) -> Wait | None:
     if spec.until is None:
         return None
-    chosen = {"poll_interval": call.poll_interval, "max_wait": call.max_wait}
+    # `progress` here is a wait's, told (polls, seconds)
+    chosen: dict[str, Any] = {
+        "poll_interval": call.poll_interval,
+        "max_wait": call.max_wait,
+        "progress": call.progress,
+    }
     try:
         return Wait(Until(*spec.until), **{k: v for k, v in chosen.items() if v is not None})
     except TypeError as error:
