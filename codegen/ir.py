@@ -516,6 +516,10 @@ class Resource:
             return "Resource"
         return f"{'Async' if is_async else ''}{self.mixin}"
 
+    def raw_class_name(self, is_async: bool) -> str:
+        """The protocol `with_raw_response` is typed as (a class for type checkers alone)."""
+        return f"{'Async' if is_async else ''}{self.class_name}WithRawResponse"
+
 
 @dataclass(frozen=True)
 class Api:

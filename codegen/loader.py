@@ -179,14 +179,15 @@ class _Loader:
             seen[cls] = spec_name
         self.models: dict[str, ir.Model] = {}
         self.transforms: dict[str, ir.Transform] = {}
-        self.results = self.reachable(
-            {
-                method["result"]["type"]
-                for methods in (sdk.get("resources") or {}).values()
-                for method in methods.values()
-                if "type" in (method.get("result") or {})
-            }
-        )
+        returned = {
+            method["result"]["type"]
+            for methods in (sdk.get("resources") or {}).values()
+            for method in methods.values()
+            if "type" in (method.get("result") or {})
+        }
+        self.results = self.reachable(returned)
+        # What a result transform makes of an answer is an answer too (its HTTP metadata).
+        self.responses |= returned
 
     def reachable(self, names: set[str]) -> set[str]:
         """The schemas `names` reach through their fields, themselves included."""

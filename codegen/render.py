@@ -31,6 +31,7 @@ MODULES = {
     "operations.py": "operations.py.jinja",
     "endpoints.py": "endpoints.py.jinja",
     "resources.py": "resources.py.jinja",
+    "raw_responses.pyi": "raw_responses.pyi.jinja",
     "__init__.py": "package_init.py.jinja",
 }
 

@@ -12,6 +12,18 @@ import gemini_sdk as genai
 Answer = Any  # dict (a 200 JSON answer) | httpx.Response | BaseException | callable(request)
 
 
+def as_received(request: httpx.Request) -> httpx.Request:
+    """A copy of `request` as it went out: the SDK masks the key in the request object it
+    sent once the answer is in, which a server on the other end of a wire never sees."""
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=request.headers.copy(),
+        content=request.read(),
+        extensions=request.extensions,
+    )
+
+
 class Server:
     """Records every request; answers from a queue first, then from `route`."""
 
@@ -24,7 +36,7 @@ class Server:
         self.queue.extend(answers)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+        self.requests.append(as_received(request))
         if self.queue:
             answer = self.queue.pop(0)
         else:

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import as_received
 
 import _gemini_sdk_gen
 import gemini_sdk as genai
@@ -99,7 +100,7 @@ class Server:
         self.payload = minimal(op.response).to_dict()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+        self.requests.append(as_received(request))
         if self.op.upload:
             if request.headers.get("x-goog-upload-command") == "start":
                 return httpx.Response(200, headers={"x-goog-upload-url": UPLOAD_URL})

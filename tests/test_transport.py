@@ -1103,3 +1103,17 @@ async def test_async_upload() -> None:
     assert commands == ["start", "upload, finalize", "query", "upload, finalize"]
     assert server.received == b"hello world"
     assert result.file.size_bytes == 11
+
+
+def test_parsed_urls_kept_are_bounded() -> None:
+    # one parsed URL per URL text, but a program naming a new resource each call must not
+    # grow the table without end
+    from gemini_sdk import _http
+
+    _http._PARSED.clear()
+    first = _http._parsed("https://example.test/v1beta/models/a")
+    assert _http._parsed("https://example.test/v1beta/models/a") is first
+    for index in range(_http._PARSED_MAX + 5):
+        _http._parsed(f"https://example.test/v1beta/files/{index}")
+    assert 0 < len(_http._PARSED) <= _http._PARSED_MAX
+    assert str(_http._parsed("https://example.test/v1beta/files/7")).endswith("/files/7")

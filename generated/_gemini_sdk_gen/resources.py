@@ -22,6 +22,8 @@ from . import types as t
 if TYPE_CHECKING:
     from gemini_sdk._http import AsyncTransport, SyncTransport
 
+    # the types of `with_raw_response`, a stub: nothing of it is loaded at run time
+    from . import raw_responses as raw
     from .endpoints import AsyncEndpoints, Endpoints
 
 MODELS_GENERATE_CONTENT = MethodSpec(
@@ -506,6 +508,11 @@ INTERACTIONS_CANCEL = MethodSpec(
 
 
 class Models(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.ModelsWithRawResponse: ...
+
     def generate_content(
         self,
         *,
@@ -916,6 +923,11 @@ class Models(Resource):
 
 
 class AsyncModels(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncModelsWithRawResponse: ...
+
     async def generate_content(
         self,
         *,
@@ -1326,6 +1338,11 @@ class AsyncModels(Resource):
 
 
 class Files(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.FilesWithRawResponse: ...
+
     def upload(
         self,
         *,
@@ -1606,6 +1623,11 @@ class Files(Resource):
 
 
 class AsyncFiles(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncFilesWithRawResponse: ...
+
     async def upload(
         self,
         *,
@@ -1886,6 +1908,11 @@ class AsyncFiles(Resource):
 
 
 class Caches(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.CachesWithRawResponse: ...
+
     def create(
         self,
         *,
@@ -2100,6 +2127,11 @@ class Caches(Resource):
 
 
 class AsyncCaches(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncCachesWithRawResponse: ...
+
     async def create(
         self,
         *,
@@ -2314,6 +2346,11 @@ class AsyncCaches(Resource):
 
 
 class Documents(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.DocumentsWithRawResponse: ...
+
     def get(
         self,
         *,
@@ -2441,6 +2478,11 @@ class Documents(Resource):
 
 
 class AsyncDocuments(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncDocumentsWithRawResponse: ...
+
     async def get(
         self,
         *,
@@ -2568,6 +2610,11 @@ class AsyncDocuments(Resource):
 
 
 class FileSearchStores(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.FileSearchStoresWithRawResponse: ...
+
     @cached_property
     def documents(self) -> Documents:
         return Documents(self._transport)
@@ -2842,6 +2889,11 @@ class FileSearchStores(Resource):
 
 
 class AsyncFileSearchStores(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncFileSearchStoresWithRawResponse: ...
+
     @cached_property
     def documents(self) -> AsyncDocuments:
         return AsyncDocuments(self._transport)
@@ -3118,6 +3170,11 @@ class AsyncFileSearchStores(Resource):
 class Operations(OperationPolling):
     _polls = OPERATIONS_GET
 
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.OperationsWithRawResponse: ...
+
     @overload
     def get(
         self,
@@ -3189,6 +3246,11 @@ class Operations(OperationPolling):
 
 class AsyncOperations(AsyncOperationPolling):
     _polls = OPERATIONS_GET
+
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncOperationsWithRawResponse: ...
 
     @overload
     async def get(
@@ -3266,6 +3328,11 @@ class Batches(BatchRunning):
         "create": BATCHES_CREATE,
         "download": FILES_DOWNLOAD,
     }
+
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.BatchesWithRawResponse: ...
 
     def create(
         self,
@@ -3554,6 +3621,11 @@ class AsyncBatches(AsyncBatchRunning):
         "download": FILES_DOWNLOAD,
     }
 
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncBatchesWithRawResponse: ...
+
     async def create(
         self,
         *,
@@ -3834,6 +3906,11 @@ class AsyncBatches(AsyncBatchRunning):
 
 
 class Interactions(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.InteractionsWithRawResponse: ...
+
     def create(
         self,
         *,
@@ -4164,6 +4241,11 @@ class Interactions(Resource):
 
 
 class AsyncInteractions(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncInteractionsWithRawResponse: ...
+
     async def create(
         self,
         *,

@@ -3051,7 +3051,7 @@ class GenerateImagesConfig(WireModel):
         person_generation: str | None = None,
     ) -> None: ...
 
-class GenerateImagesResponse(WireModel):
+class GenerateImagesResponse(ResponseMetadata, WireModel):
     """The answer of generate_images: one GeneratedImage for each image the model made.
 
     Attributes:

@@ -104,6 +104,7 @@ def _running(
 ) -> Plan[list[BatchResult]]:
     """The plan of one run. Everything the caller gave is checked before it is returned, so
     bad input raises before any request."""
+    resource._refuse_raw("batches.run")
     checked_progress("run", args["progress"])
     uses = resource._uses
     order: list[str] | None = None
@@ -135,7 +136,7 @@ def _running(
         if job.responses_file is None:
             raise errors.APIError(f"the job {job.name} ended {job.state} with no output file")
         _, download = resource._prepare(uses["download"], {"file": job.responses_file})
-        return _results((yield from exchange(download)), order)
+        return _results((yield from exchange(download)).data, order)
 
     return plan
 

@@ -531,11 +531,17 @@ def _map_decoder(item: Hook) -> Hook:
 
 def _enum_decoder(ref: _wire.EnumRef) -> Hook:
     enum_cls: Any = None
+    members: dict[Any, Any] = {}
 
     def decode(value: Any) -> Any:
-        nonlocal enum_cls
+        nonlocal enum_cls, members
+        # a known value is one lookup in the class's own table, found once
+        member = members.get(value)
+        if member is not None:
+            return member
         if enum_cls is None:
             enum_cls = ref.resolve()
+            members = enum_cls._value2member_map_
         return _decode_enum(enum_cls, value)
 
     return decode

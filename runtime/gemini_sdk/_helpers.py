@@ -63,9 +63,8 @@ class ResponseMetadata:
 def keep_received(answer: Any, received: Any) -> Any:
     """Record on `answer` (when its class has ResponseMetadata) what it came with: a
     (status, headers) pair, or what another answer recorded; returns `answer`."""
-    kept = getattr(answer, "__dict__", None)
-    if kept is not None and received is not None:
-        kept["_received"] = received
+    if isinstance(answer, ResponseMetadata) and received is not None:
+        answer.__dict__["_received"] = received
     return answer
 
 

@@ -27,7 +27,7 @@ from gemini_sdk._endpoint import PreparedRequest, unchanged
 from gemini_sdk._helpers import keep_received
 from gemini_sdk._options import TransportConfig, merged
 from gemini_sdk._pager import AsyncPager, Pager
-from gemini_sdk._steps import Plan, _Outcome, _Send, _Sleep, _Steps
+from gemini_sdk._steps import Media, Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import Progress, UploadSource, describe
 from gemini_sdk._version import __version__
@@ -72,12 +72,28 @@ def _timeout(config: TransportConfig, request: PreparedRequest | None = None) ->
     return DEFAULT_TIMEOUT if chosen is None else httpx.Timeout(chosen)
 
 
+# Parsed URLs by their text: httpx parses a str URL on every request, which is a third of
+# building one; a program calls few distinct URLs (model names, resource ids), and the bound
+# keeps one that names a new resource each call from growing without end.
+_PARSED: dict[str, httpx.URL] = {}
+_PARSED_MAX = 1024
+
+
+def _parsed(url: str) -> httpx.URL:
+    parsed = _PARSED.get(url)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[url] = httpx.URL(url)
+    return parsed
+
+
 def _build(
     client: httpx.Client | httpx.AsyncClient, config: TransportConfig, request: PreparedRequest
 ) -> httpx.Request:
     return client.build_request(
         request.method,
-        _url(config, request),
+        _parsed(_url(config, request)),
         params=request.query or None,
         content=dumps(request.json) if request.json is not None else None,
         headers=_headers(config, request),
@@ -114,25 +130,17 @@ SECRET_HEADERS = ("x-goog-api-key", "authorization")
 
 
 def _redacted(response: httpx.Response) -> httpx.Response:
-    """`response`, its request replaced by a copy with the secret headers masked.
+    """`response`, its request's secret headers masked.
 
     Errors keep their response, and streams and high-level results expose it: nothing
-    reachable from a result or an exception (its repr, its pickle) then holds the key.
+    reachable from a result or an exception (its repr, its pickle) then holds the key. The
+    request has been sent, and a retry builds a new one, so its headers are masked in place:
+    rebuilding the request cost more than the rest of a small call's own work.
     """
-    request = response.request
-    if not any(name in request.headers for name in SECRET_HEADERS):
-        return response
-    headers = request.headers.copy()
+    headers = response.request.headers
     for name in SECRET_HEADERS:
         if name in headers:
             headers[name] = "[redacted]"
-    response.request = httpx.Request(
-        request.method,
-        request.url,
-        headers=headers,
-        content=request.content,
-        extensions=request.extensions,
-    )
     return response
 
 
@@ -209,6 +217,10 @@ def _decode(request: PreparedRequest, response: httpx.Response) -> Any:
             response, f"HTTP {response.status_code} with no body where a {cls.__name__} was due"
         )
     return _shaped(response, {}, cls)
+
+
+def _media(response: httpx.Response) -> Media:
+    return Media(_accepted(response).content, response.status_code, response.headers)
 
 
 def _log(request: PreparedRequest, status: int | str, started: float, attempt: int) -> None:
@@ -331,7 +343,7 @@ def _exchange(
     if request.kind == "stream":
         read = _events
     elif request.kind == "media":
-        read = lambda response: _accepted(response).content  # noqa: E731
+        read = _media
     else:
         read = lambda response: _decode(request, response)  # noqa: E731
     build = lambda: _build(http, config, request)  # noqa: E731

@@ -102,6 +102,7 @@ class _Polling(Resource):
     _polls: ClassVar[MethodSpec]
 
     def _plan(self, operation: Any, policy: WaitPolicy, progress: WaitProgress | None) -> Plan[Any]:
+        self._refuse_raw("operations.wait")
         checked_progress("wait", progress)
         _, request = self._prepare(self._polls, {"operation": operation})
         given = operation if isinstance(operation, WireModel) else None

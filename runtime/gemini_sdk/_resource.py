@@ -20,6 +20,7 @@ from gemini_sdk import _functions, _generated, _schema, _wire
 from gemini_sdk._endpoint import OperationSpec, PreparedRequest, Transport, prepare
 from gemini_sdk._model import WireModel
 from gemini_sdk._pager import AsyncPager, Pager
+from gemini_sdk._steps import Media
 from gemini_sdk._stream import AsyncStream, Stream
 from gemini_sdk._transform import FINISHERS, RESULTS, TRANSFORMS, keep_media, resource_name
 from gemini_sdk._upload import Progress, describe
@@ -440,7 +441,7 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "nothing":
         return None
     if spec.returns == "media":
-        return _save(call, result)
+        return _save(call, result.data)
     if spec.returns == "pager":
         return (
             result if spec.result_transform is None else result._map(RESULTS[spec.result_transform])
@@ -448,10 +449,15 @@ def _result(spec: MethodSpec, call: _Call, result: Any) -> Any:
     if spec.returns == "stream":
         return result._watch(on_item=_json_expected) if call.expects_json else result
     if spec.result_field is not None:
-        return _field_of(spec, result)
-    if spec.result_transform is not None:
-        return RESULTS[spec.result_transform](result)
-    return _json_expected(result, call.parse_as) if call.expects_json else result
+        made = _field_of(spec, result)
+    elif spec.result_transform is not None:
+        made = RESULTS[spec.result_transform](result)
+    else:
+        return _json_expected(result, call.parse_as) if call.expects_json else result
+    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
+
+    # what the caller gets in place of the answer reports the answer's status and headers
+    return keep_received(made, received(result))
 
 
 def _field_of(spec: MethodSpec, result: Any) -> Any:
@@ -465,9 +471,7 @@ def _field_of(spec: MethodSpec, result: Any) -> Any:
         raise errors.UnexpectedResponseError(
             f"unexpected answer: {spec.name}: the answer has no {spec.result_field}"
         )
-    from gemini_sdk._helpers import keep_received, received  # loaded with the types already
-
-    return keep_received(found, received(result))
+    return found
 
 
 def _save(call: _Call, data: bytes) -> bytes:
@@ -498,14 +502,15 @@ class RawResponse(Generic[T]):
 
 def _raw(result: Any, parsed: Any) -> RawResponse[Any]:
     """`parsed` with the status and headers of the answer `result` came from: a stream's
-    own HTTP response, a pager's first page, or what the transport kept on a decoded answer."""
+    own HTTP response, a download's, a pager's first page, or what the transport kept on a
+    decoded answer."""
     from gemini_sdk._helpers import received
 
     if isinstance(result, (Stream, AsyncStream)):
         return RawResponse(parsed, result.response.status_code, result.response.headers)
+    if isinstance(result, Media):
+        return RawResponse(parsed, result.status_code, result.headers)
     kept = received(result.response if isinstance(result, (Pager, AsyncPager)) else result)
-    if kept is None:  # a download's bytes
-        return RawResponse(parsed, None, {})
     if isinstance(kept, tuple):
         return RawResponse(parsed, *kept)
     return RawResponse(parsed, kept.status_code, kept.headers or {})
@@ -524,7 +529,11 @@ class Resource:
     @property
     def with_raw_response(self) -> Any:
         """This resource with every method returning a RawResponse (`.status_code`,
-        `.headers`, `.parse()` for the usual result) instead; on `client.aio`, awaited."""
+        `.headers`, `.parse()` for the usual result) instead; on `client.aio`, awaited.
+
+        Each generated resource types it (`ModelsWithRawResponse`, in the generated
+        `raw_responses` stub). The helpers written by hand that send many requests a call
+        (operations.wait, batches.run) raise TypeError here."""
         raw = copy.copy(self)
         raw._raw = True
         return raw
@@ -546,6 +555,15 @@ class Resource:
                 execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
                 return _DRIVERS[spec.returns][is_async](execute, plan)
         return self._transport.execute(request, finish)
+
+    def _refuse_raw(self, helper: str) -> None:
+        """A helper written by hand sends many requests a call, so its result is no one
+        answer's: it has no raw form, and a RawResponse from it would tell of one request."""
+        if self._raw:
+            raise TypeError(
+                f"{helper} is not available through with_raw_response: it sends many requests "
+                "a call; call it on the resource itself"
+            )
 
     def _prepare(self, spec: MethodSpec, args: dict[str, Any]) -> tuple[_Call, PreparedRequest]:
         extra = _per_call(args)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from _gemini_sdk_gen.types import CountTokensResponse, ModalityTokenCount
+    from _gemini_sdk_gen.types import CountTokensResponse, HttpResponse, ModalityTokenCount
 
 
 class TokenCount(int):
@@ -29,6 +29,11 @@ class TokenCount(int):
 
     def __str__(self) -> str:
         return int.__repr__(self)
+
+    @property
+    def sdk_http_response(self) -> HttpResponse | None:
+        """The HTTP status and headers of the answer the count came from."""
+        return self.response.sdk_http_response
 
     @property
     def total_tokens(self) -> int | None:

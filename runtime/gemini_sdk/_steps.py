@@ -9,7 +9,7 @@ does not load the transport, and httpx with it, when the client is built.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
@@ -34,6 +34,16 @@ class _Send:
 @attrs.frozen
 class _Sleep:
     seconds: float
+
+
+@attrs.frozen
+class Media:
+    """A download's answer: its bytes, and the status and headers they came with (which
+    `with_raw_response` reports)."""
+
+    data: bytes
+    status_code: int
+    headers: Mapping[str, str]
 
 
 _Outcome = Union["httpx.Response", "httpx.HTTPError", None]  # noqa: UP007 - 3.10 needs Union

@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import define
 
+from gemini_sdk._helpers import ResponseMetadata
 from gemini_sdk._model import WireModel, all_of
 from gemini_sdk._wire import (
     Field,
@@ -18,7 +19,7 @@ from .generated_image import GeneratedImage
 
 
 @define(kw_only=True, repr=False, init=False)
-class GenerateImagesResponse(WireModel):
+class GenerateImagesResponse(ResponseMetadata, WireModel):
     """The answer of generate_images: one GeneratedImage for each image the model made.
 
     Attributes:

@@ -17,6 +17,9 @@ from . import types as t
 if TYPE_CHECKING:
     from gemini_sdk._http import AsyncTransport, SyncTransport
 
+    # the types of `with_raw_response`, a stub: nothing of it is loaded at run time
+    from . import raw_responses as raw
+
 WIDGETS_CREATE = MethodSpec(
     name="widgets.create",
     operation=ops.CREATE_WIDGET,
@@ -52,6 +55,11 @@ WIDGETS_STREAM_EVENTS = MethodSpec(
 
 
 class Widgets(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.WidgetsWithRawResponse: ...
+
     def create(
         self,
         *,
@@ -136,6 +144,11 @@ class Widgets(Resource):
 
 
 class AsyncWidgets(Resource):
+    if TYPE_CHECKING:
+
+        @property
+        def with_raw_response(self) -> raw.AsyncWidgetsWithRawResponse: ...
+
     async def create(
         self,
         *,
