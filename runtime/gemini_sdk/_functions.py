@@ -7,8 +7,11 @@ section or Sphinx-style `:param name:` lines). Whatever cannot be described rais
 naming the function and the parameter, before any request.
 
 Automatic function calling is one plan without I/O (`calling`): it yields the requests to
-send and the functions to call, and is sent back the responses and the results. `run` and
-`run_async` drive it; the only difference is that the async driver awaits what needs it.
+send and the functions to call, and is sent back the model's turns and the results. `run`
+and `run_async` drive it for a method answering with one response; `CallingStream` and
+`AsyncCallingStream` for a stream, whose chunks of each answer are yielded as they come and
+merged into the turn the plan reads. The only difference between sync and async is that the
+async drivers await what needs it.
 """
 
 from __future__ import annotations
@@ -243,7 +246,7 @@ def calling(
     for sent in range(1, maximum_remote_calls + 1):
         made = history if sent > 1 else []
         turn = yield Ask(request_for(history), sent, made if keep_history else None)
-        parts = turn.parts or [] if turn is not None else []
+        parts = (turn.parts or []) if turn is not None else []
         calls = [part.function_call for part in parts if part.function_call is not None]
         if not calls or sent == maximum_remote_calls or any(c.name not in functions for c in calls):
             return
