@@ -311,13 +311,3 @@ async def test_chats_keep_the_function_turns(emulator: Emulator) -> None:
         await _maybe(chat.send_message("thanks"))
         sent = emulator.requests[-1].body["contents"]
         assert len(sent) == 5 and "functionResponse" in sent[2]["parts"][0]
-
-
-async def test_streams_return_the_calls_to_the_caller(emulator: Emulator) -> None:
-    client = emulator.client()
-    stream = client.models.generate_content_stream(
-        model=FLASH, contents="get_weather city=Oslo", config={"tools": [get_weather]}
-    )
-    calls = [call for chunk in stream for call in chunk.function_calls or []]
-    assert [call.name for call in calls] == ["get_weather"]
-    assert len(emulator.requests) == 1

@@ -20,10 +20,11 @@ import attrs
 import orjson
 
 from gemini_sdk import _generated, errors
-from gemini_sdk._operations import WaitPolicy, _waiting
+from gemini_sdk._operations import WaitPolicy, _waiting, checked_progress
 from gemini_sdk._resource import MethodSpec, Resource, _result
 from gemini_sdk._steps import Exchange, Plan, _Steps
 from gemini_sdk._transform import RESULTS, _inlined
+from gemini_sdk._wait import WaitProgress
 
 if TYPE_CHECKING:
     from _gemini_sdk_gen.types import GenerateContentResponse
@@ -104,6 +105,7 @@ def _running(
     """The plan of one run. Everything the caller gave is checked before it is returned, so
     bad input raises before any request."""
     resource._refuse_raw("batches.run")
+    checked_progress("run", args["progress"])
     uses = resource._uses
     order: list[str] | None = None
     poll: Any = None
@@ -127,7 +129,9 @@ def _running(
             _, request = resource._prepare(uses["create"], create)
             created = yield from exchange(request)
             _, request = resource._prepare(resource._polls, {"name": created.name})
-        finished = yield from _waiting(exchange, request, None, policy, time.monotonic)
+        finished = yield from _waiting(
+            exchange, request, None, policy, time.monotonic, args["progress"]
+        )
         job = RESULTS["batch_job"](finished)
         if job.responses_file is None:
             raise errors.APIError(f"the job {job.name} ended {job.state} with no output file")
@@ -157,6 +161,7 @@ class BatchRunning(Resource):
         poll: float = 10.0,
         backoff: float = 1.5,
         max_poll: float = 120.0,
+        progress: WaitProgress | None = None,
     ) -> Iterator[BatchResult]:
         """Run many generate_content requests as one batch job and give their results.
 
@@ -180,6 +185,10 @@ class BatchRunning(Resource):
                 service); None (the default) waits as long as it takes.
             poll, backoff, max_poll: The first wait between polls in seconds (default 10),
                 the factor each wait grows by (1.5), and the longest wait (120).
+            progress: Called as `progress(polls, seconds)` after each poll of the job: how
+                many polls were made and how long the polling has taken so far (by the
+                clock, or by the waits asked for when they are longer). None (the default)
+                calls nothing.
 
         Returns:
             Iterator[BatchResult]: One result per request in input order (with `job_name`
@@ -189,14 +198,15 @@ class BatchRunning(Resource):
 
         Raises:
             TypeError, ValueError: a request, a key, the model or the config is malformed,
-                or `job_name` is not a job's name; raised before any request is sent.
+                `job_name` is not a job's name, or `progress` is not callable; raised before
+                any request is sent.
             errors.OperationTimeoutError: the job was not done within `timeout`.
             errors.APIError subclasses: the upload, the job or a poll failed (a cancelled
                 job raises errors.Cancelled).
         """
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
         args = {"model": model, "requests": requests, "keys": keys, "config": config}
-        plan = _running(self, {**args, "job_name": job_name}, policy)
+        plan = _running(self, {**args, "job_name": job_name, "progress": progress}, policy)
         return iter(self._transport.drive(plan))
 
 
@@ -219,10 +229,11 @@ class AsyncBatchRunning(Resource):
         poll: float = 10.0,
         backoff: float = 1.5,
         max_poll: float = 120.0,
+        progress: WaitProgress | None = None,
     ) -> Iterator[BatchResult]:
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
         args = {"model": model, "requests": requests, "keys": keys, "config": config}
-        plan = _running(self, {**args, "job_name": job_name}, policy)
+        plan = _running(self, {**args, "job_name": job_name, "progress": progress}, policy)
         return iter(await self._transport.drive(plan))
 
     run.__doc__ = BatchRunning.run.__doc__

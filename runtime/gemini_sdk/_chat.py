@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
+from gemini_sdk._functions import first_content, last_round, model_turn
 from gemini_sdk._stream import AsyncStream, Stream
 from gemini_sdk._transform import content, contents
 
@@ -18,31 +19,6 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound=Union[Stream[Any], AsyncStream[Any]])  # noqa: UP007 - 3.10 needs Union
 R = TypeVar("R")
-
-
-def _model_turn(responses: list[GenerateContentResponse]) -> Content | None:
-    """The model's turn from one response or from every chunk of a stream, parts in order."""
-    parts: list[Any] = []
-    content_type: type[Content] | None = None
-    role = "model"
-    unknown: dict[str, Any] = {}
-    for response in responses:
-        turn = _first_content(response)
-        if turn is None:
-            continue
-        content_type = type(turn)
-        parts.extend(turn.parts or [])
-        role = turn.role or role
-        unknown.update(turn.unknown_fields or {})
-        if len(responses) == 1:
-            return turn
-    if not parts or content_type is None:
-        return None
-    return content_type(role=role, parts=parts, unknown_fields=unknown or None)
-
-
-def _first_content(response: GenerateContentResponse) -> Content | None:
-    return response.candidates[0].content if response.candidates else None
 
 
 def _valid(turn: Content | None) -> bool:
@@ -106,18 +82,20 @@ class _ChatBase:
         return stream
 
     def _record(self, user_turn: Content, responses: list[GenerateContentResponse]) -> None:
-        model_turn = _model_turn(responses)
+        # A stream that called functions went through several answers: the last is the turn.
+        responses = last_round(responses)
+        turn = model_turn(responses)
         # the function calls and results automatic function calling added after the turn
         called = responses[-1].automatic_function_calling_history if responses else None
         added = (called or [])[len(self._curated) + 1 :]
         self._history += [user_turn, *added]
-        if model_turn is None:
+        if turn is None:
             return
-        self._history.append(model_turn)
+        self._history.append(turn)
         # A stream is a valid answer only if every piece of it is: a piece without content or
         # with an empty part means the answer was cut.
-        if all(_valid(_first_content(response)) for response in responses):
-            self._curated += [user_turn, *added, model_turn]
+        if all(_valid(first_content(response)) for response in responses):
+            self._curated += [user_turn, *added, turn]
 
 
 class Chat(_ChatBase):

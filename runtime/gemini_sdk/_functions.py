@@ -7,8 +7,11 @@ section or Sphinx-style `:param name:` lines). Whatever cannot be described rais
 naming the function and the parameter, before any request.
 
 Automatic function calling is one plan without I/O (`calling`): it yields the requests to
-send and the functions to call, and is sent back the responses and the results. `run` and
-`run_async` drive it; the only difference is that the async driver awaits what needs it.
+send and the functions to call, and is sent back the model's turns and the results. `run`
+and `run_async` drive it for a method answering with one response; `CallingStream` and
+`AsyncCallingStream` for a stream, whose chunks of each answer are yielded as they come and
+merged into the turn the plan reads. The only difference between sync and async is that the
+async drivers await what needs it.
 """
 
 from __future__ import annotations
@@ -16,16 +19,28 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from gemini_sdk import _generated, _schema
+from gemini_sdk._stream import AsyncStream, Stream, Watched
 from gemini_sdk.errors import ResponseValidationError
 
 if TYPE_CHECKING:
-    from _gemini_sdk_gen.types import Content, FunctionCall, FunctionDeclaration, Part
+    import httpx
+
+    from _gemini_sdk_gen.types import (
+        Content,
+        FunctionCall,
+        FunctionDeclaration,
+        GenerateContentResponse,
+        Part,
+    )
+
+T = TypeVar("T")
+R = TypeVar("R", bound="_OverRounds[Any]")
 
 # What the service takes as a function's name.
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}")
@@ -195,9 +210,26 @@ def _arguments(fn: Callable[..., Any], call: FunctionCall) -> dict[str, Any] | s
         return str(error)
 
 
-# Yields a request to send (a PreparedRequest: not imported, since _endpoint's imports lead
-# back here through the transforms) or an Invoke; is sent the response or the result.
-Plan = Generator[Any, Any, Any]
+# Yields an Ask (its request a PreparedRequest: not imported, since _endpoint's imports lead
+# back here through the transforms) or an Invoke; is sent the model's turn or the result.
+Plan = Generator[Any, Any, None]
+
+
+@attrs.frozen
+class Ask:
+    """A step of the plan: send `request`. Its answer, one response or the chunks of a
+    stream, is the model's turn of round `round`; each response of it carries `history`."""
+
+    request: Any
+    round: int
+    # The contents sent first and the calling turns after them ([] before any call); None
+    # when the caller asked not to keep them.
+    history: list[Content] | None
+
+    def tag(self, response: Any) -> Any:
+        response._function_calling_history = self.history
+        response._calling_round = self.round
+        return response
 
 
 def calling(
@@ -207,18 +239,18 @@ def calling(
     maximum_remote_calls: int,
     keep_history: bool,
 ) -> Plan:
-    """Send the contents; while the model asks for functions we have and requests are left,
-    call them and send their results back with the turns so far. Returns the last response."""
+    """Send the contents; while the model's turn asks for functions we have and requests
+    are left, call them and send their results back with the turns so far."""
     t = _generated.types
     history = list(contents)
-    sent = 0
-    while True:
-        response = yield request_for(history)
-        sent += 1
-        calls = response.function_calls or []
-        if not calls or sent >= maximum_remote_calls or any(c.name not in functions for c in calls):
-            break
-        parts: list[Part] = []
+    for sent in range(1, maximum_remote_calls + 1):
+        made = history if sent > 1 else []
+        turn = yield Ask(request_for(history), sent, made if keep_history else None)
+        parts = (turn.parts or []) if turn is not None else []
+        calls = [part.function_call for part in parts if part.function_call is not None]
+        if not calls or sent == maximum_remote_calls or any(c.name not in functions for c in calls):
+            return
+        results: list[Part] = []
         for call in calls:
             fn = functions[call.name]
             arguments = _arguments(fn, call)
@@ -226,37 +258,189 @@ def calling(
                 outcome: Any = {"error": f"the arguments do not fit: {arguments}"}
             else:
                 outcome = yield Invoke(fn, arguments)
-            parts.append(
+            results.append(
                 t.Part(
                     function_response=t.FunctionResponse(
                         name=call.name, id=call.id, response=outcome
                     )
                 )
             )
-        history += [response.candidates[0].content, t.Content(role="user", parts=parts)]
-    if keep_history:
-        response._function_calling_history = history if len(history) > len(contents) else []
-    return response
+        history = [*history, turn, t.Content(role="user", parts=results)]
 
 
-def _advance(plan: Plan, outcome: Any) -> tuple[Any, Any]:
-    """The plan's next step and None, or None and what the plan returned."""
-    try:
-        return plan.send(outcome), None
-    except StopIteration as done:
-        return None, done.value
+def model_turn(responses: list[GenerateContentResponse]) -> Content | None:
+    """The model's turn from one response or from every chunk of a stream, parts in order."""
+    parts: list[Any] = []
+    content_type: type[Content] | None = None
+    role = "model"
+    unknown: dict[str, Any] = {}
+    for response in responses:
+        turn = first_content(response)
+        if turn is None:
+            continue
+        content_type = type(turn)
+        parts.extend(turn.parts or [])
+        role = turn.role or role
+        unknown.update(turn.unknown_fields or {})
+        if len(responses) == 1:
+            return turn
+    if not parts or content_type is None:
+        return None
+    return content_type(role=role, parts=parts, unknown_fields=unknown or None)
+
+
+def first_content(response: GenerateContentResponse) -> Content | None:
+    return response.candidates[0].content if response.candidates else None
+
+
+def last_round(responses: list[GenerateContentResponse]) -> list[GenerateContentResponse]:
+    """The responses of the last round of automatic function calling among `responses` (the
+    chunks of a stream over several rounds); all of them when nothing called functions."""
+    if not responses:
+        return responses
+    last = getattr(responses[-1], "_calling_round", None)
+    return [r for r in responses if getattr(r, "_calling_round", None) == last]
+
+
+class Rounds(Watched[Any]):
+    """A plan's progress, for the drivers: the step it is at, the responses of the round
+    being answered, and the watchers of a stream over every round. For a stream, `stream`
+    is the round's own; the reader holds this, never the calling stream, so that dropping
+    the calling stream releases the connection at once."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self._plan = plan
+        self.step: Ask | Invoke | None = plan.send(None)
+        self.stream: Any = None
+        self._responses: list[Any] = []
+
+    def seen(self, response: Any) -> Any:
+        """One response (or chunk) of the round asked for."""
+        assert isinstance(self.step, Ask)
+        self._responses.append(self.step.tag(response))
+        for on_item in self._on_item:
+            on_item(response)
+        return response
+
+    def answered(self) -> Ask | Invoke | None:
+        """The round is over: the plan gets the model's turn; its next step."""
+        turn, self._responses = model_turn(self._responses), []
+        return self.advance(turn)
+
+    def advance(self, outcome: Any) -> Ask | Invoke | None:
+        try:
+            self.step = self._plan.send(outcome)
+        except StopIteration:
+            self.step = None
+        return self.step
+
+
+# The drivers: the only difference between sync and async is who awaits.
 
 
 def run(execute: Callable[[Any], Any], plan: Plan) -> Any:
-    step, returned = _advance(plan, None)
-    while step is not None:
-        step, returned = _advance(plan, step.call() if isinstance(step, Invoke) else execute(step))
-    return returned
+    """Drive `plan`, each request answered by one response; returns the last."""
+    rounds = Rounds(plan)
+    last = None
+    while rounds.step is not None:
+        if isinstance(rounds.step, Invoke):
+            rounds.advance(rounds.step.call())
+        else:
+            last = rounds.seen(execute(rounds.step.request))
+            rounds.answered()
+    return last
 
 
 async def run_async(execute: Callable[[Any], Any], plan: Plan) -> Any:
-    step, returned = _advance(plan, None)
-    while step is not None:
-        done = await (step.call_async() if isinstance(step, Invoke) else execute(step))
-        step, returned = _advance(plan, done)
-    return returned
+    rounds = Rounds(plan)
+    last = None
+    while rounds.step is not None:
+        if isinstance(rounds.step, Invoke):
+            rounds.advance(await rounds.step.call_async())
+        else:
+            last = rounds.seen(await execute(rounds.step.request))
+            rounds.answered()
+    return last
+
+
+def _read_rounds(rounds: Rounds, execute: Callable[[Any], Any]) -> Generator[Any, None, None]:
+    while True:
+        with rounds.stream as stream:
+            for chunk in stream:
+                yield rounds.seen(chunk)
+        rounds.answered()
+        while isinstance(rounds.step, Invoke):
+            rounds.advance(rounds.step.call())
+        if rounds.step is None:
+            break
+        rounds.stream = execute(rounds.step.request)
+    rounds.ended()
+
+
+async def _aread_rounds(rounds: Rounds, execute: Callable[[Any], Any]) -> AsyncGenerator[Any, None]:
+    while True:
+        async with rounds.stream as stream:
+            async for chunk in stream:
+                yield rounds.seen(chunk)
+        rounds.answered()
+        while isinstance(rounds.step, Invoke):
+            rounds.advance(await rounds.step.call_async())
+        if rounds.step is None:
+            break
+        rounds.stream = await execute(rounds.step.request)
+    rounds.ended()
+
+
+class _OverRounds(Generic[T]):
+    """What both calling streams add to a stream: the response and the watchers are those
+    of the rounds."""
+
+    _rounds: Rounds
+
+    @property
+    def response(self) -> httpx.Response:
+        response: httpx.Response = self._rounds.stream.response
+        return response
+
+    def _watch(
+        self: R,
+        on_item: Callable[[T], object] | None = None,
+        on_end: Callable[[], object] | None = None,
+    ) -> R:
+        self._rounds.watch(on_item, on_end)
+        return self
+
+
+# read-only: each round's stream owns its response
+class CallingStream(_OverRounds[T], Stream[T]):  # type: ignore[override]
+    """The chunks of every answer of automatic function calling, in turn: when an answer
+    ends asking for functions, they are called and the next answer is read. `response` is
+    the HTTP response of the answer being read, and `close()` releases it."""
+
+    def __init__(self, rounds: Rounds, execute: Callable[[Any], Any]) -> None:
+        self._rounds = rounds
+        self._items = _read_rounds(rounds, execute)
+
+
+class AsyncCallingStream(_OverRounds[T], AsyncStream[T]):  # type: ignore[override]
+    """`CallingStream` for asyncio."""
+
+    def __init__(self, rounds: Rounds, execute: Callable[[Any], Any]) -> None:
+        self._rounds = rounds
+        self._items = _aread_rounds(rounds, execute)
+
+
+def stream(execute: Callable[[Any], Any], plan: Plan) -> CallingStream[Any]:
+    """A stream over `plan`'s rounds; the first request is sent now, as for any stream."""
+    rounds = Rounds(plan)
+    assert isinstance(rounds.step, Ask)
+    rounds.stream = execute(rounds.step.request)
+    return CallingStream(rounds, execute)
+
+
+async def stream_async(execute: Callable[[Any], Any], plan: Plan) -> AsyncCallingStream[Any]:
+    rounds = Rounds(plan)
+    assert isinstance(rounds.step, Ask)
+    rounds.stream = await execute(rounds.step.request)
+    return AsyncCallingStream(rounds, execute)

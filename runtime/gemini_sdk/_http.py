@@ -31,7 +31,7 @@ from gemini_sdk._steps import Media, Plan, _Outcome, _Send, _Sleep, _Steps
 from gemini_sdk._stream import AsyncStream, Events, Stream
 from gemini_sdk._upload import Progress, UploadSource, describe
 from gemini_sdk._version import __version__
-from gemini_sdk._wait import Wait, waiting
+from gemini_sdk._wait import Wait
 
 logger = logging.getLogger("gemini_sdk")
 T = TypeVar("T")
@@ -434,7 +434,7 @@ def _waiting(
         build = lambda: _build(http, config, request)  # noqa: E731
         return _retrying(config, request, build, lambda response: _decode(request, response), rand)
 
-    return (yield from waiting(fetch, wait.pace, wait.ready, wait.timed_out, wait.clock))
+    return (yield from wait.steps(fetch))
 
 
 def _with_page_token(request: PreparedRequest, token: str | None) -> PreparedRequest:

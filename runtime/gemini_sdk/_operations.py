@@ -19,7 +19,7 @@ from gemini_sdk import errors
 from gemini_sdk._model import WireModel
 from gemini_sdk._resource import MethodSpec, Resource
 from gemini_sdk._steps import Exchange, Plan, _Steps
-from gemini_sdk._wait import Pace, waiting
+from gemini_sdk._wait import Pace, WaitProgress, waiting
 
 if TYPE_CHECKING:
     from gemini_sdk._endpoint import PreparedRequest
@@ -37,8 +37,6 @@ class LongRunning(Protocol):
 
 
 OperationT = TypeVar("OperationT", bound=LongRunning)
-# Told (polls so far, seconds since the wait began) after each poll.
-WaitProgress = Callable[[int, float], object]
 
 
 @attrs.frozen
@@ -91,16 +89,21 @@ def _waiting(
     )
 
 
+def checked_progress(where: str, progress: Any) -> None:
+    """A wait's `progress` must be None or callable; checked before any request."""
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            f"{where}: progress must be a callable taking (polls, seconds), got {progress!r:.60}"
+        )
+
+
 class _Polling(Resource):
     # The spec of the resource's `get`, which each poll calls; set by the generated class.
     _polls: ClassVar[MethodSpec]
 
     def _plan(self, operation: Any, policy: WaitPolicy, progress: WaitProgress | None) -> Plan[Any]:
         self._refuse_raw("operations.wait")
-        if progress is not None and not callable(progress):
-            raise TypeError(
-                f"wait: progress must be a callable taking (polls, seconds), got {progress!r:.60}"
-            )
+        checked_progress("wait", progress)
         _, request = self._prepare(self._polls, {"operation": operation})
         given = operation if isinstance(operation, WireModel) else None
         return lambda exchange: _waiting(exchange, request, given, policy, time.monotonic, progress)

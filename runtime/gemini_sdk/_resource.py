@@ -391,7 +391,12 @@ def _request(spec: MethodSpec, call: _Call, extra: dict[str, Any]) -> PreparedRe
 def _wait(spec: MethodSpec, call: _Call) -> Wait | None:
     if spec.until is None:
         return None
-    chosen = {"poll_interval": call.poll_interval, "max_wait": call.max_wait}
+    # `progress` here is a wait's, told (polls, seconds)
+    chosen: dict[str, Any] = {
+        "poll_interval": call.poll_interval,
+        "max_wait": call.max_wait,
+        "progress": call.progress,
+    }
     try:
         return Wait(Until(*spec.until), **{k: v for k, v in chosen.items() if v is not None})
     except TypeError as error:
@@ -543,12 +548,12 @@ class Resource:
 
         if self._raw:
             return self._transport.execute(request, lambda result: _raw(result, finish(result)))
-        if call.functions and spec.returns == "response":
+        if call.functions and spec.returns in _DRIVERS:
             is_async = inspect.iscoroutinefunction(self._transport.execute)
             plan = _calling_plan(spec, call, extra, is_async)
             if plan is not None:
                 execute = lambda request: self._transport.execute(request, finish)  # noqa: E731
-                return (_functions.run_async if is_async else _functions.run)(execute, plan)
+                return _DRIVERS[spec.returns][is_async](execute, plan)
         return self._transport.execute(request, finish)
 
     def _refuse_raw(self, helper: str) -> None:
@@ -566,11 +571,18 @@ class Resource:
         return call, _request(spec, call, extra)
 
 
+# How automatic function calling runs, by what the method returns: (sync, async).
+_DRIVERS: dict[str, tuple[Any, Any]] = {
+    "response": (_functions.run, _functions.run_async),
+    "stream": (_functions.stream, _functions.stream_async),
+}
+
+
 def _calling_plan(
     spec: MethodSpec, call: _Call, extra: dict[str, Any], is_async: bool
 ) -> _functions.Plan | None:
-    """Automatic function calling for a method that answers with one response and whose
-    tools hold Python functions, unless the config turns it off."""
+    """Automatic function calling for a method that answers with one response or a stream of
+    them and whose tools hold Python functions, unless the config turns it off."""
     config = call.function_calling
     maximum = _functions.DEFAULT_MAXIMUM_REMOTE_CALLS
     if config is not None and config.maximum_remote_calls is not None:

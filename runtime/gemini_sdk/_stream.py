@@ -19,12 +19,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class Events(Generic[T]):
-    """Bytes of one SSE response in, items out; watchers see every item and the clean end."""
+class Watched(Generic[T]):
+    """What a stream's watchers are told of: every item, and the clean end."""
 
-    def __init__(self, parse: Callable[[str], T]) -> None:
-        self._decoder = SSEDecoder()
-        self._parse = parse
+    def __init__(self) -> None:
         self._on_item: list[Callable[[T], object]] = []
         self._on_end: list[Callable[[], object]] = []
 
@@ -38,6 +36,19 @@ class Events(Generic[T]):
         if on_end is not None:
             self._on_end.append(on_end)
 
+    def ended(self) -> None:
+        for on_end in self._on_end:
+            on_end()
+
+
+class Events(Watched[T]):
+    """Bytes of one SSE response in, items out."""
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        super().__init__()
+        self._decoder = SSEDecoder()
+        self._parse = parse
+
     def feed(self, chunk: bytes) -> Iterator[T]:
         # One item at a time: an error event must not hide the items before it.
         parse, watchers = self._parse, self._on_item
@@ -50,8 +61,7 @@ class Events(Generic[T]):
 
     def finish(self) -> None:
         self._decoder.finish()
-        for on_end in self._on_end:
-            on_end()
+        self.ended()
 
 
 def interrupted(error: httpx.HTTPError) -> errors.StreamInterruptedError:

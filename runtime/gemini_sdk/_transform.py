@@ -330,11 +330,19 @@ def upload_source(value: Any) -> Any:
     raise _fail("a path, bytes or a binary file object", value)
 
 
-def progress(value: Any) -> Any:
-    """A callable taking (bytes done, total)."""
-    if callable(value):
-        return value
-    raise _fail("a callable taking (bytes_done, total)", value)
+def _callable_taking(arguments: str) -> Callable[[Any], Any]:
+    """The transform of a callback: any callable passes, anything else names `arguments`."""
+
+    def checked(value: Any) -> Any:
+        if callable(value):
+            return value
+        raise _fail(f"a callable taking {arguments}", value)
+
+    return checked
+
+
+progress = _callable_taking("(bytes_done, total)")
+wait_progress = _callable_taking("(polls, seconds)")
 
 
 def token_count(response: Any) -> TokenCount:
@@ -651,6 +659,7 @@ TRANSFORMS: dict[str, Callable[[Any], Any]] = {
     "video_input": video_input,
     "upload_source": upload_source,
     "progress": progress,
+    "wait_progress": wait_progress,
     "model_name": model_name,
     "cached_content_name": cached_content_name,
     "content": content,

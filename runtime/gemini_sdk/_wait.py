@@ -23,6 +23,8 @@ DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_WAIT = 600.0
 
 T = TypeVar("T")
+# Told (fetches so far, seconds since the wait began) after each fetch.
+WaitProgress = Callable[[int, float], object]
 
 
 @attrs.frozen
@@ -44,7 +46,7 @@ def waiting(
     timed_out: Callable[[T], Exception],
     clock: Any = time.monotonic,
     given: T | None = None,
-    progress: Callable[[int, float], object] | None = None,
+    progress: WaitProgress | None = None,
 ) -> _Steps[T]:
     """Fetch until `done`; return the last fetched, or raise what `done` raised or, at the
     deadline, `timed_out(last fetched)`.
@@ -95,6 +97,7 @@ class Wait:
     until: Until
     poll_interval: float = DEFAULT_POLL_INTERVAL
     max_wait: float = DEFAULT_MAX_WAIT
+    progress: WaitProgress | None = None
     clock: Any = time.monotonic
 
     def __attrs_post_init__(self) -> None:
@@ -118,9 +121,10 @@ class Wait:
             )
         return False
 
-    @property
-    def pace(self) -> Pace:
-        return Pace(timeout=self.max_wait, poll=self.poll_interval)
+    def steps(self, fetch: Callable[[], _Steps[Any]]) -> _Steps[Any]:
+        """Fetch until the resource is ready (see `waiting`)."""
+        pace = Pace(timeout=self.max_wait, poll=self.poll_interval)
+        return waiting(fetch, pace, self.ready, self.timed_out, self.clock, None, self.progress)
 
     def timed_out(self, resource: Any) -> errors.WaitTimeoutError:
         return errors.WaitTimeoutError(
