@@ -21,7 +21,7 @@ import orjson
 
 from gemini_sdk import _generated, errors
 from gemini_sdk._operations import WaitPolicy, _waiting, checked_progress
-from gemini_sdk._resource import MethodSpec, Resource, _result
+from gemini_sdk._resource import MethodSpec, Resource, _result, awaited
 from gemini_sdk._steps import Exchange, Plan, _Steps
 from gemini_sdk._transform import RESULTS, _inlined
 from gemini_sdk._wait import WaitProgress
@@ -101,7 +101,7 @@ def _results(data: bytes, order: list[str] | None) -> list[BatchResult]:
 
 def _running(
     resource: BatchRunning | AsyncBatchRunning, args: Mapping[str, Any], policy: WaitPolicy
-) -> Plan[list[BatchResult]]:
+) -> Plan[Iterator[BatchResult]]:
     """The plan of one run. Everything the caller gave is checked before it is returned, so
     bad input raises before any request."""
     resource._refuse_raw("batches.run")
@@ -118,7 +118,7 @@ def _running(
     else:
         _, poll = resource._prepare(resource._polls, {"name": args["job_name"]})
 
-    def plan(exchange: Exchange) -> _Steps[list[BatchResult]]:
+    def plan(exchange: Exchange) -> _Steps[Iterator[BatchResult]]:
         request = poll
         if request is None:
             call, upload = resource._prepare(
@@ -136,7 +136,7 @@ def _running(
         if job.responses_file is None:
             raise errors.APIError(f"the job {job.name} ended {job.state} with no output file")
         _, download = resource._prepare(uses["download"], {"file": job.responses_file})
-        return _results((yield from exchange(download)).data, order)
+        return iter(_results((yield from exchange(download)).data, order))
 
     return plan
 
@@ -207,7 +207,7 @@ class BatchRunning(Resource):
         policy = WaitPolicy(timeout, poll, backoff, max_poll)
         args = {"model": model, "requests": requests, "keys": keys, "config": config}
         plan = _running(self, {**args, "job_name": job_name, "progress": progress}, policy)
-        return iter(self._transport.drive(plan))
+        return self._transport.drive(plan)
 
 
 class AsyncBatchRunning(Resource):
@@ -217,23 +217,4 @@ class AsyncBatchRunning(Resource):
     _polls: ClassVar[MethodSpec]
     _uses: ClassVar[Mapping[str, MethodSpec]]
 
-    async def run(
-        self,
-        model: str,
-        requests: Iterable[Any] = (),
-        *,
-        keys: Iterable[str] | None = None,
-        config: Any = None,
-        job_name: str | None = None,
-        timeout: float | None = None,
-        poll: float = 10.0,
-        backoff: float = 1.5,
-        max_poll: float = 120.0,
-        progress: WaitProgress | None = None,
-    ) -> Iterator[BatchResult]:
-        policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        args = {"model": model, "requests": requests, "keys": keys, "config": config}
-        plan = _running(self, {**args, "job_name": job_name, "progress": progress}, policy)
-        return iter(await self._transport.drive(plan))
-
-    run.__doc__ = BatchRunning.run.__doc__
+    run = awaited(BatchRunning.run)

@@ -17,7 +17,7 @@ import attrs
 
 from gemini_sdk import errors
 from gemini_sdk._model import WireModel
-from gemini_sdk._resource import MethodSpec, Resource
+from gemini_sdk._resource import MethodSpec, Resource, awaited
 from gemini_sdk._steps import Exchange, Plan, _Steps
 from gemini_sdk._wait import Pace, WaitProgress, waiting
 
@@ -159,17 +159,4 @@ class AsyncOperationPolling(_Polling):
 
     _transport: AsyncTransport
 
-    async def wait(
-        self,
-        operation: OperationT | str,
-        *,
-        timeout: float | None = None,
-        poll: float = 1.0,
-        backoff: float = 1.5,
-        max_poll: float = 30.0,
-        progress: WaitProgress | None = None,
-    ) -> Any:
-        policy = WaitPolicy(timeout, poll, backoff, max_poll)
-        return await self._transport.drive(self._plan(operation, policy, progress))
-
-    wait.__doc__ = OperationPolling.wait.__doc__
+    wait = awaited(OperationPolling.wait)

@@ -9,10 +9,11 @@ operation's typed request; the result comes back as a response, a stream or a pa
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
-from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
@@ -27,6 +28,7 @@ from gemini_sdk._upload import Progress, describe
 from gemini_sdk._wait import Until, Wait
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _PER_CALL = ("timeout", "extra_headers", "extra_query", "extra_body")
 
@@ -605,3 +607,19 @@ def _calling_plan(
 
     keep = config is None or not config.ignore_call_history
     return _functions.calling(request_for, call.body[key], call.functions, maximum, keep)
+
+
+def awaited(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The `client.aio` side of a hand-written resource method whose body hands its work to
+    the transport and returns what the transport gives (`drive`, `execute`): on an async
+    resource that same body returns the transport's coroutine, which this awaits. One body,
+    one signature and one docstring serve both sides."""
+
+    async def on_async(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result: T = await method(self, *args, **kwargs)  # type: ignore[misc]
+        return result
+
+    functools.update_wrapper(on_async, method)
+    return on_async
