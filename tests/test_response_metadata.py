@@ -17,6 +17,7 @@ import pytest
 from fakes import Server, fake_client
 from test_bad_input_matrix import ATTRIBUTE, METHODS, VALID
 
+import gemini_sdk as genai
 from _gemini_sdk_gen import resources
 from gemini_sdk import _resource, types
 from gemini_sdk.testing import Emulator
@@ -114,7 +115,7 @@ def test_every_method_through_with_raw_response_reports_the_status_and_headers(
     raw = getattr(resource(client, method).with_raw_response, name)(**CALLS[method])
     plain = getattr(resource(client, method), name)(**CALLS[method])
 
-    assert isinstance(raw, _resource.RawResponse)
+    assert isinstance(raw, genai.RawResponse)
     assert (raw.status_code, raw.headers["x-answer"]) == (200, "the-answer")
     assert type(raw.parse()) is type(plain)
     assert KEY not in repr(raw) + str(dict(raw.headers))

@@ -12,8 +12,22 @@ from gemini_sdk._version import __version__
 if TYPE_CHECKING:
     from _gemini_sdk_gen.resources import AsyncClient, Client
     from gemini_sdk import errors, types
+    from gemini_sdk._pager import AsyncPager, Pager
+    from gemini_sdk._resource import RawResponse
+    from gemini_sdk._stream import AsyncStream, Stream
 
-__all__ = ["AsyncClient", "Client", "__version__", "errors", "types"]
+__all__ = [
+    "AsyncClient",
+    "AsyncPager",
+    "AsyncStream",
+    "Client",
+    "Pager",
+    "RawResponse",
+    "Stream",
+    "__version__",
+    "errors",
+    "types",
+]
 
 _LAZY = {
     # The concrete clients are generated, on the bases in gemini_sdk._client.
@@ -21,6 +35,12 @@ _LAZY = {
     "AsyncClient": "_gemini_sdk_gen.resources",
     "types": "gemini_sdk.types",
     "errors": "gemini_sdk.errors",
+    # What methods return, for the caller's own annotations.
+    "RawResponse": "gemini_sdk._resource",
+    "Stream": "gemini_sdk._stream",
+    "AsyncStream": "gemini_sdk._stream",
+    "Pager": "gemini_sdk._pager",
+    "AsyncPager": "gemini_sdk._pager",
 }
 
 

@@ -20,6 +20,15 @@ async def main() -> None:
     generated = raw.generate_content(model="m", contents="hi")
     reveal_type(generated)  # reveals: RawResponse[GenerateContentResponse]
     reveal_type(generated.parse())  # reveals: GenerateContentResponse
+    # the result types are public, for the caller's own annotations
+    kept: genai.RawResponse[types.GenerateContentResponse] = generated
+    reveal_type(kept.status_code)  # reveals: int | None
+    chunks: genai.Stream[types.GenerateContentResponse] = client.models.generate_content_stream(
+        model="m", contents="hi"
+    )
+    reveal_type(chunks)  # reveals: Stream[GenerateContentResponse]
+    wrong: genai.RawResponse[types.Model] = generated  # error: assignment
+    reveal_type(wrong)  # reveals: RawResponse[Model]
     streamed = raw.generate_content_stream(model="m", contents="hi")
     reveal_type(streamed)  # reveals: RawResponse[Stream[GenerateContentResponse]]
     reveal_type(raw.list())  # reveals: RawResponse[Pager[Model]]

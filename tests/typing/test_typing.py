@@ -59,7 +59,7 @@ def test_with_raw_response_is_typed_with_each_method_s_parameters_and_result() -
         for line, shown in re.findall(pattern, mypy_report(), re.MULTILINE)
     }
     expected = marked(RAW, "reveals")
-    assert len(expected) == 10
+    assert len(expected) == 13
     assert revealed == expected, mypy_report()
     # mistakes are still caught, and the helpers written by hand are not there
     assert errors_in(RAW) == set(marked(RAW, "error").items()), mypy_report()
