@@ -125,18 +125,16 @@ def _place(call: _Call, to: str, value: Any) -> None:
         call.body[_body_path(rest)] = value
     elif kind == "options":
         call.http_options = value
-    elif kind in (
-        "media",
-        "media_type",
-        "save_to",
-        "poll_interval",
-        "max_wait",
-        "progress",
-        "function_calling",
-    ):
+    elif kind in _CALL_FIELDS:
+        # which of them spec/sdk.yaml may name is the loader's to check (its list of the
+        # places outside the request)
         setattr(call, kind, value)
     else:
         raise ValueError(f"unknown placement {to!r}")
+
+
+# Placements that set what the call carries beside its request (`media`, `save_to`, ...).
+_CALL_FIELDS = frozenset(attrs.fields_dict(_Call))
 
 
 _INDEXED = re.compile(r"(\w+)\[(\d+)\]")

@@ -89,3 +89,17 @@ def test_places_into_checks_placements_against_its_type(tmp_path: Path) -> None:
         load(spec(tmp_path / "typo", _session_config("body.titel")))
     with pytest.raises(SpecError, match="SessionConfig: field title needs `to: body.PATH`"):
         load(spec(tmp_path / "query", _session_config("query.title")))
+
+
+def test_every_place_outside_the_request_the_loader_accepts_is_one_the_runtime_fills() -> None:
+    from codegen import loader
+    from gemini_sdk import _resource
+
+    call = _resource._Call()
+    for place in loader._PLACES_OUTSIDE_REQUEST:
+        _resource._place(call, place, f"value for {place}")
+    assert call.http_options == "value for options"
+    for place in set(loader._PLACES_OUTSIDE_REQUEST) - {"options"}:
+        assert getattr(call, place) == f"value for {place}"
+    with pytest.raises(ValueError, match="unknown placement 'nowhere'"):
+        _resource._place(call, "nowhere", 1)
