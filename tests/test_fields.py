@@ -164,6 +164,20 @@ def test_decoded_response_keeps_unknown_fields_at_every_level() -> None:
     assert response.to_dict() == wire
 
 
+@pytest.mark.parametrize("cls", [types.Part, types.Blob], ids=["wide", "narrow"])
+def test_an_unknown_key_holding_null_is_kept_or_refused(cls: type) -> None:
+    # a null is "not set" for a known field, but an unknown key is news (or a typo) either way
+    decoded = cls.from_dict({"newField": None})
+    assert decoded.unknown_fields == {"newField": None}
+    with pytest.raises(_convert.WireFormatError, match=f"unknown field.* of {cls.__name__}: nwe"):
+        cls.from_input({"nwe": None})
+
+
+def test_a_null_known_field_is_not_set() -> None:
+    assert types.Blob.from_dict({"data": None, "mimeType": "a/b"}) == types.Blob(mime_type="a/b")
+    assert types.Part.from_dict({"text": None, "thought": True}) == types.Part(thought=True)
+
+
 def test_bad_value_in_a_response_names_its_path() -> None:
     with pytest.raises(_convert.WireFormatError, match=r"candidates\[1\]\.index: expected an int"):
         types.GenerateContentResponse.from_dict({"candidates": [{}, {"index": "x"}]})
